@@ -1,0 +1,257 @@
+"""Finding the ledger's sheets and their header rows in raw cells.
+
+Sheets are matched by tab name or alias; a tab with another name (Sheet1, a CSV file) is matched by
+the columns in its header row. Header rows are found by content within the first rows, so a title
+row above and notes below are no trouble; merged header cells are filled across their range.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from nodrug_cli.ledger.normalize import key
+from nodrug_cli.ledger.schema import column_specs, sheet_meta, sheet_schemas
+from nodrug_cli.ledger.workbook import RawSheet
+
+HEADER_SCAN_ROWS = 30
+_REQUIRED_MARK = re.compile(r"(\*|＊|\(必填\)|\(选填\)|必填)$")
+_NOTE_PREFIXES = ("注", "说明", "填表说明", "备注:", "制表", "审核", "填表人", "填报人", "单位(盖章)", "负责人:")
+_TOTAL_WORDS = ("合计", "小计", "总计")
+
+
+def column_letter(index: int) -> str:
+    """0 → A, 25 → Z, 26 → AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def header_key(text: object) -> str:
+    """A header cell as a matching key: `key` without a trailing required-mark such as `*` or (必填)."""
+    k = key(text)
+    return _REQUIRED_MARK.sub("", k)
+
+
+def _alias_table(sheet: str) -> dict[str, str]:
+    table = {}
+    for name, spec in column_specs(sheet).items():
+        for alias in (name, *spec.aliases):
+            table.setdefault(header_key(alias), name)
+    return table
+
+
+@dataclass
+class ColumnRef:
+    """Where a canonical column sits in the workbook."""
+
+    letter: str
+    header: str  # as written in the workbook
+    index: int  # 0-based column index
+
+
+@dataclass
+class SheetTable:
+    """A located sheet: its raw values (object columns, canonical names) indexed by Excel row."""
+
+    key: str  # canonical name, e.g. 尿检记录
+    name: str  # the workbook's own tab name
+    header_row: int | None  # Excel row number of the header (None for key/value layout)
+    columns: dict[str, ColumnRef]
+    raw: pd.DataFrame
+    positions: dict[str, tuple[int, str]] = field(default_factory=dict)  # key/value layout: column → (row, letter)
+    duplicates: list[tuple[str, ColumnRef]] = field(default_factory=list)
+
+    def locate(self, row: object, column: str) -> tuple[int | None, str | None, str]:
+        """(Excel row, column letter, header as written) of a canonical column at a frame index."""
+        if column in self.positions:
+            r, letter = self.positions[column]
+            return r, letter, self.columns[column].header if column in self.columns else column
+        ref = self.columns.get(column)
+        return (int(row) if row is not None else None), (ref.letter if ref else None), (ref.header if ref else column)
+
+
+def _fill_merged(sheet: RawSheet) -> list[list]:
+    """The sheet's rows with each merged range's value copied into every cell of the range."""
+    rows = sheet.rows
+    if not sheet.merged:
+        return rows
+    rows = list(rows)  # copy only the rows a merged range touches; the input stays as read
+    copied: set[int] = set()
+    for r0, c0, r1, c1 in sheet.merged:
+        if r0 >= len(rows) or c0 >= len(rows[r0]):
+            continue
+        value = rows[r0][c0]
+        for r in range(r0, min(r1, len(rows) - 1) + 1):
+            if r not in copied:
+                rows[r] = list(rows[r])
+                copied.add(r)
+            for c in range(c0, min(c1, len(rows[r]) - 1) + 1):
+                if rows[r][c] in ("", None):
+                    rows[r][c] = value
+    return rows
+
+
+def _score_rows(rows: list[list], aliases: dict[str, str]) -> list[tuple[int, set[str]]]:
+    scored = []
+    for r, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        found = {aliases[k] for k in (header_key(v) for v in row if isinstance(v, str) and v.strip()) if k in aliases}
+        scored.append((r, found))
+    return scored
+
+
+def _best_header(rows: list[list], sheet: str) -> tuple[int, set[str]] | None:
+    aliases = _alias_table(sheet)
+    required = {n for n, s in column_specs(sheet).items() if s.required}
+    best = None
+    for r, found in _score_rows(rows, aliases):
+        if not found:
+            continue
+        enough = required <= found or len(found) >= 2
+        if enough and (best is None or len(found) > len(best[1])):
+            best = (r, found)
+    return best
+
+
+def _keyvalue_fields(rows: list[list], sheet: str) -> dict[str, tuple[int, int, int]]:
+    """key/value layout: canonical field → (row, key column, value column), 0-based."""
+    aliases = _alias_table(sheet)
+    fields: dict[str, tuple[int, int, int]] = {}
+    for r, row in enumerate(rows[:200]):
+        cells = [(c, v) for c, v in enumerate(row) if v not in ("", None)]
+        if len(cells) < 1:
+            continue
+        c, first = cells[0]
+        k = header_key(first)
+        if k in aliases and aliases[k] not in fields:
+            value_col = cells[1][0] if len(cells) > 1 else c + 1
+            fields[aliases[k]] = (r, c, value_col)
+    return fields
+
+
+def _is_note(row: list) -> bool:
+    cells = [v for v in row if v not in ("", None)]
+    if not cells or len(cells) > 2 or not isinstance(cells[0], str):
+        return False
+    text = key(cells[0])
+    return text.startswith(_NOTE_PREFIXES)
+
+
+def _table(sheet: RawSheet, rows: list[list], key_: str, header: tuple[int, set[str]]) -> SheetTable:
+    header_index, _ = header
+    aliases = _alias_table(key_)
+    columns: dict[str, ColumnRef] = {}
+    duplicates: list[tuple[str, ColumnRef]] = []
+    for c, value in enumerate(rows[header_index]):
+        if not isinstance(value, str) or not value.strip():
+            continue
+        name = aliases.get(header_key(value))
+        if name is None:
+            continue
+        ref = ColumnRef(column_letter(c), value.strip(), c)
+        if name in columns:
+            duplicates.append((name, ref))
+        else:
+            columns[name] = ref
+    body = rows[header_index + 1:]
+    end = len(body)
+    for i, row in enumerate(body):
+        if _is_note(row):
+            end = i
+            break
+    body = body[:end]
+    first_row = header_index + 2  # Excel row number of body[0]
+    width = max((ref.index for ref in columns.values()), default=-1) + 1
+    if body:
+        frame = pd.DataFrame([r[:width] for r in body], dtype=object)
+        frame.index = pd.RangeIndex(first_row, first_row + len(body))
+    else:
+        frame = pd.DataFrame(index=pd.RangeIndex(first_row, first_row), columns=range(width), dtype=object)
+    frame = frame.reindex(columns=range(width))
+    frame = frame.replace("", None)
+    keep = frame.notna().any(axis=1)
+    for c in range(min(3, width)):  # a 合计/小计 row is not a record
+        cells = frame[c].astype("string").str.replace(r"\s+", "", regex=True)
+        keep &= ~cells.isin(_TOTAL_WORDS).fillna(False).astype(bool)
+    frame = frame[keep]
+    raw = pd.DataFrame({name: frame[ref.index] for name, ref in columns.items()}, index=frame.index, dtype=object)
+    return SheetTable(key_, sheet.name, header_index + 1, columns, raw, duplicates=duplicates)
+
+
+def _keyvalue(sheet: RawSheet, rows: list[list], key_: str) -> SheetTable | None:
+    fields = _keyvalue_fields(rows, key_)
+    header = _best_header(rows, key_)
+    if len(fields) < 1 and header is None:
+        return None
+    if header is not None and len(header[1]) > len(fields):
+        table = _table(sheet, rows, key_, header)
+        return SheetTable(key_, sheet.name, table.header_row, table.columns, table.raw.head(1))
+    columns, positions, values = {}, {}, {}
+    for name, (r, kc, vc) in fields.items():
+        row = rows[r]
+        columns[name] = ColumnRef(column_letter(vc), str(row[kc]).strip(), vc)
+        positions[name] = (r + 1, column_letter(vc))
+        values[name] = [row[vc] if vc < len(row) and row[vc] != "" else None]
+    raw = pd.DataFrame(values, index=[0], dtype=object)
+    return SheetTable(key_, sheet.name, None, columns, raw, positions=positions)
+
+
+def _name_match(tab: str) -> str | None:
+    """The canonical sheet a tab name means: an exact name or alias, else the longest one it contains."""
+    k = header_key(tab)
+    best, best_len = None, 0
+    for name, schema in sheet_schemas().items():
+        for alias in (name, *sheet_meta(name)["aliases"]):
+            a = header_key(alias)
+            if k == a:
+                return name
+            if a in k and len(a) > best_len:
+                best, best_len = name, len(a)
+    return best
+
+
+def locate_sheets(raw_sheets: list[RawSheet]) -> tuple[dict[str, SheetTable], list[tuple[str, str]]]:
+    """Match raw sheets to canonical sheets. Returns the tables and (canonical, tab) pairs whose header was not found."""
+    found: dict[str, SheetTable] = {}
+    headerless: list[tuple[str, str]] = []
+    ordered = sorted(raw_sheets, key=lambda s: not s.visible)  # visible sheets win a name clash
+    unmatched: list[RawSheet] = []
+    for sheet in ordered:
+        key_ = _name_match(sheet.name)
+        if key_ is None or key_ in found:
+            unmatched.append(sheet)
+            continue
+        table = _build(sheet, key_)
+        if table is None:
+            headerless.append((key_, sheet.name))
+        else:
+            found[key_] = table
+    for sheet in unmatched:
+        if not sheet.visible:
+            continue
+        rows = _fill_merged(sheet)
+        for key_ in sheet_schemas():
+            if key_ in found or sheet_meta(key_)["layout"] != "table":
+                continue
+            header = _best_header(rows, key_)
+            required = {n for n, s in column_specs(key_).items() if s.required}
+            if header is not None and required <= header[1]:
+                found[key_] = _table(sheet, rows, key_, header)
+                break
+    headerless = [(k, n) for k, n in headerless if k not in found]
+    return found, headerless
+
+
+def _build(sheet: RawSheet, key_: str) -> SheetTable | None:
+    rows = _fill_merged(sheet)
+    if sheet_meta(key_)["layout"] == "keyvalue":
+        return _keyvalue(sheet, rows, key_)
+    header = _best_header(rows, key_)
+    if header is None:
+        return None
+    return _table(sheet, rows, key_, header)

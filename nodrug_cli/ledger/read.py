@@ -1,0 +1,234 @@
+"""Reading a ledger end to end: raw cells → located sheets → typed frames + findings.
+
+`read_ledger` is the library call behind `nodrug validate` and the first step of every other
+command. It never touches the clock: the as-of date is an argument.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+from nodrug_cli.ledger import crosscheck, idcard
+from nodrug_cli.ledger.findings import ERROR, Finding, sort_key
+from nodrug_cli.ledger.layout import SheetTable, locate_sheets
+from nodrug_cli.ledger.normalize import (
+    parse_bool,
+    parse_date,
+    parse_enum,
+    parse_id,
+    parse_int,
+    parse_multi_enum,
+    parse_text,
+)
+from nodrug_cli.ledger.schema import column_specs, sheet_meta, sheet_schemas
+from nodrug_cli.ledger.workbook import DEFAULT_MAX_INFLATED, open_workbook
+
+PARSE_CODES = {"date": "date_invalid", "int": "int_invalid", "bool": "bool_invalid"}
+VALUE_KINDS = {"id": "id", "name": "name"}
+
+
+@dataclass
+class Ledger:
+    """A read ledger: typed frames by canonical sheet, the community's info, and every finding."""
+
+    path: Path
+    tables: dict[str, SheetTable]
+    frames: dict[str, pd.DataFrame]
+    info: dict[str, object]
+    findings: list[Finding]
+    as_of: dt.date
+    error_rows: dict[str, set[int]] = field(default_factory=dict)
+
+    def frame(self, sheet: str, clean: bool = True) -> pd.DataFrame | None:
+        """The typed frame of a sheet (None when the sheet is missing); `clean` leaves out rows with errors."""
+        frame = self.frames.get(sheet)
+        if frame is None or not clean:
+            return frame
+        bad = self.error_rows.get(sheet)
+        return frame.drop(index=list(bad)) if bad else frame
+
+    @property
+    def skipped_rows(self) -> int:
+        """How many data rows have errors and are left out of indicators."""
+        return sum(len(rows) for key, rows in self.error_rows.items() if sheet_meta(key)["layout"] == "table")
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity == ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return len(self.findings) - self.errors
+
+    @property
+    def rows_checked(self) -> int:
+        return sum(len(f) for k, f in self.frames.items() if sheet_meta(k)["layout"] != "keyvalue")
+
+
+def show(value: object) -> object:
+    """A raw cell value as a clerk would read it (dates without a time, 3.0 as 3)."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    if isinstance(value, (dt.datetime, pd.Timestamp)):
+        return value.strftime("%Y-%m-%d") if (value.hour, value.minute, value.second) == (0, 0, 0) else str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e21:
+        return int(value)
+    return value
+
+
+def _finding(table: SheetTable, code: str, column: str, row: object, **extra) -> Finding:
+    excel_row, letter, header = table.locate(row, column)
+    raw = None
+    if column in table.raw and row in table.raw.index:
+        raw = table.raw.at[row, column]
+    spec = column_specs(table.key).get(column)
+    extra.setdefault("value", show(raw))
+    return Finding(
+        code=code, sheet=table.name, row=excel_row, column=letter, header=header,
+        value_kind=VALUE_KINDS.get(spec.kind) if spec else None, canonical=table.key, field_name=column, **extra,
+    )
+
+
+def _type_columns(table: SheetTable) -> tuple[pd.DataFrame, list[Finding]]:
+    specs = column_specs(table.key)
+    typed = {}
+    findings: list[Finding] = []
+    for name, spec in specs.items():
+        if name not in table.raw:
+            continue
+        raw = table.raw[name]
+        if spec.kind == "date":
+            values, bad = parse_date(raw)
+        elif spec.kind == "int":
+            values, bad = parse_int(raw)
+        elif spec.kind == "bool":
+            values, bad = parse_bool(raw)
+        elif spec.kind == "enum":
+            values, bad = parse_enum(raw, spec.lookup())
+        elif spec.kind == "multi_enum":
+            values, bad = parse_multi_enum(raw, spec.lookup())
+        elif spec.kind == "id":
+            values, bad, numeric = parse_id(raw)
+            findings += [_finding(table, "id_numeric", name, r) for r in raw.index[numeric]]
+        else:
+            values, bad = parse_text(raw)
+        if spec.default is not None:
+            values = values.fillna(spec.default) if spec.kind != "bool" else values.fillna(bool(spec.default))
+        findings += [_finding(table, PARSE_CODES[spec.kind], name, r) for r in raw.index[bad]]
+        typed[name] = values
+    return pd.DataFrame(typed, index=table.raw.index), findings
+
+
+def _detail(code: str, table: SheetTable, typed: pd.DataFrame, row: object, column: str) -> dict:
+    """Extra words for a schema failure: what the ID implies, which row it repeats, the allowed values."""
+    if code == "enum_invalid":
+        return {"allowed": column_specs(table.key)[column].values}
+    if code == "id_length":
+        return {"detail": str(len(str(typed.at[row, column])))}
+    if code == "id_checksum":
+        return {"detail": idcard.check_char(str(typed.at[row, column])[:17])}
+    if code == "id_duplicate":
+        ids = typed[column]
+        first = ids.index[ids.eq(ids.at[row])][0]
+        excel_row, _, _ = table.locate(first, column)
+        return {"detail": str(excel_row)}
+    if code == "sex_mismatch":
+        return {"detail": idcard.sex_of(pd.Series([typed.at[row, "身份证号"]], dtype="string")).iloc[0]}
+    if code == "birth_mismatch":
+        born = idcard.birth_of(pd.Series([typed.at[row, "身份证号"]], dtype="string")).iloc[0]
+        return {"detail": born.strftime("%Y-%m-%d"), "value": show(typed.at[row, column])}
+    if code == "aware_exceeds_surveyed":
+        return {"detail": str(typed.at[row, "调查人数"]), "value": show(typed.at[row, column])}
+    return {}
+
+
+def _schema_findings(table: SheetTable, typed: pd.DataFrame, skip: set[tuple[object, str]]) -> list[Finding]:
+    schema = sheet_schemas()[table.key]
+    absent = [c for c in schema.columns if c not in typed]
+    if absent:
+        schema = schema.remove_columns(absent)
+    try:
+        schema.validate(typed, lazy=True)
+        return []
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+    findings = []
+    seen: set[tuple[object, str, str]] = set()
+    for check, column, index in zip(cases["check"], cases["column"], cases["index"]):
+        check = str(check)
+        if check == "not_nullable":
+            code = "required_empty"
+        elif "@" in check:
+            code, column = check.split("@", 1)
+        else:
+            code = check
+        if index is None or (isinstance(index, float) and pd.isna(index)):
+            continue  # a whole-column failure (dtype); the parsers already made the column right
+        if (index, column) in skip or (index, column, code) in seen:
+            continue
+        seen.add((index, column, code))
+        findings.append(_finding(table, code, column, index, **_detail(code, table, typed, index, column)))
+    return findings
+
+
+def _structure_findings(table: SheetTable) -> list[Finding]:
+    findings = []
+    for name, spec in column_specs(table.key).items():
+        if spec.required and name not in table.columns:
+            findings.append(
+                Finding("column_missing", sheet=table.name, row=table.header_row, header=name,
+                        detail="、".join(spec.aliases) or "无", canonical=table.key, field_name=name)
+            )
+    for name, ref in table.duplicates:
+        findings.append(
+            Finding("column_duplicate", sheet=table.name, row=table.header_row, column=ref.letter, header=ref.header,
+                    detail=table.columns[name].letter, canonical=table.key, field_name=name)
+        )
+    return findings
+
+
+def read_ledger(path: Path | str, as_of: dt.date, max_inflated: int = DEFAULT_MAX_INFLATED) -> Ledger:
+    """Read, type and check a ledger. Raises `workbook.Unreadable` when no ledger can be read from `path`."""
+    path = Path(path)
+    tables, headerless = locate_sheets(open_workbook(path, max_inflated))
+    findings: list[Finding] = []
+    for key, meta in ((k, sheet_meta(k)) for k in sheet_schemas()):
+        if meta["required"] and key not in tables and key not in {k for k, _ in headerless}:
+            findings.append(Finding("sheet_missing", header=key, canonical=key))
+    for key, tab in headerless:
+        findings.append(Finding("header_not_found", sheet=tab, header=tab, canonical=key))
+    frames: dict[str, pd.DataFrame] = {}
+    for key, table in tables.items():
+        typed, parsed = _type_columns(table)
+        findings += _structure_findings(table) + parsed
+        skip = {(r, f.field_name) for f in parsed for r in [_index_of(table, f)]}
+        findings += _schema_findings(table, typed, skip)
+        frames[key] = typed
+    info = _info(frames.get("社区概况"))
+    findings += crosscheck.run(tables, frames, as_of, _finding)
+    findings.sort(key=sort_key)
+    error_rows: dict[str, set[int]] = {}
+    for f in findings:
+        if f.severity == ERROR and f.canonical in tables and f.row is not None:
+            table = tables[f.canonical]
+            error_rows.setdefault(f.canonical, set()).add(_index_of(table, f))
+    return Ledger(path, tables, frames, info, findings, as_of, error_rows)
+
+
+def _index_of(table: SheetTable, finding: Finding) -> object:
+    """The frame index a finding's cell belongs to (the Excel row, or 0 for a key/value sheet)."""
+    return 0 if table.positions else finding.row
+
+
+def _info(frame: pd.DataFrame | None) -> dict[str, object]:
+    if frame is None or frame.empty:
+        return {}
+    row = frame.iloc[0]
+    return {k: (None if pd.isna(v) else v) for k, v in row.items()}

@@ -1,0 +1,379 @@
+"""The ledger's sheets and columns, declared once (DOMAIN.md §1) as pandera schemas.
+
+Everything else is generated from this declaration: the reader's header matching, the checks, the
+blank template and its 填表说明 sheet, and the README's column table. Each column's pandera
+`title` is its Chinese header, `description` the fill-in hint, and `metadata` carries the rest
+(kind, aliases, enumeration and synonyms, required-ness). Checks are named by finding code
+(`nodrug_cli.ledger.findings.CODES`); a data-frame check named `code@列名` points at that column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import pandas as pd
+import pandera.pandas as pa
+
+from nodrug_cli.ledger import idcard
+from nodrug_cli.ledger.normalize import key
+
+# ── enumerations ────────────────────────────────────────────────────────────────────────────────
+STATUSES = (
+    "社区戒毒", "社区康复", "戒断未满三年", "戒断三年未复吸", "强制隔离戒毒",
+    "服刑", "出国（境）", "户口迁出", "死亡", "下落不明",
+)
+STATUS_SYNONYMS = {
+    "强戒": "强制隔离戒毒", "强制戒毒": "强制隔离戒毒", "强制隔离": "强制隔离戒毒",
+    "出国": "出国（境）", "出境": "出国（境）", "出国(境)": "出国（境）",
+    "社戒": "社区戒毒", "社康": "社区康复",
+    "戒断三年以上": "戒断三年未复吸", "戒断3年未复吸": "戒断三年未复吸", "戒断未满3年": "戒断未满三年",
+    "在押": "服刑", "服刑中": "服刑", "失踪": "下落不明", "迁出": "户口迁出",
+}
+SEXES = ("男", "女")
+TEST_METHODS = ("尿检", "毛发检测", "血液检测", "唾液检测")
+TEST_METHOD_SYNONYMS = {"尿液检测": "尿检", "毛发": "毛发检测", "血液": "血液检测", "唾液": "唾液检测"}
+TEST_RESULTS = ("阴性", "阳性")
+TEST_RESULT_SYNONYMS = {
+    "-": "阴性", "+": "阳性", "(-)": "阴性", "(+)": "阳性", "negative": "阴性", "positive": "阳性",
+    "阴": "阴性", "阳": "阳性",
+}
+EVENT_FORMS = ("集中宣传", "讲座", "展览", "文艺演出", "进校园", "进企业", "进场所", "进家庭", "进社区", "线上", "其他")
+AUDIENCES = ("社区居民", "中小学生", "外来务工人员", "娱乐场所从业人员", "社会闲散人员", "企业职工", "其他")
+SURVEY_GROUPS = ("城镇居民", "农村居民", "社区居民", "外来务工人员", "娱乐场所从业人员", "中小学生")
+VENUE_TYPES = ("KTV", "酒吧", "宾馆", "网吧", "洗浴", "其他")
+VENUE_TYPE_SYNONYMS = {"歌厅": "KTV", "酒店": "宾馆", "旅馆": "宾馆", "洗浴中心": "洗浴", "足浴": "洗浴"}
+
+SUPERVISED_STATUSES = ("社区戒毒", "社区康复")  # 措施开始日期 is required for these
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """What the reader needs of one column, read off its pandera metadata."""
+
+    name: str
+    kind: str  # text | name | id | date | int | bool | enum | multi_enum
+    required: bool
+    aliases: tuple[str, ...]
+    values: tuple[str, ...]
+    synonyms: dict
+    hint: str
+    minimum: int | None
+    default: object
+
+    def lookup(self) -> dict[str, str]:
+        """Normalised key → canonical value, for enumerations."""
+        table = {key(v): v for v in self.values}
+        table.update({key(k): v for k, v in self.synonyms.items()})
+        return table
+
+
+def _column(
+    name: str,
+    kind: str,
+    *,
+    required: bool = False,
+    aliases: tuple[str, ...] = (),
+    values: tuple[str, ...] = (),
+    synonyms: dict | None = None,
+    hint: str = "",
+    minimum: int | None = None,
+    default: object = None,
+    checks: list[pa.Check] | None = None,
+) -> pa.Column:
+    checks = list(checks or [])
+    if kind == "enum":
+        allowed = set(values)
+        checks.append(pa.Check(lambda s, a=allowed: s.isna() | s.isin(a), name="enum_invalid", error="enum_invalid"))
+    if kind == "multi_enum":
+        allowed = set(values)
+        checks.append(
+            pa.Check(
+                lambda s, a=allowed: s.map(lambda v: v is None or all(p in a for p in str(v).split("、")), na_action=None),
+                name="enum_invalid",
+                error="enum_invalid",
+            )
+        )
+    if kind == "int" and minimum is not None:
+        code = "count_negative" if minimum == 0 else "count_not_positive"
+        checks.append(pa.Check(lambda s, m=minimum: s.isna() | (s >= m), name=code, error=code))
+    if kind == "id":
+        checks += [
+            pa.Check(lambda s: s.isna() | (s.str.len() == 18), name="id_length", error="id_length"),
+            pa.Check(
+                lambda s: s.isna() | (s.str.len() != 18) | idcard.well_formed(s), name="id_chars", error="id_chars"
+            ),
+            pa.Check(
+                lambda s: s.isna() | ~idcard.well_formed(s) | idcard.checksum_ok(s), name="id_checksum",
+                error="id_checksum",
+            ),
+        ]
+    dtype = {"date": "datetime64[ns]", "int": "Int64", "bool": "boolean"}.get(kind)
+    return pa.Column(
+        dtype,
+        checks=checks,
+        nullable=not required,
+        required=False,  # a missing column is the reader's finding, not pandera's
+        coerce=dtype is not None,
+        title=name,
+        description=hint,
+        metadata={
+            "kind": kind,
+            "required": required,
+            "aliases": aliases,
+            "values": values,
+            "synonyms": synonyms or {},
+            "minimum": minimum,
+            "default": default,
+        },
+    )
+
+
+def _frame_check(code: str, column: str, rule) -> pa.Check:
+    """A check over whole rows whose failures point at `column` (its name after `@`)."""
+    return pa.Check(rule, name=f"{code}@{column}", error=f"{code}@{column}")
+
+
+def _get(df: pd.DataFrame, column: str) -> pd.Series:
+    return df[column] if column in df else pd.Series(pd.NA, index=df.index, dtype=object)
+
+
+def _measure_date_present(df: pd.DataFrame) -> pd.Series:
+    return ~_get(df, "人员状态").isin(SUPERVISED_STATUSES) | _get(df, "措施开始日期").notna()
+
+
+def _valid_ids(df: pd.DataFrame) -> pd.Series:
+    """The ID column where it is valid (an invalid ID has its own finding; comparing with it is noise)."""
+    ids = _get(df, "身份证号").astype("string")
+    return ids.where(idcard.checksum_ok(ids))
+
+
+def _sex_agrees(df: pd.DataFrame) -> pd.Series:
+    sex = _get(df, "性别")
+    from_id = idcard.sex_of(_valid_ids(df))
+    return sex.isna() | from_id.isna() | ~sex.isin(SEXES) | sex.eq(from_id)
+
+
+def _birth_agrees(df: pd.DataFrame) -> pd.Series:
+    born = pd.to_datetime(_get(df, "出生日期"), errors="coerce")
+    from_id = idcard.birth_of(_valid_ids(df))
+    return born.isna() | from_id.isna() | born.eq(from_id)
+
+
+def _sentence_known(df: pd.DataFrame) -> pd.Series:
+    return _get(df, "人员状态").ne("服刑") | _get(df, "刑期（月）").notna()
+
+
+def _missing_since_known(df: pd.DataFrame) -> pd.Series:
+    return _get(df, "人员状态").ne("下落不明") | _get(df, "状态起始日期").notna()
+
+
+def _unique_ids(s: pd.Series) -> pd.Series:
+    return s.isna() | ~s.duplicated(keep="first")
+
+
+def _aware_within_surveyed(df: pd.DataFrame) -> pd.Series:
+    aware, surveyed = _get(df, "知晓人数"), _get(df, "调查人数")
+    return (aware.isna() | surveyed.isna() | (aware <= surveyed)).astype(bool)
+
+
+ID_ALIASES = ("公民身份号码", "身份证号码", "证件号码", "身份证")
+ID_HINT = "18位公民身份号码，单元格须设为文本格式，末位可为X"
+DATE_HINT = "日期，如 2025-03-05"
+
+
+def _id_column(required: bool = True, unique: bool = False) -> pa.Column:
+    checks = [pa.Check(_unique_ids, name="id_duplicate", error="id_duplicate")] if unique else []
+    return _column("身份证号", "id", required=required, aliases=ID_ALIASES, hint=ID_HINT, checks=checks)
+
+
+def _name_column(required: bool = False) -> pa.Column:
+    return _column("姓名", "name", required=required, hint="与身份证一致的姓名")
+
+
+def _schema(key_: str, columns: list[pa.Column], *, aliases=(), required=False, layout="table", description="",
+            checks=None) -> pa.DataFrameSchema:
+    return pa.DataFrameSchema(
+        {c.title: c for c in columns},
+        checks=checks or [],
+        name=key_,
+        title=key_,
+        description=description,
+        metadata={"aliases": tuple(aliases), "required": required, "layout": layout},
+        strict=False,
+    )
+
+
+@cache
+def sheet_schemas() -> dict[str, pa.DataFrameSchema]:
+    """Every sheet of the ledger, in workbook order, keyed by its canonical name."""
+    schemas = [
+        _schema(
+            "社区概况",
+            [
+                _column("社区名称", "text", required=True, aliases=("村（社区）名称", "单位名称", "村名称", "社区"),
+                        hint="村（社区）的全称"),
+                _column("所属镇（街道）", "text", aliases=("所属镇", "所属街道", "镇（街道）", "乡镇（街道）"),
+                        hint="所属乡镇或街道"),
+                _column("所属县（区）", "text", aliases=("所属县", "所属区", "县（区）", "县（市、区）"), hint="所属县（市、区）"),
+                _column("评估年度", "int", aliases=("考核年度", "年度", "创建年度"), minimum=1, hint="评估的年份，如 2025"),
+                _column("常住人口", "int", required=True, aliases=("常住人口数", "常住人口（人）"), minimum=1,
+                        hint="常住人口数，正整数"),
+                _column("流动人口", "int", aliases=("流动人口数", "流动人口（人）"), minimum=0, hint="流动人口数"),
+                _column("是否已授牌", "bool", aliases=("已授牌", "是否授牌"), default=False,
+                        hint="是否已获得“无毒村（社区）”牌匾：是/否，默认否"),
+                _column("基准年新增人数", "int", aliases=("基准年新增吸毒人员数",), minimum=0,
+                        hint="基准年度新增吸毒人员数（用于“新增下降20%”目标），可不填"),
+            ],
+            required=True,
+            layout="keyvalue",
+            aliases=("基本情况", "社区基本情况", "村（社区）概况", "概况"),
+            description="A列填项目，B列填内容",
+        ),
+        _schema(
+            "吸毒人员",
+            [
+                _name_column(required=True),
+                _id_column(unique=True),
+                _column("性别", "enum", values=SEXES, hint="男/女，应与身份证号第17位一致"),
+                _column("出生日期", "date", hint="应与身份证号第7–14位一致；不填则由身份证号推算"),
+                _column("所属村（社区）", "text", aliases=("所属社区", "村（社区）", "所属村"), hint="所属村（社区）"),
+                _column("人员状态", "enum", required=True, aliases=("状态", "人员类别", "戒毒类别"), values=STATUSES,
+                        synonyms=STATUS_SYNONYMS, hint="从下拉列表中选择"),
+                _column("状态起始日期", "date", aliases=("状态变更日期",), hint="当前状态开始的日期；下落不明须填写"),
+                _column("刑期（月）", "int", aliases=("刑期",), minimum=0, hint="服刑人员的刑期，按月计的整数"),
+                _column("居住状态", "enum", aliases=("在家情况",), values=("在家", "外出"), default="在家",
+                        synonyms={"外出务工": "外出", "在外": "外出"}, hint="在家/外出，默认在家"),
+                _column("管控状态", "enum", aliases=("是否在控",), values=("在控", "失控"), default="在控",
+                        synonyms={"是": "在控", "否": "失控", "脱失": "失控", "脱管": "失控"}, hint="在控/失控，默认在控"),
+                _column("首次登记日期", "date", required=True, aliases=("登记日期", "首次发现日期"), hint=DATE_HINT),
+                _column("措施开始日期", "date", aliases=("决定日期", "责令日期"),
+                        hint="社区戒毒/社区康复决定书的开始日期；这两类人员必填"),
+                _column("协议签订日期", "date", aliases=("报到日期",), hint="本人报到并签订协议的日期"),
+                _column("最近吸毒日期", "date", aliases=("最后一次吸毒日期", "最近查获日期"), hint="最近一次已知吸毒的日期"),
+                _column("出所日期", "date", hint="强制隔离戒毒出所日期"),
+                _column("帮教小组", "bool", aliases=("是否建立帮教小组",), hint="是/否（√/×、有/无也可）"),
+                _column("帮教责任人", "text", aliases=("责任人",), hint="帮教责任人姓名"),
+                _column("就业情况", "enum", values=("就业", "未就业"),
+                        synonyms={"已就业": "就业", "是": "就业", "否": "未就业", "无业": "未就业", "失业": "未就业"},
+                        hint="就业/未就业"),
+            ],
+            required=True,
+            aliases=("吸毒人员登记表", "在册吸毒人员", "吸毒人员基本情况登记表", "累计登记在册吸毒人员表", "人员台账"),
+            description="累计登记在册的吸毒人员，一人一行",
+            checks=[
+                _frame_check("measure_date_missing", "措施开始日期", _measure_date_present),
+                _frame_check("sex_mismatch", "性别", _sex_agrees),
+                _frame_check("birth_mismatch", "出生日期", _birth_agrees),
+                _frame_check("sentence_missing", "刑期（月）", _sentence_known),
+                _frame_check("missing_since_unknown", "状态起始日期", _missing_since_known),
+            ],
+        ),
+        _schema(
+            "尿检记录",
+            [
+                _id_column(),
+                _name_column(),
+                _column("检测日期", "date", required=True, aliases=("尿检日期", "检测时间"), hint=DATE_HINT),
+                _column("检测方式", "enum", values=TEST_METHODS, synonyms=TEST_METHOD_SYNONYMS, default="尿检",
+                        hint="尿检/毛发检测/血液检测/唾液检测，默认尿检"),
+                _column("检测结果", "enum", required=True, aliases=("尿检结果",), values=TEST_RESULTS,
+                        synonyms=TEST_RESULT_SYNONYMS, hint="阴性/阳性"),
+                _column("检测单位", "text", hint="实施检测的单位"),
+            ],
+            aliases=("尿检登记", "尿检台账", "检测记录"),
+            description="每次检测一行",
+        ),
+        _schema(
+            "谈话记录",
+            [
+                _id_column(),
+                _name_column(),
+                _column("谈话日期", "date", required=True, aliases=("帮教日期",), hint=DATE_HINT),
+                _column("谈话人", "text", hint="开展谈话的工作人员"),
+                _column("谈话内容", "text", hint="谈话要点"),
+            ],
+            aliases=("帮教记录", "谈话台账", "帮教谈话记录"),
+            description="每次帮教谈话一行",
+        ),
+        _schema(
+            "宣传活动",
+            [
+                _column("活动日期", "date", required=True, hint=DATE_HINT),
+                _column("活动名称", "text", required=True, hint="活动名称"),
+                _column("活动形式", "enum", values=EVENT_FORMS, hint="从下拉列表中选择"),
+                _column("对象群体", "multi_enum", values=AUDIENCES,
+                        hint="可填多个，用顿号分隔：" + "、".join(AUDIENCES)),
+                _column("地点", "text", hint="活动地点"),
+                _column("参与人数", "int", minimum=0, hint="非负整数"),
+                _column("发放资料（份）", "int", aliases=("发放资料",), minimum=0, hint="非负整数"),
+                _column("悬挂标语（条）", "int", aliases=("悬挂标语",), minimum=0, hint="非负整数"),
+                _column("负责人", "text", hint="活动负责人"),
+            ],
+            aliases=("宣传台账", "禁毒宣传", "宣传活动台账"),
+            description="每次宣传活动一行",
+        ),
+        _schema(
+            "知晓率调查",
+            [
+                _column("调查日期", "date", required=True, hint=DATE_HINT),
+                _column("人群类别", "enum", required=True, values=SURVEY_GROUPS, hint="从下拉列表中选择"),
+                _column("调查人数", "int", required=True, minimum=1, hint="正整数"),
+                _column("知晓人数", "int", required=True, minimum=0, hint="不超过调查人数的非负整数"),
+            ],
+            aliases=("问卷调查", "知晓率"),
+            description="每次（每类人群）调查一行",
+            checks=[_frame_check("aware_exceeds_surveyed", "知晓人数", _aware_within_surveyed)],
+        ),
+        _schema(
+            "重点场所",
+            [
+                _column("场所名称", "text", required=True, hint="场所名称"),
+                _column("场所类型", "enum", values=VENUE_TYPES, synonyms=VENUE_TYPE_SYNONYMS, hint="从下拉列表中选择"),
+                _column("责任状", "bool", aliases=("是否签订责任状",), hint="是否签订禁毒防毒责任状：是/否"),
+                _column("防范措施落实", "bool", aliases=("防范措施是否落实",), hint="是/否"),
+                _column("最近检查日期", "date", hint=DATE_HINT),
+            ],
+            aliases=("重点场所台账", "娱乐场所"),
+            description="辖区内每个重点场所一行",
+        ),
+        _schema(
+            "自查项目",
+            [
+                _column("项目", "text", required=True, aliases=("自查项目", "检查项目"), hint="与考核标准中的项目名称一致"),
+                _column("编号", "text", aliases=("序号",), hint="自己的编号，不参与匹配"),
+                _column("是否落实", "bool", required=True, aliases=("落实情况",), hint="是/否"),
+                _column("佐证材料", "text", hint="可查阅的佐证材料"),
+                _column("备注", "text", hint=""),
+            ],
+            aliases=("自查表", "自查情况"),
+            description="台账无法证明的考核项目（如责任状、宣传阵地），每项一行",
+        ),
+        _schema(
+            "现有吸毒人员",
+            [_name_column(), _id_column()],
+            aliases=("现有吸毒人员表",),
+            layout="companion",
+            description="现有吸毒人员名单（可选）；与“吸毒人员”表对照，只列身份证号即可",
+        ),
+    ]
+    return {s.name: s for s in schemas}
+
+
+@cache
+def column_specs(sheet: str) -> dict[str, ColumnSpec]:
+    """The reader's view of one sheet's columns."""
+    out = {}
+    for name, col in sheet_schemas()[sheet].columns.items():
+        m = col.metadata
+        out[name] = ColumnSpec(
+            name=name, kind=m["kind"], required=m["required"], aliases=tuple(m["aliases"]),
+            values=tuple(m["values"]), synonyms=dict(m["synonyms"]), hint=col.description or "",
+            minimum=m["minimum"], default=m["default"],
+        )
+    return out
+
+
+def sheet_meta(sheet: str) -> dict:
+    """A sheet's own metadata: aliases, required, layout."""
+    return sheet_schemas()[sheet].metadata
