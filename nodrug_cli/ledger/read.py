@@ -27,6 +27,7 @@ from nodrug_cli.ledger.normalize import (
 )
 from nodrug_cli.ledger.schema import column_specs, sheet_meta, sheet_schemas
 from nodrug_cli.ledger.workbook import DEFAULT_MAX_INFLATED, open_workbook
+from nodrug_cli.period import resolve_period
 
 PARSE_CODES = {"date": "date_invalid", "int": "int_invalid", "bool": "bool_invalid"}
 VALUE_KINDS = {"id": "id", "name": "name"}
@@ -41,6 +42,7 @@ class Ledger:
     frames: dict[str, pd.DataFrame]
     info: dict[str, object]
     findings: list[Finding]
+    year: int
     as_of: dt.date
     error_rows: dict[str, set[int]] = field(default_factory=dict)
 
@@ -194,8 +196,17 @@ def _structure_findings(table: SheetTable) -> list[Finding]:
     return findings
 
 
-def read_ledger(path: Path | str, as_of: dt.date, max_inflated: int = DEFAULT_MAX_INFLATED) -> Ledger:
-    """Read, type and check a ledger. Raises `workbook.Unreadable` when no ledger can be read from `path`."""
+def read_ledger(
+    path: Path | str,
+    today: dt.date,
+    as_of: dt.date | None = None,
+    year: int | None = None,
+    max_inflated: int = DEFAULT_MAX_INFLATED,
+) -> Ledger:
+    """Read, type and check a ledger for the period of DOMAIN.md §3 (`year`, else the ledger's 评估年度).
+
+    Raises `workbook.Unreadable` when no ledger can be read from `path`.
+    """
     path = Path(path)
     tables, headerless = locate_sheets(open_workbook(path, max_inflated))
     findings: list[Finding] = []
@@ -212,6 +223,7 @@ def read_ledger(path: Path | str, as_of: dt.date, max_inflated: int = DEFAULT_MA
         findings += _schema_findings(table, typed, skip)
         frames[key] = typed
     info = _info(frames.get("社区概况"))
+    year, as_of = resolve_period(today, as_of, year, info.get("评估年度"))
     findings += crosscheck.run(tables, frames, as_of, _finding)
     findings.sort(key=sort_key)
     error_rows: dict[str, set[int]] = {}
@@ -219,7 +231,7 @@ def read_ledger(path: Path | str, as_of: dt.date, max_inflated: int = DEFAULT_MA
         if f.severity == ERROR and f.canonical in tables and f.row is not None:
             table = tables[f.canonical]
             error_rows.setdefault(f.canonical, set()).add(_index_of(table, f))
-    return Ledger(path, tables, frames, info, findings, as_of, error_rows)
+    return Ledger(path, tables, frames, info, findings, year, as_of, error_rows)
 
 
 def _index_of(table: SheetTable, finding: Finding) -> object:
@@ -231,4 +243,4 @@ def _info(frame: pd.DataFrame | None) -> dict[str, object]:
     if frame is None or frame.empty:
         return {}
     row = frame.iloc[0]
-    return {k: (None if pd.isna(v) else v) for k, v in row.items()}
+    return {k: (None if pd.isna(v) else v.item() if hasattr(v, "item") else v) for k, v in row.items()}

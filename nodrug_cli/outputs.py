@@ -1,0 +1,68 @@
+"""Writing output files safely: never over an input, never over an existing file without --force,
+always through a temporary file in the target folder renamed into place (nothing half-written)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+REFUSAL_MESSAGES = {
+    "is_input": ("输出文件 {path} 就是输入台账 {other}，拒绝覆盖：请换一个输出文件名", "the output {path} is the input ledger {other}: refused; choose another name"),
+    "exists": ("输出文件 {path} 已存在：加 --force 覆盖，或换一个文件名", "the output {path} already exists: add --force to overwrite, or choose another name"),
+    "unwritable": ("无法写入 {path}：{other}", "cannot write {path}: {other}"),
+    "is_directory": ("输出路径 {path} 是一个文件夹：请给出文件名", "the output {path} is a folder: give a file name"),
+}
+
+
+class OutputRefused(Exception):
+    """An output file that must not or cannot be written (exit code 2)."""
+
+    def __init__(self, reason: str, path: Path, other: object = ""):
+        self.reason, self.path, self.other = reason, Path(path), other
+        super().__init__(self.message("zh"))
+
+    def message(self, lang: str = "zh") -> str:
+        zh, en = REFUSAL_MESSAGES[self.reason]
+        return (en if lang == "en" else zh).format(path=self.path, other=self.other)
+
+
+def check_output(path: Path, force: bool, inputs: tuple[Path, ...] = ()) -> Path:
+    """Refuse an output path that is an input, a folder, or an existing file without `force`."""
+    path = Path(path)
+    for source in inputs:
+        try:
+            if path.exists() and os.path.samefile(path, source) or path.resolve() == Path(source).resolve():
+                raise OutputRefused("is_input", path, source)
+        except OSError:
+            pass
+    if path.is_dir():
+        raise OutputRefused("is_directory", path)
+    if path.exists() and not force:
+        raise OutputRefused("exists", path)
+    if not path.parent.exists():
+        raise OutputRefused("unwritable", path, "文件夹不存在")
+    return path
+
+
+@contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """Yield a temporary path in `path`'s folder; on success rename it over `path`, else remove it."""
+    path = Path(path)
+    try:
+        handle, temp = tempfile.mkstemp(prefix=".nodrug-", suffix=path.suffix, dir=path.parent)
+    except OSError as exc:
+        raise OutputRefused("unwritable", path, exc.strerror or exc) from None
+    os.close(handle)
+    temp_path = Path(temp)
+    try:
+        yield temp_path
+        os.replace(temp_path, path)
+    except OSError as exc:
+        temp_path.unlink(missing_ok=True)
+        raise OutputRefused("unwritable", path, exc.strerror or exc) from None
+    except BaseException:
+        temp_path.unlink(missing_ok=True)
+        raise
