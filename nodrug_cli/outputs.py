@@ -57,6 +57,9 @@ def atomic_path(path: Path) -> Iterator[Path]:
         raise OutputRefused("unwritable", path, exc.strerror or exc) from None
     os.close(handle)
     temp_path = Path(temp)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(temp_path, 0o666 & ~umask)  # mkstemp makes 0600; an output file gets the usual mode
     try:
         yield temp_path
         os.replace(temp_path, path)

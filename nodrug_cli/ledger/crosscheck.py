@@ -51,7 +51,7 @@ def _records_against_registry(table, frame, registry, date_column: str, make) ->
     known = ids.isin(people.index)
     checkable = idcard.checksum_ok(ids.astype("string"))  # a malformed ID already has its own error
     out = [make(table, "orphan_record", "身份证号", r) for r in ids.index[checkable & ~known]]
-    if date_column in frame and "首次登记日期" in people:
+    if date_column in frame and "首次登记日期" in people and len(people):
         registered = ids.map(people["首次登记日期"])
         early = frame[date_column] < registered
         out += [

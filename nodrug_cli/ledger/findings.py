@@ -119,14 +119,6 @@ CODES: dict[str, tuple[str, str, str, str, str]] = {
         WARNING, "与第 {detail} 行是同一人同一天同一方式的重复检测", "删除重复行",
         "duplicates row {detail} (same person, day and method)", "delete the duplicate row",
     ),
-    "current_list_mismatch": (
-        WARNING, "{detail}", "核对现有吸毒人员表与吸毒人员表的人员状态",
-        "{detail}", "reconcile the current-users list with the registry",
-    ),
-    "checklist_unmatched": (
-        WARNING, "自查项目“{value}”与考核标准中的任何项目都对不上", "项目名称改为其中之一：{allowed}",
-        "checklist row “{value}” matches no item of the standard", "use one of: {allowed}",
-    ),
 }
 
 SEVERITY_ORDER = {ERROR: 0, WARNING: 1}

@@ -7,9 +7,11 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from nodrug_cli.ledger.vector import per_unique
+
 WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2], dtype=np.int64)
 CHECK_CHARS = "10X98765432"
-ID_PATTERN = r"^\d{17}[\dX]$"
+ID_PATTERN = r"^[0-9]{17}[0-9X]$"  # ASCII only: \d would admit other scripts' digits
 
 
 def check_char(first17: str) -> str:
@@ -30,11 +32,13 @@ def is_valid(value: str) -> bool:
     )
 
 
+@per_unique
 def well_formed(ids: pd.Series) -> pd.Series:
     """Whole-column test: 18 characters, 17 digits then a digit or X (nulls give False)."""
     return ids.str.fullmatch(ID_PATTERN).fillna(False).astype(bool)
 
 
+@per_unique
 def checksum_ok(ids: pd.Series) -> pd.Series:
     """Whole-column checksum test; only meaningful where `well_formed` holds (False elsewhere)."""
     shaped = well_formed(ids)
@@ -50,6 +54,7 @@ def checksum_ok(ids: pd.Series) -> pd.Series:
     return result
 
 
+@per_unique
 def sex_of(ids: pd.Series) -> pd.Series:
     """男/女 from digit 17 (odd = 男); null where the ID is not well formed."""
     shaped = well_formed(ids)
@@ -57,6 +62,7 @@ def sex_of(ids: pd.Series) -> pd.Series:
     return digit.map({0: "女", 1: "男", 2: "女", 3: "男", 4: "女", 5: "男", 6: "女", 7: "男", 8: "女", 9: "男"})
 
 
+@per_unique
 def birth_of(ids: pd.Series) -> pd.Series:
     """Birth date from digits 7–14 (NaT where the ID is not well formed or the date does not exist)."""
     shaped = well_formed(ids)

@@ -17,9 +17,10 @@ from nodrug_cli.ledger.schema import column_specs, sheet_meta, sheet_schemas
 from nodrug_cli.ledger.workbook import RawSheet
 
 HEADER_SCAN_ROWS = 30
+_GUIDE_NAMES = ("填表说明", "说明", "使用说明", "目录")  # tabs that describe the ledger, never hold its data
 _REQUIRED_MARK = re.compile(r"(\*|＊|\(必填\)|\(选填\)|必填)$")
 _NOTE_PREFIXES = ("注", "说明", "填表说明", "备注:", "制表", "审核", "填表人", "填报人", "单位(盖章)", "负责人:")
-_TOTAL_WORDS = ("合计", "小计", "总计")
+_TOTAL_WORDS = ("合计", "小计", "总计", "合 计", "小 计", "总 计", "合  计")
 
 
 def column_letter(index: int) -> str:
@@ -129,17 +130,20 @@ def _keyvalue_fields(rows: list[list], sheet: str) -> dict[str, tuple[int, int, 
         c, first = cells[0]
         k = header_key(first)
         if k in aliases and aliases[k] not in fields:
-            value_col = cells[1][0] if len(cells) > 1 else c + 1
+            value_col = c + 1
+            while value_col < len(row) and row[value_col] == first:  # a key cell merged across columns
+                value_col += 1
             fields[aliases[k]] = (r, c, value_col)
     return fields
 
 
 def _is_note(row: list) -> bool:
+    """A note or signature row below the data (注：…, 填表人：… 审核人：…), merged across the table or not."""
     cells = [v for v in row if v not in ("", None)]
-    if not cells or len(cells) > 2 or not isinstance(cells[0], str):
+    if not cells or not isinstance(cells[0], str) or not key(cells[0]).startswith(_NOTE_PREFIXES):
         return False
-    text = key(cells[0])
-    return text.startswith(_NOTE_PREFIXES)
+    distinct = list(dict.fromkeys(cells))  # a merged note fills every cell of its range with one text
+    return len(distinct) <= 2 or all(isinstance(v, str) and (":" in key(v)) for v in distinct)
 
 
 def _table(sheet: RawSheet, rows: list[list], key_: str, header: tuple[int, set[str]]) -> SheetTable:
@@ -176,8 +180,7 @@ def _table(sheet: RawSheet, rows: list[list], key_: str, header: tuple[int, set[
     frame = frame.replace("", None)
     keep = frame.notna().any(axis=1)
     for c in range(min(3, width)):  # a 合计/小计 row is not a record
-        cells = frame[c].astype("string").str.replace(r"\s+", "", regex=True)
-        keep &= ~cells.isin(_TOTAL_WORDS).fillna(False).astype(bool)
+        keep &= ~frame[c].isin(_TOTAL_WORDS)
     frame = frame[keep]
     raw = pd.DataFrame({name: frame[ref.index] for name, ref in columns.items()}, index=frame.index, dtype=object)
     return SheetTable(key_, sheet.name, header_index + 1, columns, raw, duplicates=duplicates)
@@ -198,7 +201,8 @@ def _keyvalue(sheet: RawSheet, rows: list[list], key_: str) -> SheetTable | None
         positions[name] = (r + 1, column_letter(vc))
         values[name] = [row[vc] if vc < len(row) and row[vc] != "" else None]
     raw = pd.DataFrame(values, index=[0], dtype=object)
-    return SheetTable(key_, sheet.name, None, columns, raw, positions=positions)
+    first_row = min((r for r, _ in positions.values()), default=None)  # where the key/value block starts
+    return SheetTable(key_, sheet.name, first_row, columns, raw, positions=positions)
 
 
 def _name_match(tab: str) -> str | None:
@@ -232,7 +236,7 @@ def locate_sheets(raw_sheets: list[RawSheet]) -> tuple[dict[str, SheetTable], li
         else:
             found[key_] = table
     for sheet in unmatched:
-        if not sheet.visible:
+        if not sheet.visible or header_key(sheet.name).startswith(_GUIDE_NAMES):
             continue
         rows = _fill_merged(sheet)
         for key_ in sheet_schemas():
@@ -240,7 +244,7 @@ def locate_sheets(raw_sheets: list[RawSheet]) -> tuple[dict[str, SheetTable], li
                 continue
             header = _best_header(rows, key_)
             required = {n for n, s in column_specs(key_).items() if s.required}
-            if header is not None and required <= header[1]:
+            if header is not None and required <= header[1] and len(header[1]) >= 2:
                 found[key_] = _table(sheet, rows, key_, header)
                 break
     headerless = [(k, n) for k, n in headerless if k not in found]

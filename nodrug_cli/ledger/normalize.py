@@ -15,10 +15,14 @@ import unicodedata
 import numpy as np
 import pandas as pd
 
+from nodrug_cli.ledger.vector import per_unique
+
 _SPACE = re.compile(r"\s+")
 _CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
-MAX_SERIAL = 2958465  # 9999-12-31
+# Dates a ledger can sensibly hold; outside them a value is a finding (and pandas' range ends in 2262).
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+MAX_SERIAL = (pd.Timestamp(f"{LAST_YEAR}-12-31") - EXCEL_EPOCH).days
 
 
 def key(text: object) -> str:
@@ -60,6 +64,7 @@ def _as_text(raw: pd.Series) -> pd.Series:
     return text.mask(text.eq(""))
 
 
+@per_unique
 def parse_text(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Free text: stripped, control characters removed; never a finding."""
     return _as_text(raw).astype(object).where(lambda s: s.notna(), None), pd.Series(False, index=raw.index)
@@ -72,21 +77,23 @@ _DATE_TEXT = re.compile(
 )
 
 
+@per_unique
 def parse_date(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Dates: real dates, Excel serials, yyyymmdd numbers, and the text forms of DOMAIN.md §2."""
     result = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
     is_blank = blank(raw)
     types = raw.map(type)
     is_datelike = types.isin([dt.date, dt.datetime, pd.Timestamp])
+    is_datelike &= raw.map(lambda v: FIRST_YEAR <= getattr(v, "year", 0) <= LAST_YEAR)
     if is_datelike.any():
-        result[is_datelike] = pd.to_datetime(raw[is_datelike].map(lambda v: pd.Timestamp(v).normalize()))
+        result[is_datelike] = pd.to_datetime(raw[is_datelike].astype(object)).dt.normalize()
     is_number = types.isin([int, float]) & ~is_blank
     if is_number.any():
         numbers = raw[is_number].astype(float)
         serial = (numbers >= 1) & (numbers <= MAX_SERIAL)
         if serial.any():
             result[serial[serial].index] = EXCEL_EPOCH + pd.to_timedelta(np.floor(numbers[serial]), unit="D")
-        yyyymmdd = (numbers >= 1e7) & (numbers < 1e8) & (numbers == np.round(numbers))
+        yyyymmdd = (numbers >= FIRST_YEAR * 1e4) & (numbers < (LAST_YEAR + 1) * 1e4) & (numbers == np.round(numbers))
         if yyyymmdd.any():
             result[yyyymmdd[yyyymmdd].index] = pd.to_datetime(
                 numbers[yyyymmdd].astype(np.int64).astype(str), format="%Y%m%d", errors="coerce"
@@ -98,7 +105,7 @@ def parse_date(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
         year = parts["y"]
         month = parts["m"].fillna(parts["m2"]).fillna(parts["m3"])
         day = parts["d"].fillna(parts["d2"]).fillna(parts["d3"])
-        ok = year.notna()
+        ok = year.notna() & year.astype(float).between(FIRST_YEAR, LAST_YEAR)
         if ok.any():
             result[ok[ok].index] = pd.to_datetime(
                 pd.DataFrame({"year": year[ok], "month": month[ok], "day": day[ok]}).astype(int), errors="coerce"
@@ -114,6 +121,7 @@ _BOOL = {
 }
 
 
+@per_unique
 def parse_bool(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     """是/否 columns (√/×, 有/无, Y/N accepted)."""
     text = _as_text(raw)
@@ -123,6 +131,7 @@ def parse_bool(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     return values.astype("boolean"), bad
 
 
+@per_unique
 def parse_int(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Whole numbers; text digits (full-width too) accepted, fractions and words are not."""
     text = _as_text(raw).str.normalize("NFKC").str.replace(",", "", regex=False)
@@ -134,6 +143,7 @@ def parse_int(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     return values, bad
 
 
+@per_unique
 def parse_enum(raw: pd.Series, lookup: dict[str, str]) -> tuple[pd.Series, pd.Series]:
     """One value of an enumeration: matched by `key` against the canonical values and synonyms.
 
@@ -149,6 +159,7 @@ def parse_enum(raw: pd.Series, lookup: dict[str, str]) -> tuple[pd.Series, pd.Se
 _SEPARATORS = r"[、,，;；/／]+"
 
 
+@per_unique
 def parse_multi_enum(raw: pd.Series, lookup: dict[str, str]) -> tuple[pd.Series, pd.Series]:
     """Several values of an enumeration separated by 、,，;/ — kept joined by 、 in canonical form."""
     text = _as_text(raw)
@@ -162,6 +173,7 @@ def parse_multi_enum(raw: pd.Series, lookup: dict[str, str]) -> tuple[pd.Series,
     )
 
 
+@per_unique
 def parse_id(raw: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     """ID numbers as text (NFKC, no spaces, x → X). Also returns the mask of IDs stored as numbers."""
     types = raw.map(type)

@@ -80,7 +80,13 @@ def show(value: object) -> object:
         return value.strftime("%Y-%m-%d") if (value.hour, value.minute, value.second) == (0, 0, 0) else str(value)
     if isinstance(value, dt.date):
         return value.isoformat()
+    if hasattr(value, "item") and not isinstance(value, str):
+        value = value.item()  # numpy scalars from typed frames
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e21:
+        if abs(value) >= 1e15:  # as Excel shows a long number: 15 significant digits, then zeros
+            mantissa, exponent = f"{value:.14e}".split("e")
+            digits = mantissa.replace(".", "").replace("-", "")
+            return int(("-" if value < 0 else "") + digits + "0" * (int(exponent) - 14))
         return int(value)
     return value
 
@@ -173,6 +179,8 @@ def _schema_findings(table: SheetTable, typed: pd.DataFrame, skip: set[tuple[obj
             code = check
         if index is None or (isinstance(index, float) and pd.isna(index)):
             continue  # a whole-column failure (dtype); the parsers already made the column right
+        if column not in table.columns and "人员状态" in table.columns:
+            column = "人员状态"  # a status rule whose date/term column is absent: point at the status cell
         if (index, column) in skip or (index, column, code) in seen:
             continue
         seen.add((index, column, code))

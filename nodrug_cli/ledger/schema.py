@@ -211,7 +211,7 @@ def sheet_schemas() -> dict[str, pa.DataFrameSchema]:
         _schema(
             "社区概况",
             [
-                _column("社区名称", "text", required=True, aliases=("村（社区）名称", "单位名称", "村名称", "社区"),
+                _column("社区名称", "text", required=True, aliases=("村（社区）名称", "单位名称", "村名称"),
                         hint="村（社区）的全称"),
                 _column("所属镇（街道）", "text", aliases=("所属镇", "所属街道", "镇（街道）", "乡镇（街道）"),
                         hint="所属乡镇或街道"),

@@ -1,0 +1,65 @@
+"""What every command shares: the outside world passed in (`Env`), option types, error printing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import TextIO
+
+import typer
+
+from nodrug_cli.exitcodes import ExitCode
+
+
+class Lang(str, Enum):
+    zh = "zh"
+    en = "en"
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+
+
+@dataclass
+class Env:
+    """The outside world a command sees: streams, whether stdout is a terminal, today's date, language."""
+
+    stdout: TextIO = field(default_factory=lambda: sys.stdout)
+    stderr: TextIO = field(default_factory=lambda: sys.stderr)
+    is_terminal: bool | None = None
+    today: dt.date | None = None
+    lang: str = "zh"
+
+    def __post_init__(self) -> None:
+        if self.is_terminal is None:
+            self.is_terminal = bool(getattr(self.stdout, "isatty", lambda: False)()) and not os.environ.get("NO_TTY")
+        if self.today is None:
+            self.today = dt.date.today()
+
+    def say(self, zh: str, en: str) -> str:
+        return en if self.lang == "en" else zh
+
+
+def fail(env: Env, zh: str, en: str, code: ExitCode = ExitCode.UNUSABLE) -> typer.Exit:
+    """Print a one-line message to stderr and return the Exit to raise."""
+    print(env.say(zh, en), file=env.stderr)
+    return typer.Exit(int(code))
+
+
+def parse_date_option(env: Env, value: str | None, option: str) -> dt.date | None:
+    """An option's date (same forms as ledger dates), or exit 2 with a message naming the option."""
+    if value is None:
+        return None
+    import pandas as pd
+
+    from nodrug_cli.ledger.normalize import parse_date
+
+    parsed, bad = parse_date(pd.Series([value], dtype=object))
+    if bad.iloc[0] or pd.isna(parsed.iloc[0]):
+        raise fail(env, f"{option} 的值“{value}”不是日期，请写成 2025-12-31 的形式",
+                   f"{option}: “{value}” is not a date; write it as 2025-12-31")
+    return parsed.iloc[0].date()

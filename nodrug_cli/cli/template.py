@@ -1,0 +1,34 @@
+"""`nodrug template`: write the blank ledger workbook generated from the sheet declaration."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from nodrug_cli.cli.common import Env, Lang, fail
+from nodrug_cli.exitcodes import ExitCode
+
+
+def command(
+    output: Path = typer.Option(..., "-o", "--output", help="要写入的空白台账文件（.xlsx）", show_default=False,
+                                metavar="FILE"),
+    force: bool = typer.Option(False, "--force", help="文件已存在时覆盖"),
+    lang: Lang = typer.Option(Lang.zh, "--lang", help="语言：zh 或 en"),
+) -> None:
+    """生成空白台账模板：各工作表的表头、下拉选项、日期格式和“填表说明”。"""
+    run(output, force, Env(lang=lang.value))
+
+
+def run(output: Path, force: bool, env: Env) -> None:
+    """Write the template to `output` atomically; refusals exit 2."""
+    from nodrug_cli.outputs import OutputRefused, check_output
+    from nodrug_cli.render.template_xlsx import write_template
+
+    try:
+        check_output(output, force)
+        write_template(output)
+    except OutputRefused as exc:
+        raise fail(env, exc.message("zh"), exc.message("en")) from None
+    print(env.say(f"已写入空白台账模板：{output}", f"blank ledger template written: {output}"), file=env.stdout)
+    raise typer.Exit(int(ExitCode.OK))

@@ -1,0 +1,112 @@
+"""The README's reference sections, generated from the declarations so the docs cannot drift.
+
+`python -m nodrug_cli.docs` rewrites each part of README.md between `<!-- NAME:start -->` and
+`<!-- NAME:end -->` (columns, findings, unreadable); a test compares the README with them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tabulate import tabulate
+
+from nodrug_cli.ledger.findings import CODES
+from nodrug_cli.ledger.schema import column_specs, sheet_meta, sheet_schemas
+from nodrug_cli.ledger.workbook import UNREADABLE_MESSAGES
+from nodrug_cli.render.labels import allowed_text, kind_label, sheet_requirement, yes_no
+
+START_MARK = "<!-- columns:start -->"
+END_MARK = "<!-- columns:end -->"
+TABLE_HEADER = ("列名", "必填", "类型", "可选值 / 同义词", "别名", "说明")
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def _cell(text: str) -> str:
+    # A bare | would end the cell in a GitHub table.
+    return text.replace("|", "\\|")
+
+
+def column_table_markdown() -> str:
+    """Every declared sheet and column as Markdown: a `####` heading per sheet, then a pipe table."""
+    parts = []
+    for sheet, schema in sheet_schemas().items():
+        meta = sheet_meta(sheet)
+        parts.append(f"#### {sheet}（{sheet_requirement(meta['required'])}）")
+        about = []
+        if meta["aliases"]:
+            about.append("工作表别名：" + "、".join(meta["aliases"]) + "。")
+        if schema.description:
+            about.append(schema.description.rstrip("。") + "。")
+        if about:
+            parts.append("".join(about))
+        rows = [
+            [_cell(x) for x in (spec.name, yes_no(spec.required), kind_label(spec), allowed_text(spec),
+                                "、".join(spec.aliases), spec.hint)]
+            for spec in column_specs(sheet).values()
+        ]
+        parts.append(tabulate(rows, headers=TABLE_HEADER, tablefmt="github", disable_numparse=True))
+    return "\n\n".join(parts) + "\n"
+
+
+_PLACEHOLDERS = {"value": "〈值〉", "header": "〈列名〉", "allowed": "〈可选值〉", "detail": "〈…〉", "other": "〈截止日〉"}
+
+
+def findings_markdown() -> str:
+    """Every finding code with its severity, message and fix, in Chinese and English."""
+    rows = [
+        [f"`{code}`", "错误 error" if severity == "error" else "警告 warning",
+         _cell(zh.format(**_PLACEHOLDERS)), _cell(zh_hint.format(**_PLACEHOLDERS)), _cell(en.format(**_PLACEHOLDERS))]
+        for code, (severity, zh, zh_hint, en, _en_hint) in CODES.items()
+    ]
+    return tabulate(rows, headers=("代码 code", "级别", "问题", "修改方法", "message"), tablefmt="github",
+                    disable_numparse=True) + "\n"
+
+
+def unreadable_markdown() -> str:
+    """Every reason a file cannot be read, as the one-line message the user sees."""
+    rows = [[f"`{reason}`", _cell(zh.format(detail="〈上限〉")), _cell(en.format(detail="<limit>"))]
+            for reason, (zh, en) in UNREADABLE_MESSAGES.items()]
+    return tabulate(rows, headers=("reason", "提示（无法读取 文件名：…）", "message (--lang en)"), tablefmt="github",
+                    disable_numparse=True) + "\n"
+
+
+SECTIONS = {"columns": column_table_markdown, "findings": findings_markdown, "unreadable": unreadable_markdown}
+
+
+def _replace(text: str, name: str, body: str) -> str:
+    start_mark, end_mark = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+    lines = text.splitlines(keepends=True)
+    stripped = [line.strip() for line in lines]
+    if start_mark not in stripped or end_mark not in stripped:
+        raise ValueError(f"the README lacks the lines {start_mark} and {end_mark}")
+    start, end = stripped.index(start_mark), stripped.index(end_mark)
+    if end < start:
+        raise ValueError(f"{end_mark} comes before {start_mark}")
+    return "".join(lines[: start + 1]) + "\n" + body + "\n" + "".join(lines[end:])
+
+
+def render_readme(text: str) -> str:
+    """`text` with every generated section whose markers it holds brought up to date (columns must be there)."""
+    text = _replace(text, "columns", column_table_markdown())
+    for name, make in SECTIONS.items():
+        if name != "columns" and f"<!-- {name}:start -->" in text:
+            text = _replace(text, name, make())
+    return text
+
+
+def update_readme(path: Path | str = README) -> bool:
+    """Rewrite the generated sections of the README at `path`. Returns True when the file changed.
+
+    Raises ValueError when the column markers are missing or out of order.
+    """
+    path = Path(path)
+    text = path.read_text(encoding="utf-8")
+    new = render_readme(text)
+    if new == text:
+        return False
+    path.write_text(new, encoding="utf-8")
+    return True
+
+
+if __name__ == "__main__":
+    update_readme(README)

@@ -1,0 +1,1 @@
+"""Renderers: findings and results as terminal tables, plain text, JSON, workbooks."""

@@ -1,0 +1,213 @@
+"""The blank ledger workbook, generated entirely from the sheet declaration (`nodrug_cli.ledger.schema`).
+
+Nothing here names a sheet or a column: add a column to the declaration and the template, its
+dropdowns and its 填表说明 sheet follow.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from nodrug_cli.ledger.schema import ColumnSpec, column_specs, sheet_meta, sheet_schemas
+from nodrug_cli.outputs import atomic_path
+from nodrug_cli.render.labels import allowed_text, allowed_values, kind_label, sheet_requirement, yes_no
+
+GUIDE_SHEET = "填表说明"
+REQUIRED_MARK = "*"  # the reader strips it again (`layout.header_key`)
+DATE_FORMAT = "yyyy-mm-dd"
+TEXT_FORMAT = "@"
+# Excel applies a number format only to cells that exist, so ID and date cells are pre-made this far
+# down; 2,000 rows is more than any one community's ledger holds.
+FORMATTED_ROWS = 2000
+LAST_ROW = 1_048_576  # validations cost nothing per row, so they reach Excel's last row
+KEYVALUE_HEADER = ("项目", "内容", "填写说明")
+SHEET_GUIDE_HEADER = ("表名", "是否必需", "别名", "说明")
+COLUMN_GUIDE_HEADER = ("表名", "列名", "是否必填", "类型", "可选值", "别名", "填写说明")
+GUIDE_INTRO = (
+    "本工作簿由 nodrug 按台账声明生成。带 * 的列（项）必填，其余可不填；"
+    "工作表和列也可用“别名”中的名称。",
+    "日期列请填真实日期（如 2025-03-05）；身份证号列已设为文本格式，"
+    "请勿改为数值格式，否则后几位会丢失。",
+)
+
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+# From 1901: Excel counts a 29 Feb 1900 that never was, so its serials before March 1900 are off by one.
+_DATE_RANGE = (dt.date(1901, 1, 1), dt.date(2099, 12, 31))
+_REQUIRED_FILL = PatternFill("solid", fgColor="FCE4D6")
+_OPTIONAL_FILL = PatternFill("solid", fgColor="DDEBF7")
+_GUIDE_FILL = PatternFill("solid", fgColor="E2EFDA")
+_BOLD = Font(bold=True)
+_HEADER_ALIGN = Alignment(horizontal="center", vertical="center", wrap_text=True)
+_WRAP = Alignment(vertical="top", wrap_text=True)
+_MIN_WIDTH = {"id": 22, "date": 12, "text": 14}  # others: 10, room for the dropdown arrow
+
+
+def write_template(path: Path) -> None:
+    """Write the blank ledger workbook to `path`: one sheet per declared sheet, then 填表说明."""
+    book = Workbook()
+    book.remove(book.active)
+    for sheet in sheet_schemas():
+        ws = book.create_sheet(sheet)
+        if sheet_meta(sheet)["layout"] == "keyvalue":
+            _keyvalue_sheet(ws, sheet)
+        else:
+            _table_sheet(ws, sheet)
+    _guide_sheet(book.create_sheet(GUIDE_SHEET))
+    with atomic_path(Path(path)) as temp:
+        book.save(temp)
+
+
+def header_text(spec: ColumnSpec) -> str:
+    """A column's header as the template writes it: the canonical name, `*` when required."""
+    return spec.name + (REQUIRED_MARK if spec.required else "")
+
+
+def _table_sheet(ws: Worksheet, sheet: str) -> None:
+    for c, spec in enumerate(column_specs(sheet).values(), start=1):
+        letter = get_column_letter(c)
+        _style_header(ws.cell(1, c, header_text(spec)), spec.required)
+        ws.column_dimensions[letter].width = _width(spec)
+        fmt = _number_format(spec)
+        if fmt:
+            # Each cell as well as the column: not every spreadsheet app applies a column's style to new cells.
+            ws.column_dimensions[letter].number_format = fmt
+            for r in range(2, FORMATTED_ROWS + 1):
+                ws.cell(r, c).number_format = fmt
+        _add_validation(ws, spec, f"{letter}2:{letter}{LAST_ROW}")
+    ws.freeze_panes = "A2"
+    ws.row_dimensions[1].height = 22
+
+
+def _keyvalue_sheet(ws: Worksheet, sheet: str) -> None:
+    for c, text in enumerate(KEYVALUE_HEADER, start=1):
+        _style_header(ws.cell(1, c, text), False)
+    specs = list(column_specs(sheet).values())
+    for r, spec in enumerate(specs, start=2):
+        _style_header(ws.cell(r, 1, header_text(spec)), spec.required)
+        ws.cell(r, 1).alignment = Alignment(vertical="center")
+        ws.cell(r, 3, spec.hint or None).alignment = _WRAP
+        if _number_format(spec):
+            ws.cell(r, 2).number_format = _number_format(spec)
+        _add_validation(ws, spec, f"B{r}")
+    ws.column_dimensions["A"].width = max(_display_width(header_text(s)) for s in specs) + 4
+    ws.column_dimensions["B"].width = max(24, *(_width(s) for s in specs))
+    ws.column_dimensions["C"].width = min(60, max(_display_width(s.hint) for s in specs) + 2)
+    ws.freeze_panes = "A2"
+
+
+def _guide_sheet(ws: Worksheet) -> None:
+    """填表说明: what every sheet and every column is for, in the clerk's words."""
+    for r, line in enumerate(GUIDE_INTRO, start=1):
+        ws.cell(r, 1, line)
+    row = len(GUIDE_INTRO) + 2
+    row = _guide_table(ws, row, SHEET_GUIDE_HEADER, [
+        (name, sheet_requirement(sheet_meta(name)["required"]), "、".join(sheet_meta(name)["aliases"]),
+         schema.description or "")
+        for name, schema in sheet_schemas().items()
+    ])
+    _guide_table(ws, row + 1, COLUMN_GUIDE_HEADER, [
+        (sheet, spec.name, yes_no(spec.required), kind_label(spec), allowed_text(spec), "、".join(spec.aliases),
+         spec.hint)
+        for sheet in sheet_schemas()
+        for spec in column_specs(sheet).values()
+    ])
+    for letter, width in zip("ABCDEFG", (14, 18, 10, 22, 40, 30, 50)):
+        ws.column_dimensions[letter].width = width
+
+
+def _guide_table(ws: Worksheet, row: int, header: tuple[str, ...], rows: list[tuple]) -> int:
+    """Write a header and its rows from `row`; return the first row after them."""
+    for c, text in enumerate(header, start=1):
+        cell = ws.cell(row, c, text)
+        cell.font, cell.fill, cell.alignment = _BOLD, _GUIDE_FILL, _HEADER_ALIGN
+    for values in rows:
+        row += 1
+        for c, value in enumerate(values, start=1):
+            ws.cell(row, c, value or None).alignment = _WRAP
+    return row + 1
+
+
+def _style_header(cell, required: bool) -> None:
+    cell.font = _BOLD
+    cell.fill = _REQUIRED_FILL if required else _OPTIONAL_FILL
+    cell.alignment = _HEADER_ALIGN
+
+
+def _number_format(spec: ColumnSpec) -> str | None:
+    # Text format keeps all 18 digits of a typed ID (as a number Excel keeps 15); a date format shows
+    # a typed date the way the reader's findings quote it.
+    return {"id": TEXT_FORMAT, "date": DATE_FORMAT}.get(spec.kind)
+
+
+def _add_validation(ws: Worksheet, spec: ColumnSpec, sqref: str) -> None:
+    dv = validation(spec)
+    dv.add(sqref)
+    ws.add_data_validation(dv)
+
+
+def validation(spec: ColumnSpec) -> DataValidation:
+    """Excel's own check for a column: a dropdown, whole-number, date or length rule; the hint as input message."""
+    if spec.kind in ("enum", "bool"):
+        formula = '"' + ",".join(allowed_values(spec)) + '"'
+        # Excel "repairs" (drops) a list longer than 255 characters; a comma inside a value would split it.
+        if len(formula) > 255 or any("," in v for v in allowed_values(spec)):
+            raise ValueError(f"{spec.name}: its values do not fit an Excel dropdown list")
+        dv = DataValidation(type="list", formula1=formula)
+        error = "请从下拉列表中选择：" + "、".join(allowed_values(spec))
+    elif spec.kind == "int":
+        lowest = spec.minimum if spec.minimum is not None else -(10**9)
+        dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1=str(lowest))
+        error = f"请填写不小于 {lowest} 的整数"
+    elif spec.kind == "date":
+        low, high = ((d - _EXCEL_EPOCH).days for d in _DATE_RANGE)
+        # A warning, not a stop: the reader also accepts text dates (2025.3.5) that Excel does not.
+        dv = DataValidation(type="date", operator="between", formula1=str(low), formula2=str(high),
+                            errorStyle="warning")
+        error = "请填写日期，如 2025-03-05"
+    elif spec.kind == "id":
+        dv = DataValidation(type="textLength", operator="equal", formula1="18", errorStyle="warning")
+        error = "身份证号应为 18 位"
+    else:
+        # Free text and 可多选 columns: no rule (several values are allowed), only the input message.
+        dv = DataValidation()
+        error = ""
+    dv.allow_blank = True
+    dv.showInputMessage = True
+    dv.promptTitle = _clip(spec.name, 32)  # Excel's limits: 32 characters of title, 255 of message
+    dv.prompt = _clip(prompt_text(spec), 255)
+    if error:
+        dv.showErrorMessage = True
+        dv.errorTitle = _clip(spec.name, 32)
+        dv.error = _clip(error, 255)
+    return dv
+
+
+def prompt_text(spec: ColumnSpec) -> str:
+    """The input message: the hint, plus the allowed values when the hint does not already list them."""
+    values = allowed_values(spec)
+    text = spec.hint or kind_label(spec)
+    if values and not all(v in text for v in values):
+        text += "。可选：" + "、".join(values)
+    return text
+
+
+def _width(spec: ColumnSpec) -> float:
+    widest = max([_display_width(header_text(spec)), *(_display_width(v) for v in allowed_values(spec))])
+    return min(30, max(widest + 3, _MIN_WIDTH.get(spec.kind, 10)))
+
+
+def _display_width(text: str) -> int:
+    # A CJK character is about two Latin characters wide in Excel's width unit.
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text or "")
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
