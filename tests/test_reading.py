@@ -102,6 +102,12 @@ def test_period_follows_the_ledger_year_and_today(tmp_path):
     assert read_ledger(path, TODAY, year=2026).as_of == TODAY
 
 
+def test_xlsm_is_read_like_xlsx(tmp_path):
+    path = write_xlsx(tmp_path / "l.xlsx", minimal_ledger())
+    macro = path.rename(tmp_path / "l.xlsm")
+    assert codes(read_ledger(macro, TODAY)) == []
+
+
 @pytest.mark.parametrize("writer, suffix", [(write_xls, ".xls"), (write_ods, ".ods")])
 def test_legacy_and_open_formats(tmp_path, writer, suffix):
     path = writer(tmp_path / f"l{suffix}", minimal_ledger())

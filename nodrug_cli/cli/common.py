@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sys
 from dataclasses import dataclass, field
 from enum import Enum
@@ -36,7 +35,7 @@ class Env:
 
     def __post_init__(self) -> None:
         if self.is_terminal is None:
-            self.is_terminal = bool(getattr(self.stdout, "isatty", lambda: False)()) and not os.environ.get("NO_TTY")
+            self.is_terminal = bool(getattr(self.stdout, "isatty", lambda: False)())
         if self.today is None:
             self.today = dt.date.today()
 
