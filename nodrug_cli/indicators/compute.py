@@ -1,0 +1,60 @@
+"""Every indicator of DOMAIN.md §5 for one ledger, keyed as in the JSON output."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from nodrug_cli.indicators.model import Indicator, count
+from nodrug_cli.indicators.outreach import awareness_indicators, checklist_indicators, event_indicators, venue_indicators
+from nodrug_cli.indicators.people import PersonSets, person_sets, registered_by
+from nodrug_cli.indicators.supervision import registry_indicators, talk_indicators, test_indicators
+from nodrug_cli.ledger.findings import ERROR
+from nodrug_cli.ledger.read import Ledger
+
+DEFAULT_TEST_SCHEDULE = [1, 2, 3]  # months per window in program years 1, 2, 3+ (common county practice)
+
+
+@dataclass
+class Params:
+    """What a standard decides for the indicators: schedules, the monthly event minimum, checklist items."""
+
+    test_schedule: list[int] = field(default_factory=lambda: list(DEFAULT_TEST_SCHEDULE))
+    talk_schedule: list[int] = field(default_factory=lambda: list(DEFAULT_TEST_SCHEDULE))
+    events_per_month: int = 4
+    checklist_items: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Indicators:
+    """The computed indicators, the person sets behind them, and checklist rows no item matched."""
+
+    values: dict[str, Indicator]
+    sets: PersonSets
+    unmatched_checklist: list[str]
+
+    def __getitem__(self, key: str) -> Indicator:
+        return self.values[key]
+
+
+def compute_indicators(ledger: Ledger, params: Params) -> Indicators:
+    """All indicators for the ledger's period and as-of date; rows with errors are left out."""
+    year, as_of = ledger.year, ledger.as_of
+    all_rows = ledger.frame("吸毒人员")
+    if all_rows is None:
+        import pandas as pd
+
+        all_rows = pd.DataFrame(columns=["姓名", "身份证号", "人员状态", "首次登记日期"])
+    registry = registered_by(all_rows, as_of)
+    tests = ledger.frame("尿检记录")
+    sets = person_sets(registry, tests, as_of)
+    values: list[Indicator] = registry_indicators(sets, all_rows, ledger.info, year, as_of)
+    values += test_indicators(sets, tests, params.test_schedule, year, as_of)
+    values += talk_indicators(sets, ledger.frame("谈话记录"), params.talk_schedule, year, as_of)
+    values += event_indicators(ledger.frame("宣传活动"), year, as_of, params.events_per_month)
+    values += awareness_indicators(ledger.frame("知晓率调查"), year, as_of)
+    values += venue_indicators(ledger.frame("重点场所"))
+    checklist, unmatched = checklist_indicators(ledger.frame("自查项目"), params.checklist_items)
+    values += checklist
+    errors = [f for f in ledger.findings if f.canonical == "吸毒人员" and f.severity == ERROR]
+    values.append(count("registry_errors", len(errors), [{"cell": f.cell, "reason": f.message()} for f in errors]))
+    return Indicators({i.key: i for i in values}, sets, unmatched)

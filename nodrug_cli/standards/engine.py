@@ -1,0 +1,216 @@
+"""Scoring a ledger against a standard: items, bonus, grade, veto and the 无毒 verdict (DOMAIN.md §6).
+
+Pure: the ledger's frames and the standard in, an `Assessment` out. Rules per item:
+threshold (full points or 0), tiers (points by band), per_missing (points off per missing unit),
+per_unit (points per unit up to the maximum), checklist (the 自查项目 item is 是), veto (failing it
+fails the whole assessment). An item whose indicator has a zero denominator follows its `na`:
+pass (full points), fail (0) or exclude (left out, the total rescaled to the full maximum).
+An indicator whose sheet is missing scores 0.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from nodrug_cli.indicators.compute import Indicators, Params, compute_indicators
+from nodrug_cli.indicators.model import NA, NOT_COMPUTABLE, Indicator
+from nodrug_cli.ledger.findings import Finding
+from nodrug_cli.ledger.read import Ledger
+from nodrug_cli.standards.model import Condition, Item, Standard
+
+
+UNIT_WORDS = {"漏检人次": "人次", "漏谈人次": "人次", "missing_events": "次活动"}
+
+
+@dataclass
+class ItemResult:
+    """One scored item."""
+
+    item: Item
+    points: float | None  # None when excluded (not applicable)
+    passed: bool | None
+    basis: str  # 计算依据, e.g. 在家尿检 48/50 人
+    target: str  # the standard's requirement in words
+    actual: str  # the indicator's value as shown
+    note: str  # 扣分说明
+    gap: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class CriterionResult:
+    id: str
+    title: str
+    passed: bool
+    evidence: list[str]
+
+
+@dataclass
+class Assessment:
+    """A ledger scored against a standard."""
+
+    community: str
+    town: str | None
+    year: int
+    as_of: dt.date
+    standard: Standard
+    indicators: Indicators
+    items: list[ItemResult]
+    total: float
+    bonus: float
+    grade: str
+    vetoed: bool
+    drug_free_outright: bool
+    drug_free_passed: bool
+    criteria: list[CriterionResult]
+    skipped_rows: int
+    findings: list[Finding]
+    unmatched_checklist: list[str]
+
+    @property
+    def passed(self) -> bool:
+        """The verdict `--check` tests: not vetoed, the pass grade reached, and 无毒 where the standard decides by it."""
+        ranks = [g.name for g in self.standard.ordered_grades()]
+        good = not self.vetoed and ranks.index(self.grade) <= ranks.index(self.standard.pass_grade)
+        if self.standard.verdict == "drug_free":
+            good = good and self.drug_free_passed
+        return good
+
+
+def params_for(standard: Standard) -> Params:
+    return Params(test_schedule=list(standard.schedules.tests), talk_schedule=list(standard.schedules.talks),
+                  events_per_month=standard.events_per_month, checklist_items=standard.checklist_items())
+
+
+def _bound_text(low: float | None, high: float | None, ind: Indicator) -> str:
+    def fmt(x: float) -> str:
+        if ind.kind == "rate":
+            return f"{x * 100:g}%"
+        if ind.kind == "permille":
+            return f"{x:g}‰"
+        if ind.kind in ("flag", "checklist"):
+            return "是" if x else "否"
+        return f"{x:g}"
+
+    if ind.kind in ("flag", "checklist") and low is not None:
+        return "是" if low else "否"
+    parts = ([f"≥ {fmt(low)}"] if low is not None else []) + ([f"≤ {fmt(high)}"] if high is not None else [])
+    return "，".join(parts)
+
+
+def _meets(ind: Indicator, low: float | None, high: float | None) -> bool:
+    value = ind.value
+    return value is not None and (low is None or value >= low - 1e-12) and (high is None or value <= high + 1e-12)
+
+
+def basis(ind: Indicator) -> str:
+    """计算依据: the numbers behind the value, as a reviewer writes them."""
+    if ind.status == NOT_COMPUTABLE:
+        sheet = ind.extra.get("missing_sheet", "")
+        return "自查项目无此项" if ind.kind == "checklist" else f"缺少“{sheet}”表，无法计算"
+    label = ind.label()
+    if ind.kind in ("rate", "permille") and ind.denominator is not None:
+        suffix = f"（应检 {ind.extra['应检人次']} 人次，漏检 {ind.extra['漏检人次']} 人次）" if "应检人次" in ind.extra else ""
+        suffix = suffix or (f"（应谈 {ind.extra['应谈人次']} 人次，漏谈 {ind.extra['漏谈人次']} 人次）" if "应谈人次" in ind.extra else "")
+        return f"{label} {ind.numerator}/{ind.denominator}{suffix}"
+    if ind.kind == "checklist":
+        return f"自查：{'是' if ind.value else '否'}"
+    return f"{label} {ind.display()}"
+
+
+def _units(item: Item, ind: Indicator) -> float:
+    if item.unit:
+        return float(ind.extra.get(item.unit) or 0)
+    if item.rule == "per_missing" and ind.denominator is not None:
+        return float((ind.denominator or 0) - (ind.numerator or 0))
+    return float(ind.value or 0)
+
+
+def score_item(item: Item, ind: Indicator) -> ItemResult:
+    """Apply one item's rule to its indicator."""
+    target = {
+        "threshold": lambda: _bound_text(item.min, item.max, ind),
+        "veto": lambda: "一票否决：" + (_bound_text(item.min, item.max, ind) if item.indicator else "是"),
+        "tiers": lambda: "；".join(f"{_bound_text(t.min, t.max, ind)} 得 {t.points:g} 分" for t in item.tiers or []),
+        "per_missing": lambda: f"每缺 1 {UNIT_WORDS.get(item.unit or '', '个')}扣 {item.deduct:g} 分",
+        "per_unit": lambda: f"每 1 个得 {item.per:g} 分，最多 {item.points:g} 分",
+        "checklist": lambda: "是",
+    }[item.rule]()
+    common = dict(basis=basis(ind), target=target, actual=ind.display(), gap=ind.gap)
+    if ind.status == NOT_COMPUTABLE:
+        return ItemResult(item, 0.0, False, note="缺少台账，无法证明，不得分", **common)
+    if ind.status == NA:
+        if item.na == "exclude":
+            return ItemResult(item, None, None, note="不适用（分母为 0），不计入总分", **common)
+        ok = item.na == "pass"
+        return ItemResult(item, item.points if ok else 0.0, ok,
+                          note="不适用（分母为 0），按达标计" if ok else "不适用（分母为 0），按未达标计", **common)
+    if item.rule in ("threshold", "veto"):
+        ok = _meets(ind, item.min, item.max) if item.indicator else bool(ind.value)
+        return ItemResult(item, item.points if ok else 0.0, ok, note="" if ok else f"未达到 {target}", **common)
+    if item.rule == "checklist":
+        ok = bool(ind.value)
+        return ItemResult(item, item.points if ok else 0.0, ok, note="" if ok else "自查为否", **common)
+    if item.rule == "tiers":
+        for tier in item.tiers or []:
+            if _meets(ind, tier.min, tier.max):
+                pts = min(tier.points, item.points)
+                return ItemResult(item, pts, pts >= item.points,
+                                  note="" if pts >= item.points else f"按档次得 {pts:g} 分", **common)
+        return ItemResult(item, 0.0, False, note="未达到任何档次", **common)
+    units = _units(item, ind)
+    if item.rule == "per_missing":
+        pts = max(0.0, item.points - units * (item.deduct or 0))
+        return ItemResult(item, pts, units == 0, note="" if units == 0 else f"缺 {units:g}，扣 {item.points - pts:g} 分",
+                          **common)
+    pts = min(item.points, units * (item.per or 0))
+    return ItemResult(item, pts, pts >= item.points, note="" if pts >= item.points else f"{units:g} 个，得 {pts:g} 分",
+                      **common)
+
+
+def check_condition(cond: Condition, ind: Indicator) -> tuple[bool, str]:
+    """Whether one condition holds, and the evidence when it does not."""
+    if ind.status == NOT_COMPUTABLE:
+        return False, f"{ind.label()}：{basis(ind)}"
+    if ind.status == NA:
+        return cond.na == "pass", f"{ind.label()}：不适用（分母为 0）"
+    if _meets(ind, cond.min, cond.max):
+        return True, ""
+    shortfall = f"，缺口 {len(ind.gap)} 项" if ind.gap else ""
+    numbers = f"（{ind.numerator}/{ind.denominator}）" if ind.denominator else ""
+    return False, f"{ind.label()} {ind.display()}{numbers}，要求 {_bound_text(cond.min, cond.max, ind)}{shortfall}"
+
+
+def _grade(standard: Standard, total: float, vetoed: bool) -> str:
+    ordered = standard.ordered_grades()
+    if vetoed:
+        return ordered[-1].name
+    return next((g.name for g in ordered if total >= g.min - 1e-9), ordered[-1].name)
+
+
+def assess(ledger: Ledger, standard: Standard) -> Assessment:
+    """Compute the indicators and score them against `standard`."""
+    indicators = compute_indicators(ledger, params_for(standard))
+    results = [score_item(item, indicators[item.indicator_key]) for item in standard.items]
+    base = [r for r in results if not r.item.bonus and r.item.rule != "veto"]
+    full = sum(r.item.points for r in base)
+    available = sum(r.item.points for r in base if r.points is not None)
+    earned = sum(r.points for r in base if r.points is not None)
+    total = earned * full / available if available else 0.0
+    bonus = min(standard.bonus_cap, sum(r.points or 0 for r in results if r.item.bonus))
+    vetoed = any(r.item.rule == "veto" and r.passed is False for r in results)
+    outright = all(check_condition(c, indicators[c.indicator])[0] for c in standard.drug_free.outright)
+    criteria = []
+    for crit in standard.drug_free.criteria:
+        checks = [check_condition(c, indicators[c.indicator]) for c in crit.all]
+        criteria.append(CriterionResult(crit.id, crit.title, all(ok for ok, _ in checks), [e for ok, e in checks if not ok]))
+    drug_free = outright or (bool(criteria) and all(c.passed for c in criteria))
+    grand = round(total + bonus, 2)
+    info = ledger.info
+    return Assessment(
+        community=str(info.get("社区名称") or ledger.path.stem), town=info.get("所属镇（街道）"), year=ledger.year,
+        as_of=ledger.as_of, standard=standard, indicators=indicators, items=results, total=grand, bonus=round(bonus, 2),
+        grade=_grade(standard, grand, vetoed), vetoed=vetoed, drug_free_outright=outright, drug_free_passed=drug_free,
+        criteria=criteria, skipped_rows=ledger.skipped_rows, findings=ledger.findings,
+        unmatched_checklist=indicators.unmatched_checklist,
+    )

@@ -1,0 +1,107 @@
+"""Finding and loading standards: a built-in by name, or a YAML file a user copied and edited.
+
+A bad standard is a `StandardError` whose message names the file, the item and the field.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from nodrug_cli.standards.model import Standard
+
+BUILTIN_PACKAGE = "nodrug_cli.standards"
+DEFAULT_STANDARD = "boumei-2023"
+
+
+class StandardError(Exception):
+    """A standard that cannot be found or used (exit code 2)."""
+
+    def __init__(self, zh: str, en: str):
+        self.zh, self.en = zh, en
+        super().__init__(zh)
+
+    def message(self, lang: str = "zh") -> str:
+        return self.en if lang == "en" else self.zh
+
+
+def builtin_names() -> list[str]:
+    """Names of the standards that ship with nodrug."""
+    return sorted(p.name[:-5] for p in resources.files(BUILTIN_PACKAGE).iterdir() if p.name.endswith(".yaml"))
+
+
+def builtin_text(name: str) -> str:
+    """The YAML text of a built-in standard."""
+    if name not in builtin_names():
+        raise StandardError(f"没有名为“{name}”的内置标准（可用：{'、'.join(builtin_names())}）",
+                            f"no built-in standard named “{name}” (available: {', '.join(builtin_names())})")
+    return resources.files(BUILTIN_PACKAGE).joinpath(f"{name}.yaml").read_text(encoding="utf-8")
+
+
+def load_standard(name_or_path: str | Path | None = None) -> Standard:
+    """A built-in standard by name, or a standard file by path (default: the 博美镇 scheme)."""
+    ref = str(name_or_path or DEFAULT_STANDARD)
+    if ref in builtin_names():
+        return parse_standard(builtin_text(ref), f"内置标准 {ref}")
+    path = Path(ref)
+    if not path.is_file():
+        raise StandardError(f"找不到标准“{ref}”：既不是内置标准（{'、'.join(builtin_names())}），也不是文件",
+                            f"standard “{ref}” is neither a built-in ({', '.join(builtin_names())}) nor a file")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise StandardError(f"无法读取标准文件 {path}：{exc}", f"cannot read the standard file {path}: {exc}") from None
+    return parse_standard(text, str(path))
+
+
+def parse_standard(text: str, origin: str) -> Standard:
+    """Validate YAML text as a standard; errors name `origin`, the item and the field."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"第 {mark.line + 1} 行" if mark else ""
+        raise StandardError(f"标准文件 {origin} {where}不是有效的 YAML：{getattr(exc, 'problem', exc)}",
+                            f"{origin}: not valid YAML {where}: {exc}") from None
+    if not isinstance(data, dict):
+        raise StandardError(f"标准文件 {origin} 的内容应是一组“字段: 值”", f"{origin}: expected a mapping of fields")
+    try:
+        return Standard.model_validate(data)
+    except ValidationError as exc:
+        raise StandardError(*_explain(exc, data, origin)) from None
+
+
+def _explain(exc: ValidationError, data: dict, origin: str) -> tuple[str, str]:
+    zh, en = [], []
+    for error in exc.errors()[:5]:
+        loc = list(error["loc"])
+        where_zh, where_en = [], []
+        if loc[:1] == ["items"] and len(loc) > 1 and isinstance(loc[1], int):
+            items = data.get("items") or []
+            item_id = items[loc[1]].get("id", "?") if loc[1] < len(items) and isinstance(items[loc[1]], dict) else "?"
+            where_zh.append(f"第 {loc[1] + 1} 个考核项目（id: {item_id}）")
+            where_en.append(f"item {loc[1] + 1} (id: {item_id})")
+            loc = loc[2:]
+        field = ".".join(str(p) for p in loc)
+        if field:
+            where_zh.append(f"字段 {field}")
+            where_en.append(f"field {field}")
+        message = str(error["msg"]).removeprefix("Value error, ")
+        zh.append(f"{'，'.join(where_zh) or '整体'}：{_zh(error['type'], message)}")
+        en.append(f"{', '.join(where_en) or 'top level'}: {message}")
+    return (f"标准文件 {origin} 有误：" + "；".join(zh), f"the standard {origin} is invalid: " + "; ".join(en))
+
+
+_ZH = {
+    "missing": "缺少此字段", "extra_forbidden": "不认识的字段（是否拼错？）", "literal_error": "取值不在允许范围内",
+    "float_parsing": "应为数字", "int_parsing": "应为整数", "greater_than_equal": "不能为负数", "greater_than": "必须大于 0",
+    "too_short": "不能为空", "string_type": "应为文字", "list_type": "应为列表", "dict_type": "应为“字段: 值”",
+}
+
+
+def _zh(kind: str, message: str) -> str:
+    return _ZH.get(kind, message) + ("" if kind not in _ZH or kind == "literal_error" else "") + (
+        f"（{message}）" if kind == "literal_error" else "")

@@ -1,0 +1,209 @@
+"""What a standard file (YAML) may say, validated on load with pydantic (DOMAIN.md §6).
+
+A standard is data, never code: nothing in it is evaluated. Rates are fractions (0.95) or
+percentages written as text ("95%"). Unknown fields are refused, so a typo is reported, not ignored.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from nodrug_cli.indicators.model import CATALOG, family
+from nodrug_cli.ledger.schema import AUDIENCES, SURVEY_GROUPS
+
+GROUP_MEMBERS = {
+    "awareness_rate": (*SURVEY_GROUPS, "总体", "群众"),
+    "group_coverage": tuple(g for g in AUDIENCES if g != "其他"),
+}
+
+
+def _number(value):
+    """Accept 0.95, 95%, "95%" alike."""
+    if isinstance(value, str):
+        text = value.strip()
+        if text.endswith("%"):
+            return float(text[:-1]) / 100
+        if text.endswith("‰"):
+            return float(text[:-1])
+        return float(text)
+    return value
+
+
+def check_indicator(key: str) -> str:
+    """An indicator key must be in the catalogue (with a valid group or a checklist item name)."""
+    base, _, member = key.partition(".")
+    if base not in CATALOG:
+        raise ValueError(f"未知指标“{key}”（可用：{'、'.join(CATALOG)}）")
+    if base in GROUP_MEMBERS:
+        if member not in GROUP_MEMBERS[base]:
+            raise ValueError(f"指标“{key}”须写明人群，如 {base}.{GROUP_MEMBERS[base][0]}（可用：{'、'.join(GROUP_MEMBERS[base])}）")
+    elif base == "checklist":
+        if not member:
+            raise ValueError("checklist 指标须写明项目名称，如 checklist.层层签订禁毒责任状")
+    elif member:
+        raise ValueError(f"指标“{base}”没有分组，不能写“{key}”")
+    return key
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Condition(Strict):
+    """One test of an indicator: value ≥ min and/or ≤ max; what a zero denominator means."""
+
+    indicator: str
+    min: float | None = None
+    max: float | None = None
+    na: Literal["pass", "fail"] = "pass"
+    note: str | None = None
+
+    _num = field_validator("min", "max", mode="before")(lambda cls, v: _number(v))
+    _key = field_validator("indicator")(lambda cls, v: check_indicator(v))
+
+    @model_validator(mode="after")
+    def _bounded(self):
+        if self.min is None and self.max is None:
+            raise ValueError("须给出 min 或 max")
+        return self
+
+
+class Tier(Strict):
+    min: float | None = None
+    max: float | None = None
+    points: float
+
+    _num = field_validator("min", "max", mode="before")(lambda cls, v: _number(v))
+
+
+RULE_NEEDS = {
+    "threshold": "规则 threshold 须填写 indicator 以及 min 或 max",
+    "tiers": "规则 tiers 须填写 indicator 和 tiers",
+    "per_missing": "规则 per_missing 须填写 indicator 和 deduct（每缺一个单位扣几分）",
+    "per_unit": "规则 per_unit 须填写 indicator 和 per（每个单位得几分）",
+    "checklist": "规则 checklist 须填写 item（自查项目名称）",
+    "veto": "规则 veto 须填写 indicator 以及 min 或 max，或者填写 item（自查项目名称）",
+}
+
+
+class Item(Strict):
+    """One scored item of the rubric."""
+
+    id: str
+    category: str
+    title: str
+    rule: Literal["threshold", "tiers", "per_missing", "per_unit", "checklist", "veto"]
+    indicator: str | None = None
+    points: float = Field(ge=0)
+    min: float | None = None
+    max: float | None = None
+    tiers: list[Tier] | None = None
+    unit: str | None = None  # per_missing / per_unit: an `extra` key of the indicator (漏检人次…), else its value
+    deduct: float | None = Field(default=None, gt=0)  # per_missing: points off per unit
+    per: float | None = Field(default=None, gt=0)  # per_unit: points per unit
+    item: str | None = None  # checklist: the 自查项目 name
+    na: Literal["pass", "fail", "exclude"] = "pass"
+    bonus: bool = False
+    note: str | None = None
+
+    _num = field_validator("min", "max", mode="before")(lambda cls, v: _number(v))
+
+    @model_validator(mode="after")
+    def _complete(self):
+        bounded = self.min is not None or self.max is not None
+        missing = {
+            "threshold": self.indicator is None or not bounded,
+            "tiers": self.indicator is None or not self.tiers,
+            "per_missing": self.indicator is None or self.deduct is None,
+            "per_unit": self.indicator is None or self.per is None,
+            "checklist": self.item is None,
+            "veto": not ((self.indicator is not None and bounded) or self.item is not None),
+        }[self.rule]
+        if missing:
+            raise ValueError(RULE_NEEDS[self.rule])
+        if self.indicator is not None:
+            check_indicator(self.indicator)
+        return self
+
+    @property
+    def indicator_key(self) -> str:
+        """The indicator this item reads (a checklist item reads `checklist.<item>`)."""
+        return self.indicator or f"checklist.{self.item}"
+
+
+class Criterion(Strict):
+    """One 无毒 criterion: passes when all its conditions pass."""
+
+    id: str
+    title: str
+    all: list[Condition] = Field(min_length=1)
+    note: str | None = None
+
+
+class DrugFree(Strict):
+    outright: list[Condition] = Field(default_factory=lambda: [
+        Condition(indicator="current_users", max=0), Condition(indicator="new_users", max=0)])
+    criteria: list[Criterion] = Field(default_factory=list)
+
+
+class Grade(Strict):
+    name: str
+    min: float
+
+
+class Schedules(Strict):
+    tests: list[int] = Field(default_factory=lambda: [1, 2, 3], min_length=1)
+    talks: list[int] = Field(default_factory=lambda: [1, 2, 3], min_length=1)
+
+    @field_validator("tests", "talks")
+    @classmethod
+    def _positive(cls, months: list[int]) -> list[int]:
+        if any(m < 1 for m in months):
+            raise ValueError("每个周期至少 1 个月")
+        return months
+
+
+class Standard(Strict):
+    """A whole standard: where it comes from, how it schedules, grades and scores."""
+
+    name: str
+    title: str
+    source: str
+    weights: str = Field(description="which point values come from the source and which are the project's own")
+    verdict: Literal["grade", "drug_free"] = "grade"
+    schedules: Schedules = Field(default_factory=Schedules)
+    events_per_month: int = Field(default=4, ge=0)
+    grades: list[Grade] = Field(default_factory=lambda: [Grade(name="优秀", min=90), Grade(name="合格", min=60),
+                                                         Grade(name="不合格", min=0)])
+    pass_grade: str = "合格"
+    bonus_cap: float = Field(default=0, ge=0)
+    items: list[Item] = Field(min_length=1)
+    drug_free: DrugFree = Field(default_factory=DrugFree)
+    targets: dict[str, dict[int, float]] = Field(default_factory=dict)  # roll-up targets by year (batch)
+    sanctions: Literal["seed002", "seed003", "none"] = "seed002"
+
+    _targets = field_validator("targets", mode="before")(
+        lambda cls, v: {k: {int(y): _number(x) for y, x in (d or {}).items()} for k, d in (v or {}).items()})
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        ids = [i.id for i in self.items]
+        duplicates = {i for i in ids if ids.count(i) > 1}
+        if duplicates:
+            raise ValueError(f"考核项目编号重复：{'、'.join(sorted(duplicates))}")
+        names = [g.name for g in self.grades]
+        if self.pass_grade not in names:
+            raise ValueError(f"pass_grade “{self.pass_grade}”不在 grades 中（{'、'.join(names)}）")
+        return self
+
+    def checklist_items(self) -> list[str]:
+        """Every 自查项目 the standard reads, in the order it first names them."""
+        keys = [i.indicator_key for i in self.items]
+        keys += [c.indicator for c in self.drug_free.outright]
+        keys += [c.indicator for crit in self.drug_free.criteria for c in crit.all]
+        return list(dict.fromkeys(k.split(".", 1)[1] for k in keys if family(k) == "checklist"))
+
+    def ordered_grades(self) -> list[Grade]:
+        return sorted(self.grades, key=lambda g: g.min, reverse=True)
