@@ -70,7 +70,18 @@ def unreadable_markdown() -> str:
                     disable_numparse=True) + "\n"
 
 
-SECTIONS = {"columns": column_table_markdown, "findings": findings_markdown, "unreadable": unreadable_markdown}
+def indicators_markdown() -> str:
+    """Every indicator key with its Chinese name, kind and definition."""
+    from nodrug_cli.indicators.model import CATALOG
+
+    kinds = {"rate": "比率", "count": "人数/次数", "permille": "‰", "flag": "是/否", "checklist": "是/否/未自查"}
+    rows = [[f"`{key}`" + (".〈人群〉" if key in ("awareness_rate", "group_coverage") else ".〈项目〉" if key == "checklist" else ""),
+             zh, kinds[kind], _cell(definition)] for key, (zh, _en, kind, definition) in CATALOG.items()]
+    return tabulate(rows, headers=("key", "指标", "类型", "定义"), tablefmt="github", disable_numparse=True) + "\n"
+
+
+SECTIONS = {"columns": column_table_markdown, "findings": findings_markdown, "unreadable": unreadable_markdown,
+            "indicators": indicators_markdown}
 
 
 def _replace(text: str, name: str, body: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from nodrug_cli import __version__
-from nodrug_cli.cli import template, validate
+from nodrug_cli.cli import score, standards, template, validate
 
 app = typer.Typer(
     name="nodrug",
@@ -32,6 +32,8 @@ def root(
 
 app.command("validate")(validate.command)
 app.command("template")(template.command)
+app.command("score")(score.command)
+app.add_typer(standards.app, name="standards")
 
 
 def main() -> None:

@@ -26,11 +26,10 @@ class Params:
 
 @dataclass
 class Indicators:
-    """The computed indicators, the person sets behind them, and checklist rows no item matched."""
+    """The computed indicators and the person sets behind them."""
 
     values: dict[str, Indicator]
     sets: PersonSets
-    unmatched_checklist: list[str]
 
     def __getitem__(self, key: str) -> Indicator:
         return self.values[key]
@@ -53,8 +52,7 @@ def compute_indicators(ledger: Ledger, params: Params) -> Indicators:
     values += event_indicators(ledger.frame("宣传活动"), year, as_of, params.events_per_month)
     values += awareness_indicators(ledger.frame("知晓率调查"), year, as_of)
     values += venue_indicators(ledger.frame("重点场所"))
-    checklist, unmatched = checklist_indicators(ledger.frame("自查项目"), params.checklist_items)
-    values += checklist
+    values += checklist_indicators(ledger.frame("自查项目"), params.checklist_items)
     errors = [f for f in ledger.findings if f.canonical == "吸毒人员" and f.severity == ERROR]
     values.append(count("registry_errors", len(errors), [{"cell": f.cell, "reason": f.message()} for f in errors]))
-    return Indicators({i.key: i for i in values}, sets, unmatched)
+    return Indicators({i.key: i for i in values}, sets)

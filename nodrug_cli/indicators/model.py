@@ -6,36 +6,45 @@ from dataclasses import dataclass, field
 
 OK, NA, NOT_COMPUTABLE = "ok", "na", "not_computable"
 
-# key: (label zh, label en, kind). kind: rate (fraction in [0, 1]), count, permille, flag (1/0), checklist (1/0).
-CATALOG: dict[str, tuple[str, str, str]] = {
-    "registered": ("在册吸毒人员", "registered persons", "count"),
-    "current_users": ("现有吸毒人员", "current users", "count"),
-    "new_users": ("新增吸毒人员", "new users", "count"),
-    "user_ratio_permille": ("涉毒人员比例", "users per 1,000 residents", "permille"),
-    "control_rate": ("管控率", "control rate", "rate"),
-    "out_of_control": ("失控人数", "out of control", "count"),
-    "order_execution_rate": ("社区戒毒（康复）执行率", "order execution rate", "rate"),
-    "timely_report_rate": ("报到及时率", "timely report rate", "rate"),
-    "urinalysis_rate": ("总体尿检率", "urinalysis rate", "rate"),
-    "home_urinalysis_rate": ("在家尿检率", "urinalysis rate (at home)", "rate"),
-    "on_schedule_test_rate": ("按期检测率", "on-schedule test rate", "rate"),
-    "help_rate": ("帮教率", "help-and-education rate", "rate"),
-    "help_group_rate": ("帮教小组建立率", "help-group rate", "rate"),
-    "on_schedule_talk_rate": ("谈话按期率", "on-schedule talk rate", "rate"),
-    "relapses": ("复吸人数", "relapses", "count"),
-    "relapse_rate": ("复吸率", "relapse rate", "rate"),
-    "abstinence3_rate": ("戒断三年未复吸率", "three-year abstinence rate", "rate"),
-    "employment_rate": ("就业安置率", "employment rate", "rate"),
-    "registry_errors": ("吸毒人员表错误数", "errors in the registry sheet", "count"),
-    "awareness_rate": ("知晓率", "awareness rate", "rate"),
-    "events": ("宣传活动次数", "prevention events", "count"),
-    "event_months_met": ("宣传达标月份", "months with enough events", "rate"),
-    "june_campaign": ("6·26 宣传", "June 26 campaign", "flag"),
-    "school_term_campaign": ("开学季宣传", "school-term campaign", "flag"),
-    "group_coverage": ("宣传覆盖", "campaign coverage", "flag"),
-    "venue_pledge_rate": ("场所责任状签订率", "venue pledge rate", "rate"),
-    "venue_measure_rate": ("场所防毒措施落实率", "venue measures rate", "rate"),
-    "checklist": ("自查项目", "checklist", "checklist"),
+# key: (label zh, label en, kind, definition). kind: rate (fraction in [0, 1]), count, permille, flag (1/0),
+# checklist (1/0). The definitions are DOMAIN.md §5 in a clerk's words; the README's table is made from them.
+CATALOG: dict[str, tuple[str, str, str, str]] = {
+    "registered": ("在册吸毒人员", "registered persons", "count", "吸毒人员表中首次登记日期不晚于截止日的全部人员"),
+    "current_users": ("现有吸毒人员", "current users", "count", "既不属于不计入情形、也未戒断三年的人员"),
+    "new_users": ("新增吸毒人员", "new users", "count",
+                  "本年 1 月 1 日至截止日首次登记的人数（含不计入人员）；另给出上年同期人数及变化、与基准年新增人数的比较"),
+    "user_ratio_permille": ("涉毒人员比例", "users per 1,000 residents", "permille", "现有吸毒人员 ÷ 常住人口 × 1000"),
+    "control_rate": ("管控率", "control rate", "rate", "社会面现有吸毒人员中在控且非下落不明者 ÷ 社会面现有吸毒人员"),
+    "out_of_control": ("失控人数", "out of control", "count", "社会面现有吸毒人员中失控或下落不明的人数"),
+    "order_execution_rate": ("社区戒毒（康复）执行率", "order execution rate", "rate",
+                             "社区戒毒/社区康复人员中截止日前已签订协议者 ÷ 全部社区戒毒/社区康复人员"),
+    "timely_report_rate": ("报到及时率", "timely report rate", "rate",
+                           "两个日期都有的社区戒毒/社区康复人员中，协议签订日期 − 措施开始日期 ≤ 15 天者所占比例"),
+    "urinalysis_rate": ("总体尿检率", "urinalysis rate", "rate", "应检对象中本期至少检测 1 次者 ÷ 应检对象"),
+    "home_urinalysis_rate": ("在家尿检率", "urinalysis rate (at home)", "rate", "同上，只计居住状态为在家的应检对象"),
+    "on_schedule_test_rate": ("按期检测率", "on-schedule test rate", "rate",
+                              "已满的检测周期中有检测记录的周期 ÷ 已满的检测周期（另给出应检人次、漏检人次）"),
+    "help_rate": ("帮教率", "help-and-education rate", "rate", "应检对象中建立帮教小组且本期至少谈话 1 次者 ÷ 应检对象"),
+    "help_group_rate": ("帮教小组建立率", "help-group rate", "rate", "应检对象中建立帮教小组者 ÷ 应检对象（无毒标准第 4 条）"),
+    "on_schedule_talk_rate": ("谈话按期率", "on-schedule talk rate", "rate", "按谈话周期计算的按期率（另给出应谈、漏谈人次）"),
+    "relapses": ("复吸人数", "relapses", "count", "应检对象中本期有阳性检测的人数"),
+    "relapse_rate": ("复吸率", "relapse rate", "rate", "复吸人数 ÷ 应检对象"),
+    "abstinence3_rate": ("戒断三年未复吸率", "three-year abstinence rate", "rate", "戒断三年人员 ÷（在册人员 − 不计入人员）"),
+    "employment_rate": ("就业安置率", "employment rate", "rate", "应检对象中就业者 ÷ 应检对象"),
+    "registry_errors": ("吸毒人员表错误数", "errors in the registry sheet", "count",
+                        "吸毒人员表中的错误条数（无毒标准第 3 条“底数清”）"),
+    "awareness_rate": ("知晓率", "awareness rate", "rate",
+                       "本期调查 Σ知晓人数 ÷ Σ调查人数，按人群类别分别计算，另有总体与群众（城镇、农村、社区居民）"),
+    "events": ("宣传活动次数", "prevention events", "count", "本期宣传活动次数；另给出参与人数、发放资料、悬挂标语合计"),
+    "event_months_met": ("宣传达标月份", "months with enough events", "rate",
+                         "本年已结束的月份中活动次数达到标准要求（如每月 4 次）的月份 ÷ 已结束的月份"),
+    "june_campaign": ("6·26 宣传", "June 26 campaign", "flag", "本年 6 月有宣传活动为是；截止日在 6 月 1 日前为不适用"),
+    "school_term_campaign": ("开学季宣传", "school-term campaign", "flag",
+                             "本年 9 月有面向中小学生的宣传活动为是；截止日在 9 月 1 日前为不适用"),
+    "group_coverage": ("宣传覆盖", "campaign coverage", "flag", "本期有面向该对象群体的宣传活动为是"),
+    "venue_pledge_rate": ("场所责任状签订率", "venue pledge rate", "rate", "签订责任状的重点场所 ÷ 重点场所"),
+    "venue_measure_rate": ("场所防毒措施落实率", "venue measures rate", "rate", "防范措施落实的重点场所 ÷ 重点场所"),
+    "checklist": ("自查项目", "checklist", "checklist", "自查项目表中该项为是；表中没有此项视为缺少佐证"),
 }
 
 
@@ -47,7 +56,7 @@ def family(key: str) -> str:
 def label(key: str, lang: str = "zh") -> str:
     """The indicator's name in words, with its group or item (`知晓率（外来务工人员）`)."""
     base, _, member = key.partition(".")
-    zh, en, _ = CATALOG[base]
+    zh, en, _, _ = CATALOG[base]
     name = en if lang == "en" else zh
     return f"{name}（{member}）" if member and lang != "en" else (f"{name} ({member})" if member else name)
 
@@ -78,7 +87,7 @@ class Indicator:
     def display(self) -> str:
         """The value as a clerk reads it: 96.0%, 1.25‰, 3, 是/否, — for not applicable."""
         if self.status == NOT_COMPUTABLE:
-            return "无法计算"
+            return "未自查" if self.kind == "checklist" else "无法计算"
         if self.status == NA or self.value is None:
             return "—"
         if self.kind == "rate":

@@ -87,11 +87,8 @@ def venue_indicators(venues: pd.DataFrame | None) -> list[Indicator]:
     return out
 
 
-def checklist_indicators(checklist: pd.DataFrame | None, items: list[str]) -> tuple[list[Indicator], list[str]]:
-    """One indicator per checklist item the standard needs (是 → 1, 否 → 0, absent → not computable).
-
-    Also returns the rows of 自查项目 that match no item (the caller warns about them).
-    """
+def checklist_indicators(checklist: pd.DataFrame | None, items: list[str]) -> list[Indicator]:
+    """One indicator per checklist item the standard needs (是 → 1, 否 → 0, absent → not computable)."""
     wanted = {loose_key(item): item for item in items}
     rows = {} if checklist is None else {
         loose_key(name): (name, done) for name, done in zip(column(checklist, "项目"), column(checklist, "是否落实"))
@@ -105,5 +102,4 @@ def checklist_indicators(checklist: pd.DataFrame | None, items: list[str]) -> tu
         else:
             met = bool(rows[key][1])
             out.append(Indicator(f"checklist.{item}", int(met), int(met), 1, gap=[] if met else [{"item": item, "reason": "自查为否"}]))
-    unmatched = [name for key, (name, _) in rows.items() if key not in wanted]
-    return out, unmatched
+    return out

@@ -119,6 +119,21 @@ CODES: dict[str, tuple[str, str, str, str, str]] = {
         WARNING, "与第 {detail} 行是同一人同一天同一方式的重复检测", "删除重复行",
         "duplicates row {detail} (same person, day and method)", "delete the duplicate row",
     ),
+    "current_list_extra": (
+        WARNING, "此人在现有吸毒人员表中，但按规则不属于现有吸毒人员（{detail}）",
+        "核对吸毒人员表的人员状态，或从现有吸毒人员表中移出",
+        "listed as a current user, but by the rules is not one ({detail})",
+        "check the person's status in the registry, or remove them from the current-users list",
+    ),
+    "current_list_absent": (
+        WARNING, "按规则此人属于现有吸毒人员，但现有吸毒人员表中没有", "把此人补入现有吸毒人员表，或核对人员状态",
+        "by the rules a current user, but missing from the current-users list",
+        "add the person to the current-users list, or check their status",
+    ),
+    "checklist_unmatched": (
+        WARNING, "自查项目“{value}”与考核标准中的任何项目都对不上", "把项目名称改为标准中的名称之一：{allowed}",
+        "checklist row “{value}” matches no item of the standard", "rename it to one of: {allowed}",
+    ),
 }
 
 SEVERITY_ORDER = {ERROR: 0, WARNING: 1}

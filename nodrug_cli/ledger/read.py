@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
+from nodrug_cli.indicators.reconcile import current_list_findings
 from nodrug_cli.ledger import crosscheck, idcard
 from nodrug_cli.ledger.findings import ERROR, Finding, sort_key
 from nodrug_cli.ledger.layout import SheetTable, locate_sheets
@@ -233,13 +234,19 @@ def read_ledger(
     info = _info(frames.get("社区概况"))
     year, as_of = resolve_period(today, as_of, year, info.get("评估年度"))
     findings += crosscheck.run(tables, frames, as_of, _finding)
+    ledger = Ledger(path, tables, frames, info, findings, year, as_of, _error_rows(tables, findings))
+    findings += current_list_findings(tables, {k: ledger.frame(k) for k in frames}, as_of, _finding)
     findings.sort(key=sort_key)
-    error_rows: dict[str, set[int]] = {}
+    return ledger
+
+
+def _error_rows(tables: dict[str, SheetTable], findings: list[Finding]) -> dict[str, set]:
+    """The data rows (frame index) of each sheet that hold an error; sheet-level findings mark none."""
+    rows: dict[str, set] = {}
     for f in findings:
-        if f.severity == ERROR and f.canonical in tables and f.row is not None:
-            table = tables[f.canonical]
-            error_rows.setdefault(f.canonical, set()).add(_index_of(table, f))
-    return Ledger(path, tables, frames, info, findings, year, as_of, error_rows)
+        if f.severity == ERROR and f.canonical in tables and f.row is not None and f.column is not None:
+            rows.setdefault(f.canonical, set()).add(_index_of(tables[f.canonical], f))
+    return rows
 
 
 def _index_of(table: SheetTable, finding: Finding) -> object:

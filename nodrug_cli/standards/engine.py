@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 
 from nodrug_cli.indicators.compute import Indicators, Params, compute_indicators
 from nodrug_cli.indicators.model import NA, NOT_COMPUTABLE, Indicator
-from nodrug_cli.ledger.findings import Finding
+from nodrug_cli.ledger.findings import Finding, sort_key
+from nodrug_cli.ledger.normalize import loose_key
 from nodrug_cli.ledger.read import Ledger
 from nodrug_cli.standards.model import Condition, Item, Standard
 
@@ -64,8 +65,7 @@ class Assessment:
     drug_free_passed: bool
     criteria: list[CriterionResult]
     skipped_rows: int
-    findings: list[Finding]
-    unmatched_checklist: list[str]
+    findings: list[Finding]  # the ledger's, plus 自查项目 rows that match no item of the standard
 
     @property
     def passed(self) -> bool:
@@ -188,6 +188,23 @@ def _grade(standard: Standard, total: float, vetoed: bool) -> str:
     return next((g.name for g in ordered if total >= g.min - 1e-9), ordered[-1].name)
 
 
+def checklist_findings(ledger: Ledger, standard: Standard) -> list[Finding]:
+    """A warning for each 自查项目 row that matches no checklist item of the standard, listing the names it expects."""
+    frame = ledger.frame("自查项目", clean=False)
+    if frame is None or "项目" not in frame:
+        return []
+    wanted = standard.checklist_items()
+    keys = {loose_key(w) for w in wanted}
+    table = ledger.tables["自查项目"]
+    out = []
+    for row, name in frame["项目"].dropna().items():
+        if loose_key(name) not in keys:
+            excel_row, letter, header = table.locate(row, "项目")
+            out.append(Finding("checklist_unmatched", sheet=table.name, row=excel_row, column=letter, header=header,
+                               value=name, allowed=tuple(wanted), canonical="自查项目", field_name="项目"))
+    return out
+
+
 def assess(ledger: Ledger, standard: Standard) -> Assessment:
     """Compute the indicators and score them against `standard`."""
     indicators = compute_indicators(ledger, params_for(standard))
@@ -211,6 +228,6 @@ def assess(ledger: Ledger, standard: Standard) -> Assessment:
         community=str(info.get("社区名称") or ledger.path.stem), town=info.get("所属镇（街道）"), year=ledger.year,
         as_of=ledger.as_of, standard=standard, indicators=indicators, items=results, total=grand, bonus=round(bonus, 2),
         grade=_grade(standard, grand, vetoed), vetoed=vetoed, drug_free_outright=outright, drug_free_passed=drug_free,
-        criteria=criteria, skipped_rows=ledger.skipped_rows, findings=ledger.findings,
-        unmatched_checklist=indicators.unmatched_checklist,
+        criteria=criteria, skipped_rows=ledger.skipped_rows,
+        findings=sorted(ledger.findings + checklist_findings(ledger, standard), key=sort_key),
     )

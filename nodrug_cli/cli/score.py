@@ -1,0 +1,79 @@
+"""`nodrug score`: compute every indicator, score against a standard, write the assessment sheet."""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from pathlib import Path
+
+import typer
+
+from nodrug_cli.cli.common import Env, Lang, fail, parse_date_option
+from nodrug_cli.exitcodes import ExitCode
+
+
+class ScoreFormat(str, Enum):
+    text = "text"
+    json = "json"
+    md = "md"
+
+
+def command(
+    ledger: Path = typer.Argument(..., help="台账文件", show_default=False, metavar="LEDGER"),
+    standard: str = typer.Option(None, "--standard", metavar="NAME|FILE",
+                                 help="考核标准：内置标准名（见 nodrug standards list）或 YAML 文件；默认 boumei-2023"),
+    year: int = typer.Option(None, "--year", metavar="Y", help="评估年度（默认：社区概况的评估年度，否则截止日所在年）"),
+    as_of: str = typer.Option(None, "--as-of", metavar="DATE", help="评估截止日（默认：今天与评估年度 12 月 31 日中较早者）"),
+    output: Path = typer.Option(None, "-o", "--output", metavar="FILE.xlsx", help="写出考评表工作簿"),
+    force: bool = typer.Option(False, "--force", help="输出文件已存在时覆盖"),
+    format: ScoreFormat = typer.Option(ScoreFormat.text, "--format", help="输出格式：text、json 或 md"),
+    check: bool = typer.Option(False, "--check", help="结论未通过时退出码为 1（供脚本使用）"),
+    full_pii: bool = typer.Option(False, "--full-pii", help="显示完整身份证号和姓名（默认遮蔽）"),
+    lang: Lang = typer.Option(Lang.zh, "--lang", help="语言：zh 或 en"),
+) -> None:
+    """考评打分：计算全部指标，按考核标准逐项打分，给出等级和“无毒”结论，可写出考评表。"""
+    run(ledger, standard, year, as_of, output, force, format.value, check, full_pii, Env(lang=lang.value))
+
+
+def run(ledger: Path, standard: str | None, year: int | None, as_of: str | None, output: Path | None, force: bool,
+        fmt: str, check: bool, full_pii: bool, env: Env) -> None:
+    """Score one ledger and print the result; raises typer.Exit with the exit code."""
+    from nodrug_cli.ledger.findings import ERROR
+    from nodrug_cli.ledger.read import read_ledger
+    from nodrug_cli.ledger.workbook import Unreadable
+    from nodrug_cli.outputs import OutputRefused, check_output
+    from nodrug_cli.render.score import assessment_json, render_rich, render_table
+    from nodrug_cli.standards.engine import assess
+    from nodrug_cli.standards.load import StandardError, load_standard
+
+    cutoff = parse_date_option(env, as_of, "--as-of")
+    try:
+        rubric = load_standard(standard)
+        if output is not None:
+            check_output(output, force, inputs=(ledger,))
+        read = read_ledger(ledger, env.today, as_of=cutoff, year=year)
+    except StandardError as exc:
+        raise fail(env, exc.message("zh"), exc.message("en")) from None
+    except OutputRefused as exc:
+        raise fail(env, exc.message("zh"), exc.message("en")) from None
+    except Unreadable as exc:
+        raise fail(env, f"无法读取 {ledger}：{exc.message('zh')}", f"cannot read {ledger}: {exc.message('en')}") from None
+    assessment = assess(read, rubric)
+    if output is not None:
+        from nodrug_cli.render.assessment_xlsx import write_assessment
+
+        try:
+            write_assessment(assessment, output, full_pii=full_pii, lang=env.lang)
+        except OutputRefused as exc:
+            raise fail(env, exc.message("zh"), exc.message("en")) from None
+    if fmt == "json":
+        print(json.dumps(assessment_json(assessment, full_pii, env.lang), ensure_ascii=False, indent=2), file=env.stdout)
+    elif fmt == "md" or not env.is_terminal:
+        render_table(assessment, env.stdout, fmt, env.lang, full_pii)
+    else:
+        render_rich(assessment, env.stdout, env.lang, full_pii)
+    if output is not None and fmt != "json":
+        print(env.say(f"考评表已写入：{output}", f"assessment workbook written: {output}"), file=env.stdout)
+    has_errors = any(f.severity == ERROR for f in assessment.findings)
+    failed = check and not assessment.passed
+    raise typer.Exit(int(ExitCode.FINDINGS if has_errors or failed else ExitCode.OK))

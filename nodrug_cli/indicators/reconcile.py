@@ -1,0 +1,43 @@
+"""Comparing the optional 现有吸毒人员 list with the CURRENT set the rules give (DOMAIN.md §1).
+
+Real offices keep both tables and they drift apart: each person on one side only is a warning naming
+the person and the rule that decides.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Callable
+
+import pandas as pd
+
+from nodrug_cli.indicators.people import PersonSets, column, person_sets, registered_by
+from nodrug_cli.ledger.findings import Finding
+
+
+def why_not_current(sets: PersonSets) -> pd.Series:
+    """For each registry row outside CURRENT, the rule that puts it there."""
+    status = column(sets.registry, "人员状态")
+    reason = pd.Series("", index=sets.registry.index)
+    reason = reason.mask(sets.abstinent3, "戒断三年未复吸，不计入现有吸毒人员")
+    return reason.mask(sets.exempt, "人员状态“" + status.astype(str) + "”属于不计入的情形（死亡、出国（境）、户口迁出、服刑满三年、下落不明满四年）")
+
+
+def current_list_findings(tables: dict, frames: dict, as_of: dt.date, make: Callable) -> list[Finding]:
+    """Warnings for persons on the 现有吸毒人员 list but not CURRENT, and CURRENT persons not on it."""
+    listed = frames.get("现有吸毒人员")
+    registry = frames.get("吸毒人员")
+    if listed is None or registry is None or "身份证号" not in listed or "身份证号" not in registry:
+        return []
+    people = registered_by(registry.dropna(subset=["身份证号"]).drop_duplicates("身份证号"), as_of)
+    sets = person_sets(people, frames.get("尿检记录"), as_of)
+    current_ids = set(people.loc[sets.current, "身份证号"])
+    reasons = dict(zip(people["身份证号"], why_not_current(sets)))
+    out = []
+    listed_ids = listed["身份证号"]
+    for row, ident in listed_ids[listed_ids.notna() & ~listed_ids.isin(current_ids)].items():
+        detail = reasons.get(ident) or "吸毒人员表中没有此人，或登记日期晚于评估截止日"
+        out.append(make(tables["现有吸毒人员"], "current_list_extra", "身份证号", row, detail=detail))
+    absent = people[sets.current & ~people["身份证号"].isin(set(listed_ids.dropna()))]
+    out += [make(tables["吸毒人员"], "current_list_absent", "身份证号", row) for row in absent.index]
+    return out
