@@ -10,6 +10,7 @@ from nodrug_cli.indicators.people import PersonSets, person_sets, registered_by
 from nodrug_cli.indicators.supervision import registry_indicators, talk_indicators, test_indicators
 from nodrug_cli.ledger.findings import ERROR
 from nodrug_cli.ledger.read import Ledger
+from nodrug_cli.privacy import mask
 
 DEFAULT_TEST_SCHEDULE = [1, 2, 3]  # months per window in program years 1, 2, 3+ (common county practice)
 
@@ -54,5 +55,6 @@ def compute_indicators(ledger: Ledger, params: Params) -> Indicators:
     values += venue_indicators(ledger.frame("重点场所"))
     values += checklist_indicators(ledger.frame("自查项目"), params.checklist_items)
     errors = [f for f in ledger.findings if f.canonical == "吸毒人员" and f.severity == ERROR]
-    values.append(count("registry_errors", len(errors), [{"cell": f.cell, "reason": f.message()} for f in errors]))
+    values.append(count("registry_errors", len(errors), [
+        {"cell": f.cell, "reason": f.message(shown_value=mask(f.value, f.value_kind))} for f in errors]))
     return Indicators({i.key: i for i in values}, sets)

@@ -61,10 +61,11 @@ def person_sets(registry: pd.DataFrame, tests: pd.DataFrame | None, as_of: dt.da
     exempt = status.isin(GONE) | (status.eq("服刑") & (sentence >= SENTENCE_EXEMPT_MONTHS).fillna(False)) | missing_long
 
     last_use = pd.to_datetime(column(registry, "最近吸毒日期"))
-    long_clean = (add_years(last_use, ABSTINENCE_YEARS) <= t).fillna(False)
+    three_years_ago = add_years(pd.Series([t]), -ABSTINENCE_YEARS).iloc[0]  # T − 3 years (29 Feb → 28 Feb)
+    long_clean = (last_use <= three_years_ago).fillna(False)
     positive_recently = pd.Series(False, index=registry.index)
     if tests is not None and len(tests) and "身份证号" in registry:
-        window_start = add_years(pd.Series([t]), -ABSTINENCE_YEARS).iloc[0]
+        window_start = three_years_ago
         dates = tests["检测日期"]
         recent = tests[tests["检测结果"].eq("阳性") & (dates > window_start) & (dates <= t)]
         positive_recently = registry["身份证号"].isin(set(recent["身份证号"]))

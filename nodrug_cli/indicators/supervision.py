@@ -70,7 +70,7 @@ def registry_indicators(sets: PersonSets, all_rows: pd.DataFrame, info: dict, ye
     out.append(ratio("order_execution_rate", int(executed.sum()), int(ordered.sum()),
                      people_gap(sets.people(ordered & ~executed), "未报到签订协议")))
     order_start = pd.to_datetime(column(reg, "措施开始日期"))
-    both = ordered & signed.notna() & order_start.notna()
+    both = ordered & (signed <= t).fillna(False) & order_start.notna()  # a signing after T has not happened yet
     delay = (signed - order_start).dt.days
     timely = both & (delay <= REPORT_DAYS)
     late = sets.people(both & ~timely)

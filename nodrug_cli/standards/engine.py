@@ -44,6 +44,7 @@ class CriterionResult:
     title: str
     passed: bool
     evidence: list[str]
+    failed: list[str] = field(default_factory=list)  # the indicator keys of the conditions that failed
 
 
 @dataclass
@@ -66,6 +67,14 @@ class Assessment:
     criteria: list[CriterionResult]
     skipped_rows: int
     findings: list[Finding]  # the ledger's, plus 自查项目 rows that match no item of the standard
+    base_full: float = 0.0  # the rubric's base points (no bonus, no veto)
+    base_available: float = 0.0  # of which applicable (excluded items left out)
+    base_earned: float = 0.0  # of which earned; total = earned × full ÷ available + bonus
+
+    @property
+    def excluded_items(self) -> list[str]:
+        """Ids of base items left out as not applicable (the reason the total was rescaled)."""
+        return [r.item.id for r in self.items if r.points is None and not r.item.bonus and r.item.rule != "veto"]
 
     @property
     def passed(self) -> bool:
@@ -220,7 +229,8 @@ def assess(ledger: Ledger, standard: Standard) -> Assessment:
     criteria = []
     for crit in standard.drug_free.criteria:
         checks = [check_condition(c, indicators[c.indicator]) for c in crit.all]
-        criteria.append(CriterionResult(crit.id, crit.title, all(ok for ok, _ in checks), [e for ok, e in checks if not ok]))
+        criteria.append(CriterionResult(crit.id, crit.title, all(ok for ok, _ in checks), [e for ok, e in checks if not ok],
+                                        [c.indicator for c, (ok, _) in zip(crit.all, checks) if not ok]))
     drug_free = outright or (bool(criteria) and all(c.passed for c in criteria))
     grand = round(total + bonus, 2)
     info = ledger.info
@@ -230,4 +240,5 @@ def assess(ledger: Ledger, standard: Standard) -> Assessment:
         grade=_grade(standard, grand, vetoed), vetoed=vetoed, drug_free_outright=outright, drug_free_passed=drug_free,
         criteria=criteria, skipped_rows=ledger.skipped_rows,
         findings=sorted(ledger.findings + checklist_findings(ledger, standard), key=sort_key),
+        base_full=full, base_available=available, base_earned=earned,
     )
