@@ -8,6 +8,9 @@ Every person, record and event is fictional: names and ID numbers come from `nod
 People are generated whole (a status, the dates that go with it) and their tests and talks follow the
 windows rule of DOMAIN.md §5; events are generated month by month. Workbook properties and the zip
 entries' timestamps are fixed, so a rerun writes the same bytes (given the same openpyxl and zlib).
+Every 自查项目 sheet lists each checklist item that some built-in standard reads (the union of
+`checklist_items()` over `nodrug_cli.standards.load.builtin_names()`), so a sample scored under any
+built-in standard has no "未自查" item; a new built-in standard's items appear after a rerun.
 
 The samples (as of 2025-12-31):
 
@@ -53,6 +56,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
 from nodrug_cli.fake import FakePeople
+from nodrug_cli.standards.load import DEFAULT_STANDARD, builtin_names, load_standard
 
 YEAR = 2025
 JAN1 = dt.date(YEAR, 1, 1)
@@ -92,14 +96,40 @@ SURVEY_COLUMNS = ["调查日期", "人群类别", "调查人数", "知晓人数"
 VENUE_COLUMNS = ["场所名称", "场所类型", "责任状", "防范措施落实", "最近检查日期"]
 CHECK_COLUMNS = ["编号", "项目", "是否落实", "佐证材料", "备注"]
 
-CHECKLIST = [
-    ("层层签订禁毒责任状", "村（社区）与网格、家庭签订的责任状汇编"),
-    ("无制毒贩毒种毒", "铲毒踏查记录、派出所出具的情况说明"),
-    ("14类涉毒重点人员摸排", "摸排登记表及核查记录"),
-    ("禁毒教育阵地", "禁毒宣传长廊照片、阵地建设台账"),
-    ("网格化管理", "网格划分图、网格员名册、巡防记录"),
-    ("移风易俗、村规民约", "村规民约文本（含禁毒条款）、会议记录"),
-]
+# 佐证材料 written beside each 自查项目 (an item no entry names gets CHECKLIST_PROOF_DEFAULT).
+CHECKLIST_PROOFS = {
+    "禁毒机构和机制健全": "禁毒工作领导小组成立文件、专干聘任文件",
+    "完成上级下达的打击指标": "派出所出具的打击整治情况说明",
+    "创建工作档案规范完整": "创建工作档案目录及台账汇编",
+    "无制毒贩毒种毒": "铲毒踏查记录、派出所出具的情况说明",
+    "层层签订禁毒责任状": "村（社区）与网格、家庭签订的责任状汇编",
+    "14类涉毒重点人员摸排": "摸排登记表及核查记录",
+    "禁毒教育阵地": "禁毒宣传长廊照片、阵地建设台账",
+    "网格化管理": "网格划分图、网格员名册、巡防记录",
+    "移风易俗、村规民约": "村规民约文本（含禁毒条款）、会议记录",
+    "禁毒工作场所": "禁毒工作站（室）照片、设施清单",
+    "禁毒人员配备": "禁毒专干、禁毒社工、禁毒志愿者名册",
+    "一人一档": "涉毒人员个人档案目录",
+    "无制毒窝点": "派出所出具的情况说明",
+    "无贩毒团伙和网络": "派出所出具的情况说明",
+    "无在逃涉毒骨干犯罪分子和制毒师傅": "派出所出具的在逃人员核查说明",
+    "无娱乐场所涉毒": "场所检查记录、派出所出具的情况说明",
+    "无易制毒化学品和麻精药品企业失管失控": "易制毒化学品、麻精药品企业检查记录",
+    "无聚众吸毒事件": "派出所出具的情况说明",
+    "吸毒人员增幅低于全省平均水平": "区禁毒委通报的毒情数据",
+    "打击水平高于全省平均水平": "区禁毒委通报的打击整治数据",
+}
+CHECKLIST_PROOF_DEFAULT = "相关工作台账、照片"
+
+
+def checklist_items() -> list[str]:
+    """Every 自查项目 some built-in standard reads (the default standard's first, then the others by name),
+    so that each sample can be scored under every built-in standard without "未自查" items."""
+    names = [DEFAULT_STANDARD] + [n for n in builtin_names() if n != DEFAULT_STANDARD]
+    return list(dict.fromkeys(item for n in names for item in load_standard(n).checklist_items()))
+
+
+CHECKLIST = [(item, CHECKLIST_PROOFS.get(item, CHECKLIST_PROOF_DEFAULT)) for item in checklist_items()]
 TALK_TOPICS = [
     "了解近期生活和就业情况，重申社区戒毒（康复）协议要求", "家访，与家属沟通帮教措施", "提醒按时尿检，讲解复吸危害",
     "了解身体状况，告知美沙酮维持治疗政策", "协助办理就业登记，鼓励参加技能培训", "节前谈话，告知外出报备规定",
@@ -643,8 +673,8 @@ def xinglin(out: Path) -> Path:
     venues = [[1, "金曲KTV", "歌厅", "√", "√", messy_date(rng, dt.date(YEAR, 11, 6))],
               [2, "杏林旅馆", "旅馆", "√", "√", messy_date(rng, dt.date(YEAR, 11, 6))],
               [3, "蓝鲸网吧", "网吧", "√", "×", messy_date(rng, dt.date(YEAR, 10, 22))]]
-    checks = [[str(i), item.replace("、", "") if i == 6 else item, "是", proof, None]
-              for i, (item, proof) in enumerate(CHECKLIST, 1)]
+    checks = [[str(i), item.replace("、", "") if item == "移风易俗、村规民约" else item, "是", proof, None]
+              for i, (item, proof) in enumerate(CHECKLIST, 1)]  # the clerk dropped the 、 (still matches)
     head = f"{name}{{}}（{YEAR}年）"
     note = "注：本表由社区禁毒专干填写，每月底前更新，报镇禁毒办备案。"
     sheets = [
