@@ -93,25 +93,25 @@ EXPECTED: dict[tuple[str, str], Verdict] = {
                                     {"B1": 0, "B2": 0, "B4": 0, "D1": 0}, ("B3",)),
 
     # ── county-2021 (seed 000): 100 points, verdict grade (合格 or better) ───────────────────────────────
-    # 清溪村: 城镇居民 (C1) and 娱乐场所 (C4) not surveyed → excluded; everything else met (person rates
-    # 0/0 pass, 农村 97.8 ≥ 80, 外来务工 98.4 ≥ 80, 中小学 100, 群众 97.8, both campaigns, all four groups
-    # reached): 90/90 = 100.
-    ("county-2021", "清溪村"): Verdict(100, "优秀", False, True, True, True, excluded=("C1", "C4")),
+    # 清溪村: 城镇居民 (C1) and 娱乐场所 (C4) not surveyed → excluded; no 基准年新增人数 → B3 (new users
+    # against the baseline) excluded; everything else met (person rates 0/0 pass, 农村 97.8 ≥ 80, 外来务工
+    # 98.4 ≥ 80, 中小学 100, 群众 97.8, both campaigns, all four groups reached): 80/80 = 100.
+    ("county-2021", "清溪村"): Verdict(100, "优秀", False, True, True, True, excluded=("B3", "C1", "C4")),
     # 百灵社区: residents are surveyed as 社区居民, which is neither 城镇 (C1) nor 农村 (C2) → both excluded;
     # C6 (群众, which counts 社区居民) 97.1 ≥ 80; 帮教率 and 尿检率 100 %, no new user: 90/90 = 100.
     # Not 无毒 (it has current users), which a grade verdict does not need.
     ("county-2021", "百灵社区"): Verdict(100, "优秀", False, False, False, True, excluded=("C1", "C2")),
-    # 石桥村: B1 帮教率 92.3 % < 95 (0 of 15); B3 one new user — the seed's “−20 % against the baseline” is
-    # met (1 against 2 = −50 %), but the stand-in new_users ≤ 0 is not (0 of 10); C5 中小学生 95.6 % < 100;
-    # D1 no June event. 尿检率 13/13 ≥ 80, 农村 87.3 ≥ 80, 外来务工 84.7 ≥ 80 pass. C1, C4 excluded:
-    # 55 of 90 = 61.11, 合格, passed.
-    ("county-2021", "石桥村"): Verdict(61.11, "合格", False, False, False, True,
-                                    {"B1": 0, "B3": 0, "C5": 0, "D1": 0}, ("C1", "C4")),
-    # 杏林社区: only C5 中小学生 99.0 % < 100 loses (5); C1, C2 (社区居民 survey) and C4 excluded: 80 of 85.
-    ("county-2021", "杏林社区"): Verdict(94.12, "优秀", False, False, False, True, {"C5": 0}, ("C1", "C2", "C4")),
-    # 松柏村: B3 the 2025 registration (stand-in ≤ 0; no 基准年 given anyway), B4 8 registry errors, C5
-    # 中小学生 97.9 % < 100: 70 of 90 = 77.78, 合格.
-    ("county-2021", "松柏村"): Verdict(77.78, "合格", False, False, False, True, {"B3": 0, "B4": 0, "C5": 0}, ("C1", "C4")),
+    # 石桥村: B1 帮教率 92.3 % < 95 (0 of 15); C5 中小学生 95.6 % < 100; D1 no June event. B3 is met: one new
+    # user against a baseline of 2 is −50 % ≤ −20 %. 尿检率 13/13 ≥ 80, 农村 87.3 ≥ 80, 外来务工 84.7 ≥ 80
+    # pass. C1, C4 excluded: 65 of 90 = 72.22, 合格, passed.
+    ("county-2021", "石桥村"): Verdict(72.22, "合格", False, False, False, True,
+                                    {"B1": 0, "C5": 0, "D1": 0}, ("C1", "C4")),
+    # 杏林社区: only C5 中小学生 99.0 % < 100 loses (5); no baseline → B3 excluded; C1, C2 (社区居民 survey)
+    # and C4 excluded: 70 of 75 = 93.33.
+    ("county-2021", "杏林社区"): Verdict(93.33, "优秀", False, False, False, True, {"C5": 0}, ("B3", "C1", "C2", "C4")),
+    # 松柏村: B4 8 registry errors, C5 中小学生 97.9 % < 100; no baseline → B3 excluded; C1, C4 excluded:
+    # 70 of 80 = 87.5, 合格.
+    ("county-2021", "松柏村"): Verdict(87.5, "合格", False, False, False, True, {"B4": 0, "C5": 0}, ("B3", "C1", "C4")),
 
     # ── baiyun-2022 (seed 001): four parts × 25, venue 责任状 veto, verdict grade ──────────────────────────
     # 清溪村: every checklist 是, no registry error, ≥ 20 events and ≥ 500 handouts, both campaigns, 0 ‰ (≤ 1 ‰

@@ -48,6 +48,19 @@ CATALOG: dict[str, tuple[str, str, str, str]] = {
 }
 
 
+# The further numbers an indicator carries (its `extra`), which a standard may test by name
+# (`measure:` or `unit:`): indicator family → {name: (label zh, kind)}.
+EXTRAS: dict[str, dict[str, tuple[str, str]]] = {
+    "new_users": {"last_year": ("上年同期新增", "count"), "change": ("较上年同期变化", "rate"),
+                  "baseline": ("基准年新增", "count"), "change_vs_baseline": ("较基准年变化", "rate")},
+    "on_schedule_test_rate": {"应检人次": ("应检人次", "count"), "漏检人次": ("漏检人次", "count")},
+    "on_schedule_talk_rate": {"应谈人次": ("应谈人次", "count"), "漏谈人次": ("漏谈人次", "count")},
+    "event_months_met": {"required": ("每月要求次数", "count"), "missing_events": ("缺少的活动次数", "count")},
+    "events": {"参与人数": ("参与人数", "count"), "发放资料（份）": ("发放资料（份）", "count"),
+               "悬挂标语（条）": ("悬挂标语（条）", "count")},
+}
+
+
 def family(key: str) -> str:
     """`awareness_rate.外来务工人员` → `awareness_rate`."""
     return key.split(".", 1)[0]
@@ -76,13 +89,22 @@ class Indicator:
     status: str = OK
     gap: list[dict] = field(default_factory=list)
     extra: dict = field(default_factory=dict)
+    measure: str | None = None  # set on a view of one of the extras (see `measured`)
 
     @property
     def kind(self) -> str:
-        return kind(self.key)
+        return EXTRAS[family(self.key)][self.measure][1] if self.measure else kind(self.key)
 
     def label(self, lang: str = "zh") -> str:
-        return label(self.key, lang)
+        base = label(self.key, lang)
+        return f"{base}·{EXTRAS[family(self.key)][self.measure][0]}" if self.measure else base
+
+    def measured(self, measure: str | None) -> "Indicator":
+        """This indicator, or a view of one of its extras (not applicable when the extra is absent)."""
+        if not measure or self.status != OK and self.status != NA:
+            return self
+        value = self.extra.get(measure)
+        return Indicator(self.key, value, None, None, OK if value is not None else NA, self.gap, self.extra, measure)
 
     def display(self) -> str:
         """The value as a clerk reads it: 96.0%, 1.25‰, 3, 是/否, — for not applicable."""

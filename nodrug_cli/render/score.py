@@ -67,18 +67,20 @@ def verdict_lines(a: Assessment, lang: str = "zh") -> list[str]:
         score += f"（一票否决：{failed}）" if not en else f" (vetoed by {failed})"
     lines.append(score)
     if a.drug_free_outright:
-        lines.append("无毒：是（无现有吸毒人员、无新增，且无制毒贩毒种毒）" if not en else "drug-free: yes, outright")
+        lines.append("无毒：是（直接认定）" if not en else "drug-free: yes, outright")
     elif a.criteria:
         failed = [c for c in a.criteria if not c.passed]
         if not failed:
-            lines.append("无毒：是（十条标准全部达到）" if not en else "drug-free: yes (every criterion met)")
+            lines.append(f"无毒：是（{len(a.criteria)} 条标准全部达到）" if not en
+                         else f"drug-free: yes (all {len(a.criteria)} criteria met)")
         else:
             names = "、".join(f"第{c.id}条" for c in failed) if not en else ", ".join(c.id for c in failed)
             lines.append(f"无毒：否，未达到 {names}" if not en else f"drug-free: no; criteria not met: {names}")
             for c in failed:
                 lines.append(f"  · {c.id} {c.title}：{'；'.join(c.evidence)}")
     else:
-        lines.append("无毒：否（有现有吸毒人员或新增）" if not en else "drug-free: no (current or new users)")
+        lines.append(("无毒：否（" + "；".join(a.outright_evidence) + "）") if not en
+                     else "drug-free: no (" + "; ".join(a.outright_evidence) + ")")
     lines.append(("结论：" + ("通过" if a.passed else "未通过")) if not en else f"verdict: {'pass' if a.passed else 'fail'}")
     errors = sum(1 for f in a.findings if f.severity == ERROR)
     if errors or a.skipped_rows:

@@ -21,7 +21,8 @@ from nodrug_cli.ledger.read import Ledger
 from nodrug_cli.standards.model import Condition, Item, Standard
 
 
-UNIT_WORDS = {"漏检人次": "人次", "漏谈人次": "人次", "missing_events": "次活动"}
+UNIT_WORDS = {"漏检人次": "人次", "漏谈人次": "人次", "missing_events": "次活动", "参与人数": "人", "发放资料（份）": "份资料",
+              "悬挂标语（条）": "条标语"}
 
 
 @dataclass
@@ -70,6 +71,7 @@ class Assessment:
     base_full: float = 0.0  # the rubric's base points (no bonus, no veto)
     base_available: float = 0.0  # of which applicable (excluded items left out)
     base_earned: float = 0.0  # of which earned; total = earned × full ÷ available + bonus
+    outright_evidence: list[str] = field(default_factory=list)  # why the community is not 无毒 outright
 
     @property
     def excluded_items(self) -> list[str]:
@@ -136,16 +138,18 @@ def _units(item: Item, ind: Indicator) -> float:
 
 
 def score_item(item: Item, ind: Indicator) -> ItemResult:
-    """Apply one item's rule to its indicator."""
+    """Apply one item's rule to its indicator (or to the one of its numbers the item names)."""
+    raw = ind
+    ind = ind.measured(item.measure or (item.unit if item.rule == "per_unit" else None))
     target = {
         "threshold": lambda: _bound_text(item.min, item.max, ind),
         "veto": lambda: "一票否决：" + (_bound_text(item.min, item.max, ind) if item.indicator else "是"),
         "tiers": lambda: "；".join(f"{_bound_text(t.min, t.max, ind)} 得 {t.points:g} 分" for t in item.tiers or []),
         "per_missing": lambda: f"每缺 1 {UNIT_WORDS.get(item.unit or '', '个')}扣 {item.deduct:g} 分",
-        "per_unit": lambda: f"每 1 个得 {item.per:g} 分，最多 {item.points:g} 分",
+        "per_unit": lambda: f"每 1 {UNIT_WORDS.get(item.unit or '', '个')}得 {item.per:g} 分，最多 {item.points:g} 分",
         "checklist": lambda: "是",
     }[item.rule]()
-    common = dict(basis=basis(ind), target=target, actual=ind.display(), gap=ind.gap)
+    common = dict(basis=basis(raw if item.rule == "per_missing" else ind), target=target, actual=ind.display(), gap=ind.gap)
     if ind.status == NOT_COMPUTABLE:
         return ItemResult(item, 0.0, False, note="缺少台账，无法证明，不得分", **common)
     if ind.status == NA:
@@ -160,14 +164,14 @@ def score_item(item: Item, ind: Indicator) -> ItemResult:
     if item.rule == "checklist":
         ok = bool(ind.value)
         return ItemResult(item, item.points if ok else 0.0, ok, note="" if ok else "自查为否", **common)
-    if item.rule == "tiers":
-        for tier in item.tiers or []:
-            if _meets(ind, tier.min, tier.max):
-                pts = min(tier.points, item.points)
-                return ItemResult(item, pts, pts >= item.points,
-                                  note="" if pts >= item.points else f"按档次得 {pts:g} 分", **common)
+    if item.rule == "tiers":  # the best band the value reaches, whatever order the file lists them in
+        reached = [min(t.points, item.points) for t in item.tiers or [] if _meets(ind, t.min, t.max)]
+        if reached:
+            pts = max(reached)
+            return ItemResult(item, pts, pts >= item.points,
+                              note="" if pts >= item.points else f"按档次得 {pts:g} 分", **common)
         return ItemResult(item, 0.0, False, note="未达到任何档次", **common)
-    units = _units(item, ind)
+    units = _units(item, raw)
     if item.rule == "per_missing":
         pts = max(0.0, item.points - units * (item.deduct or 0))
         return ItemResult(item, pts, units == 0, note="" if units == 0 else f"缺 {units:g}，扣 {item.points - pts:g} 分",
@@ -179,6 +183,7 @@ def score_item(item: Item, ind: Indicator) -> ItemResult:
 
 def check_condition(cond: Condition, ind: Indicator) -> tuple[bool, str]:
     """Whether one condition holds, and the evidence when it does not."""
+    ind = ind.measured(cond.measure)
     if ind.status == NOT_COMPUTABLE:
         return False, f"{ind.label()}：{basis(ind)}"
     if ind.status == NA:
@@ -223,9 +228,12 @@ def assess(ledger: Ledger, standard: Standard) -> Assessment:
     available = sum(r.item.points for r in base if r.points is not None)
     earned = sum(r.points for r in base if r.points is not None)
     total = earned * full / available if available else 0.0
-    bonus = min(standard.bonus_cap, sum(r.points or 0 for r in results if r.item.bonus))
+    bonus = sum(r.points or 0 for r in results if r.item.bonus)
+    if standard.bonus_cap is not None:
+        bonus = min(standard.bonus_cap, bonus)
     vetoed = any(r.item.rule == "veto" and r.passed is False for r in results)
-    outright = all(check_condition(c, indicators[c.indicator])[0] for c in standard.drug_free.outright)
+    outright_checks = [check_condition(c, indicators[c.indicator]) for c in standard.drug_free.outright]
+    outright = all(ok for ok, _ in outright_checks)
     criteria = []
     for crit in standard.drug_free.criteria:
         checks = [check_condition(c, indicators[c.indicator]) for c in crit.all]
@@ -241,4 +249,5 @@ def assess(ledger: Ledger, standard: Standard) -> Assessment:
         criteria=criteria, skipped_rows=ledger.skipped_rows,
         findings=sorted(ledger.findings + checklist_findings(ledger, standard), key=sort_key),
         base_full=full, base_available=available, base_earned=earned,
+        outright_evidence=[e for ok, e in outright_checks if not ok],
     )

@@ -64,8 +64,9 @@ def parse_standard(text: str, origin: str) -> Standard:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"第 {mark.line + 1} 行" if mark else ""
+        where_en = f" at line {mark.line + 1}" if mark else ""
         raise StandardError(f"标准文件 {origin} {where}不是有效的 YAML：{getattr(exc, 'problem', exc)}",
-                            f"{origin}: not valid YAML {where}: {exc}") from None
+                            f"{origin}: not valid YAML{where_en}: {getattr(exc, 'problem', exc)}") from None
     if not isinstance(data, dict):
         raise StandardError(f"标准文件 {origin} 的内容应是一组“字段: 值”", f"{origin}: expected a mapping of fields")
     try:
@@ -80,11 +81,15 @@ def _explain(exc: ValidationError, data: dict, origin: str) -> tuple[str, str]:
         loc = list(error["loc"])
         where_zh, where_en = [], []
         if loc[:1] == ["items"] and len(loc) > 1 and isinstance(loc[1], int):
-            items = data.get("items") or []
-            item_id = items[loc[1]].get("id", "?") if loc[1] < len(items) and isinstance(items[loc[1]], dict) else "?"
+            item_id = _id_at(data.get("items"), loc[1])
             where_zh.append(f"第 {loc[1] + 1} 个考核项目（id: {item_id}）")
             where_en.append(f"item {loc[1] + 1} (id: {item_id})")
             loc = loc[2:]
+        elif loc[:2] == ["drug_free", "criteria"] and len(loc) > 2 and isinstance(loc[2], int):
+            crit_id = _id_at((data.get("drug_free") or {}).get("criteria"), loc[2])
+            where_zh.append(f"无毒标准第 {loc[2] + 1} 条（id: {crit_id}）")
+            where_en.append(f"criterion {loc[2] + 1} (id: {crit_id})")
+            loc = loc[3:]
         field = ".".join(str(p) for p in loc)
         if field:
             where_zh.append(f"字段 {field}")
@@ -95,9 +100,16 @@ def _explain(exc: ValidationError, data: dict, origin: str) -> tuple[str, str]:
     return (f"标准文件 {origin} 有误：" + "；".join(zh), f"the standard {origin} is invalid: " + "; ".join(en))
 
 
+def _id_at(entries, index: int) -> str:
+    """The `id` of the index-th entry of a list in the raw YAML, or ? when there is none."""
+    if isinstance(entries, list) and index < len(entries) and isinstance(entries[index], dict):
+        return str(entries[index].get("id", "?"))
+    return "?"
+
+
 _ZH = {
     "missing": "缺少此字段", "extra_forbidden": "不认识的字段（是否拼错？）", "literal_error": "取值不在允许范围内",
-    "float_parsing": "应为数字", "int_parsing": "应为整数", "greater_than_equal": "不能为负数", "greater_than": "必须大于 0",
+    "float_parsing": "应为数字", "float_type": "应为数字", "int_type": "应为整数", "int_parsing": "应为整数", "greater_than_equal": "不能为负数", "greater_than": "必须大于 0",
     "too_short": "不能为空", "string_type": "应为文字", "list_type": "应为列表", "dict_type": "应为“字段: 值”",
 }
 

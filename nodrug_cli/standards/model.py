@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from nodrug_cli.indicators.model import CATALOG, family
+from nodrug_cli.indicators.model import CATALOG, EXTRAS, family
 from nodrug_cli.ledger.schema import AUDIENCES, SURVEY_GROUPS
 
 GROUP_MEMBERS = {
@@ -23,12 +23,23 @@ def _number(value):
     """Accept 0.95, 95%, "95%" alike."""
     if isinstance(value, str):
         text = value.strip()
-        if text.endswith("%"):
-            return float(text[:-1]) / 100
-        if text.endswith("‰"):
-            return float(text[:-1])
-        return float(text)
+        scale = 100 if text.endswith("%") else 1
+        try:
+            return float(text.rstrip("%‰").strip()) / scale
+        except ValueError:
+            raise ValueError(f"应为数字（“{value}”不是数字；比率可写 0.95 或 95%）") from None
     return value
+
+
+def check_extra(indicator: str | None, name: str | None) -> str | None:
+    """A `measure`/`unit` must be one of the numbers the indicator carries."""
+    if name is None or indicator is None:
+        return name
+    known = EXTRAS.get(family(indicator), {})
+    if name not in known:
+        listed = "、".join(known) or "无"
+        raise ValueError(f"指标 {indicator} 没有“{name}”这个数（可用：{listed}）")
+    return name
 
 
 def check_indicator(key: str) -> str:
@@ -55,6 +66,7 @@ class Condition(Strict):
     """One test of an indicator: value ≥ min and/or ≤ max; what a zero denominator means."""
 
     indicator: str
+    measure: str | None = None  # test one of the indicator's further numbers (e.g. change_vs_baseline)
     min: float | None = None
     max: float | None = None
     na: Literal["pass", "fail"] = "pass"
@@ -67,6 +79,7 @@ class Condition(Strict):
     def _bounded(self):
         if self.min is None and self.max is None:
             raise ValueError("须给出 min 或 max")
+        check_extra(self.indicator, self.measure)
         return self
 
 
@@ -96,7 +109,8 @@ class Item(Strict):
     title: str
     rule: Literal["threshold", "tiers", "per_missing", "per_unit", "checklist", "veto"]
     indicator: str | None = None
-    points: float = Field(ge=0)
+    measure: str | None = None  # threshold / tiers / veto: test one of the indicator's further numbers
+    points: float = Field(default=0, ge=0)
     min: float | None = None
     max: float | None = None
     tiers: list[Tier] | None = None
@@ -109,6 +123,7 @@ class Item(Strict):
     note: str | None = None
 
     _num = field_validator("min", "max", mode="before")(lambda cls, v: _number(v))
+    _key = field_validator("indicator")(lambda cls, v: v if v is None else check_indicator(v))
 
     @model_validator(mode="after")
     def _complete(self):
@@ -123,8 +138,10 @@ class Item(Strict):
         }[self.rule]
         if missing:
             raise ValueError(RULE_NEEDS[self.rule])
-        if self.indicator is not None:
-            check_indicator(self.indicator)
+        check_extra(self.indicator, self.measure)
+        check_extra(self.indicator, self.unit)
+        if self.rule in ("threshold", "tiers", "per_missing", "per_unit") and self.points <= 0 and not self.bonus:
+            raise ValueError("须给出大于 0 的 points（分值）")
         return self
 
     @property
@@ -143,7 +160,7 @@ class Criterion(Strict):
 
 
 class DrugFree(Strict):
-    outright: list[Condition] = Field(default_factory=lambda: [
+    outright: list[Condition] = Field(min_length=1, default_factory=lambda: [
         Condition(indicator="current_users", max=0), Condition(indicator="new_users", max=0)])
     criteria: list[Criterion] = Field(default_factory=list)
 
@@ -178,7 +195,7 @@ class Standard(Strict):
     grades: list[Grade] = Field(default_factory=lambda: [Grade(name="优秀", min=90), Grade(name="合格", min=60),
                                                          Grade(name="不合格", min=0)])
     pass_grade: str = "合格"
-    bonus_cap: float = Field(default=0, ge=0)
+    bonus_cap: float | None = Field(default=None, ge=0)  # None: bonus points are not capped
     items: list[Item] = Field(min_length=1)
     drug_free: DrugFree = Field(default_factory=DrugFree)
     targets: dict[str, dict[int, float]] = Field(default_factory=dict)  # roll-up targets by year (batch)
