@@ -1,0 +1,138 @@
+"""`nodrug batch`: a town's ledgers scored at once, ranked, rolled up, sanctions carried forward."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from enum import Enum
+from pathlib import Path
+
+import typer
+
+from nodrug_cli.cli.common import Env, fail, parse_date_option
+from nodrug_cli.exitcodes import ExitCode
+
+INTERRUPTED = 130
+
+
+class BatchFormat(str, Enum):
+    text = "text"
+    json = "json"
+    md = "md"
+
+
+def command(
+    paths: list[str] = typer.Argument(..., metavar="PATH", show_default=False,
+                                      help="台账文件、文件夹（递归查找 .xlsx .xlsm .xls .ods）或通配符，可多个"),
+    standard: str = typer.Option(None, "--standard", metavar="NAME|FILE", help="考核标准（默认 boumei-2023）"),
+    year: int = typer.Option(None, "--year", metavar="Y", help="评估年度（默认：各台账的评估年度）"),
+    as_of: str = typer.Option(None, "--as-of", metavar="DATE", help="评估截止日"),
+    jobs: int = typer.Option(None, "--jobs", metavar="N", min=1, help="并行进程数（默认：CPU 核数）"),
+    output: Path = typer.Option(None, "-o", "--output", metavar="FILE.xlsx", help="写出汇总工作簿"),
+    force: bool = typer.Option(False, "--force", help="输出文件已存在时覆盖"),
+    format: BatchFormat = typer.Option(BatchFormat.text, "--format", help="输出格式：text、json 或 md"),
+    db: Path = typer.Option(None, "--db", metavar="PATH", help="历史数据库（默认：环境变量 NODRUG_DB，否则用户数据目录）"),
+    no_history: bool = typer.Option(False, "--no-history", help="不读写历史数据库（奖惩只按本次台账的“是否已授牌”推算）"),
+) -> None:
+    """批量考评：一次检查全镇（街道）各村（社区）台账，排名、汇总无毒率、推算奖惩，可写出汇总表。"""
+    run(paths, standard, year, as_of, jobs, output, force, format.value, db, no_history, Env())
+
+
+def run(paths, standard, year, as_of, jobs, output, force, fmt, db, no_history, env: Env) -> None:
+    from nodrug_cli.batch import BatchReport, find_ledgers, rollup, score_all, sorted_outcomes
+    from nodrug_cli.history.store import History, HistoryError
+    from nodrug_cli.outputs import OutputRefused, check_output
+    from nodrug_cli.standards.load import StandardError, load_standard
+
+    cutoff = parse_date_option(env, as_of, "--as-of")
+    try:
+        rubric = load_standard(standard)
+        files, nothing = find_ledgers(paths)
+        if output is not None:
+            check_output(output, force, inputs=tuple(files))
+    except StandardError as exc:
+        raise fail(env, exc.message("zh"), exc.message("en")) from None
+    except OutputRefused as exc:
+        raise fail(env, exc.message("zh"), exc.message("en")) from None
+    for given in nothing:
+        print(f"没有找到台账：{given}", file=env.stderr)
+    if not files:
+        raise fail(env, "没有找到任何台账文件（.xlsx .xlsm .xls .ods）", "no ledger files found")
+    done: list = []
+    try:
+        outcomes = _score(files, standard, env, cutoff, year, jobs or os.cpu_count() or 1, done)
+    except KeyboardInterrupt:
+        print(f"已中断：完成 {len(done)}/{len(files)} 个台账；未写出汇总，历史数据库未改动。重新运行即可。",
+              file=env.stderr)
+        raise typer.Exit(INTERRUPTED) from None
+    scored = [o for o in outcomes if o.status != "unreadable"]
+    report_year = year or (Counter(o.year for o in scored).most_common(1)[0][0] if scored else (cutoff or env.today).year)
+    try:
+        sanctions = _sanctions(scored, rubric, report_year, None if no_history else History(db))
+    except HistoryError as exc:
+        raise fail(env, str(exc), str(exc)) from None
+    towns, overall = rollup(outcomes, rubric.targets, report_year)
+    report = BatchReport(report_year, {"name": rubric.name, "title": rubric.title, "source": rubric.source},
+                         sorted_outcomes(outcomes), towns, overall, sanctions)
+    if output is not None:
+        from nodrug_cli.render.summary_xlsx import write_summary
+
+        try:
+            write_summary(report, output, lang=env.lang)
+        except OutputRefused as exc:
+            raise fail(env, exc.message("zh"), exc.message("en")) from None
+    _print(report, fmt, env)
+    if output is not None and fmt != "json":
+        print(f"汇总表已写入：{output}", file=env.stdout)
+    bad = any(o.status != "ok" for o in outcomes)
+    raise typer.Exit(int(ExitCode.FINDINGS if bad else ExitCode.OK))
+
+
+def _score(files, standard, env: Env, cutoff, year, jobs, done: list):
+    from nodrug_cli.batch import score_all
+
+    if not env.is_terminal:
+        return score_all(files, standard, env.today, cutoff, year, jobs, progress=done.append)
+    from rich.progress import Progress
+
+    with Progress(transient=True) as bar:
+        task = bar.add_task("考评中", total=len(files))
+
+        def step(outcome) -> None:
+            done.append(outcome)
+            bar.advance(task)
+
+        return score_all(files, standard, env.today, cutoff, year, jobs, progress=step)
+
+
+def _sanctions(scored, rubric, year: int, history) -> list[dict]:
+    """Record this batch in history (unless none) and replay each community's ladder up to `year`."""
+    from nodrug_cli.batch import to_record
+    from nodrug_cli.history.sanctions import replay
+
+    records = [to_record(o, rubric.name) for o in scored]
+    if history is not None:
+        with history:
+            history.record(records)
+            stored = history.assessments(standard=rubric.name)
+    else:
+        stored = records
+    out = []
+    for o in scored:
+        mine = [r for r in stored if r.community == o.community and r.town == (o.town or "") and r.year <= year]
+        steps = replay(mine, rubric.sanctions)
+        if steps and steps[-1].year == year:
+            out.append({"community": o.community, "town": o.town, "year": year, "action": steps[-1].action})
+    return sorted(out, key=lambda s: (s["town"] or "", s["community"]))
+
+
+def _print(report, fmt: str, env: Env) -> None:
+    from nodrug_cli.render.batch import render_rich, render_table
+
+    if fmt == "json":
+        print(json.dumps(report.to_json(), ensure_ascii=False, indent=2), file=env.stdout)
+    elif fmt == "md" or not env.is_terminal:
+        render_table(report, env.stdout, fmt)
+    else:
+        render_rich(report, env.stdout)

@@ -1,0 +1,75 @@
+"""`nodrug history`: a community's assessments year by year, with the change in each key indicator."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from nodrug_cli.cli.common import Env, Format, fail
+
+CHANGE_KEYS = ("current_users", "new_users", "control_rate", "urinalysis_rate", "on_schedule_test_rate", "help_rate",
+               "event_months_met", "awareness_rate.总体")
+
+
+def command(
+    community: str = typer.Argument(None, metavar="[COMMUNITY]", help="村（社区）名称；不填则列出全部"),
+    db: Path = typer.Option(None, "--db", metavar="PATH", help="历史数据库（默认：环境变量 NODRUG_DB，否则用户数据目录）"),
+    format: Format = typer.Option(Format.text, "--format", help="输出格式：text 或 json"),
+) -> None:
+    """历年考评记录：各年度得分、等级、无毒结论和关键指标的变化。"""
+    run(community, db, format.value, Env())
+
+
+def run(community: str | None, db: Path | None, fmt: str, env: Env) -> None:
+    from nodrug_cli.history.store import History, HistoryError
+
+    try:
+        with History(db) as history:
+            records = history.assessments(community=community)
+    except HistoryError as exc:
+        raise fail(env, str(exc), str(exc)) from None
+    if fmt == "json":
+        print(json.dumps({"assessments": [
+            {"community": r.community, "town": r.town or None, "year": r.year, "standard": r.standard, "as_of": r.as_of,
+             "total": r.total, "grade": r.grade, "drug_free": r.drug_free} for r in records]},
+            ensure_ascii=False, indent=2), file=env.stdout)
+        return
+    if not records:
+        print(f"历史数据库中没有{'“' + community + '”的' if community else ''}考评记录。", file=env.stdout)
+        return
+    from tabulate import tabulate
+
+    from nodrug_cli.indicators.model import label
+
+    groups: dict[tuple, list] = {}
+    for r in records:
+        groups.setdefault((r.town, r.community, r.standard), []).append(r)
+    for (town, name, standard), recs in groups.items():
+        recs.sort(key=lambda r: r.year)
+        years = [str(r.year) for r in recs]
+        rows = [["得分", *[f"{r.total:g}" if r.total is not None else "" for r in recs], _change([r.total for r in recs])],
+                ["等级", *[r.grade or "" for r in recs], ""],
+                ["无毒", *["是" if r.drug_free else "否" for r in recs], ""]]
+        for key in CHANGE_KEYS:
+            values = [r.indicators.get(key, {}).get("value") for r in recs]
+            rate = key.split(".")[0].endswith("rate") or key == "event_months_met"
+            rows.append([label(key), *[_show(v, rate) for v in values], _change(values, rate)])
+        print(f"{town or '（未填镇街）'} · {name} · 标准 {standard}", file=env.stdout)
+        print(tabulate(rows, headers=["", *years, "较上年"], tablefmt="simple", disable_numparse=True) + "\n",
+              file=env.stdout)
+
+
+def _show(value, rate: bool) -> str:
+    if value is None:
+        return "—"
+    return f"{value * 100:.1f}%" if rate else f"{value:g}"
+
+
+def _change(values: list, rate: bool = False) -> str:
+    """The last year against the year before: +3, −12.5 个百分点."""
+    if len(values) < 2 or values[-1] is None or values[-2] is None:
+        return ""
+    diff = values[-1] - values[-2]
+    return f"{diff * 100:+.1f} 个百分点" if rate else f"{diff:+g}"

@@ -1,0 +1,1 @@
+"""The SQLite history store: assessments, spot-check draws, sent reminders; sanctions derived from it."""
