@@ -30,12 +30,12 @@ def command(
     check: bool = typer.Option(False, "--check", help="结论未通过时退出码为 1（供脚本使用）"),
     full_pii: bool = typer.Option(False, "--full-pii", help="显示完整身份证号和姓名（默认遮蔽）"),
     record: bool = typer.Option(False, "--record", help="把本次考评存入历史数据库（同一村、年度、标准只保留最新一次）"),
-    db: Path = typer.Option(None, "--db", metavar="PATH", help="历史数据库（默认：环境变量 NODRUG_DB，否则用户数据目录）"),
+    db: Path = typer.Option(None, "--db", metavar="PATH",
+                            help="历史数据库：--record 写入；给出时，台账缺上年数据则从中取上年新增人数"),
     lang: Lang = typer.Option(Lang.zh, "--lang", help="语言：zh 或 en"),
 ) -> None:
     """考评打分：计算全部指标，按考核标准逐项打分，给出等级和“无毒”结论，可写出考评表。"""
-    run(ledger, standard, year, as_of, output, force, format.value, check, full_pii, Env(lang=lang.value),
-        db if record else None, record)
+    run(ledger, standard, year, as_of, output, force, format.value, check, full_pii, Env(lang=lang.value), db, record)
 
 
 def run(ledger: Path, standard: str | None, year: int | None, as_of: str | None, output: Path | None, force: bool,
@@ -62,8 +62,8 @@ def run(ledger: Path, standard: str | None, year: int | None, as_of: str | None,
     except Unreadable as exc:
         raise fail(env, f"无法读取 {ledger}：{exc.message('zh')}", f"cannot read {ledger}: {exc.message('en')}") from None
     assessment = assess(read, rubric)
-    if record:
-        _record(assessment, read, ledger, db, env)
+    if record or db is not None:
+        _with_history(assessment, read, ledger, db, env, record)
     if output is not None:
         from nodrug_cli.render.assessment_xlsx import write_assessment
 
@@ -84,13 +84,17 @@ def run(ledger: Path, standard: str | None, year: int | None, as_of: str | None,
     raise typer.Exit(int(ExitCode.FINDINGS if has_errors or failed else ExitCode.OK))
 
 
-def _record(assessment, read, ledger: Path, db: Path | None, env: Env) -> None:
-    """Store the assessment in the history database (replacing the same community, year and standard)."""
+def _with_history(assessment, read, ledger: Path, db: Path | None, env: Env, record: bool) -> None:
+    """Take last year's new users from history when the ledger lacks them; with --record, store the assessment."""
     from nodrug_cli.batch import outcome_of, to_record
     from nodrug_cli.history.store import History, HistoryError
+    from nodrug_cli.history.yoy import fill_last_year
 
     try:
         with History(db) as history:
-            history.record([to_record(outcome_of(assessment, read.info, str(ledger)), assessment.standard.name)])
+            fill_last_year(assessment.indicators["new_users"], history, assessment.community, assessment.town,
+                           assessment.year)
+            if record:
+                history.record([to_record(outcome_of(assessment, read.info, str(ledger)), assessment.standard.name)])
     except HistoryError as exc:
         raise fail(env, str(exc), str(exc)) from None

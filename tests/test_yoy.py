@@ -1,0 +1,53 @@
+"""Last year's new users from history when a ledger keeps one year only."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from builders import minimal_ledger, person_id, write_xlsx
+from typer.testing import CliRunner
+
+from nodrug_cli.cli.app import app
+
+runner = CliRunner()
+
+
+def ledger(tmp_path, name, year, registered):
+    persons = [[f"人员{i}", person_id(i), "男", dt.date(1990, 5, 17), "强制隔离戒毒", day, None, None, "是"]
+               for i, day in enumerate(registered, start=1)]
+    sheets = minimal_ledger(persons=persons, tests=[], talks=[])
+    sheets["社区概况"] = [["社区名称", "测试社区"], ["所属镇（街道）", "青禾镇"], ["评估年度", year], ["常住人口", 3000]]
+    return write_xlsx(tmp_path / name, sheets)
+
+
+def new_users(result):
+    return json.loads(result.output)["indicators"]["new_users"]
+
+
+def test_last_year_comes_from_history_when_the_ledger_lacks_it(tmp_path):
+    db = tmp_path / "h.sqlite"
+    y2024 = ledger(tmp_path, "2024.xlsx", 2024, [dt.date(2024, 3, 1), dt.date(2024, 5, 1)])
+    assert runner.invoke(app, ["score", str(y2024), "--record", "--db", str(db), "--format", "json"]).exit_code == 0
+    # the 2025 ledger keeps only this year's persons: one new user, nobody from 2024
+    y2025 = ledger(tmp_path, "2025.xlsx", 2025, [dt.date(2025, 4, 1)])
+    from nodrug_cli.ledger.read import read_ledger
+    from nodrug_cli.render.score import assessment_json
+    from nodrug_cli.standards.engine import assess
+    from nodrug_cli.standards.load import load_standard
+
+    alone = assess(read_ledger(y2025, dt.date(2026, 1, 5)), load_standard("boumei-2023"))
+    assert alone.indicators["new_users"].extra["last_year"] == 0
+    result = runner.invoke(app, ["score", str(y2025), "--db", str(db), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert assessment_json(alone)["indicators"]["new_users"]["value"] == new_users(result)["value"] == 1
+    text = runner.invoke(app, ["score", str(y2025), "--db", str(db), "--as-of", "2025-12-31"]).output
+    assert "新增吸毒人员" in text
+    from nodrug_cli.history.store import History
+    from nodrug_cli.history.yoy import fill_last_year
+
+    with History(db) as history:
+        fill_last_year(alone.indicators["new_users"], history, "测试社区", "青禾镇", 2025)
+    assert alone.indicators["new_users"].extra["last_year"] == 2
+    assert alone.indicators["new_users"].extra["change"] == -0.5
+    assert alone.indicators["new_users"].extra["last_year_source"] == "history"
