@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from nodrug_cli import __version__
-from nodrug_cli.cli import batch, history, sample, score, standards, template, validate
+from nodrug_cli.cli import batch, history, remind, sample, score, standards, template, validate
 
 app = typer.Typer(
     name="nodrug",
@@ -36,6 +36,7 @@ app.command("score")(score.command)
 app.command("batch")(batch.command)
 app.command("history")(history.command)
 app.command("sample")(sample.command)
+app.command("remind")(remind.command)
 app.add_typer(standards.app, name="standards")
 
 

@@ -1,0 +1,176 @@
+"""`nodrug remind`: who is due for a test or a talk, and what else falls due — for cron."""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from pathlib import Path
+
+import typer
+
+from nodrug_cli.cli.common import Env, fail, parse_date_option
+from nodrug_cli.exitcodes import ExitCode
+
+
+class RemindFormat(str, Enum):
+    text = "text"
+    json = "json"
+    csv = "csv"
+    md = "md"
+    ics = "ics"
+
+
+class WebhookKind(str, Enum):
+    wecom = "wecom"
+    dingtalk = "dingtalk"
+    json = "json"
+
+
+def command(
+    paths: list[str] = typer.Argument(..., metavar="PATH", show_default=False, help="台账文件、文件夹或通配符，可多个"),
+    as_of: str = typer.Option(None, "--as-of", metavar="DATE", help="以哪一天为准（默认：今天）"),
+    within: int = typer.Option(7, "--within", metavar="DAYS", min=0, help="提前几天提醒（剩余天数 ≤ DAYS）"),
+    standard: str = typer.Option(None, "--standard", metavar="NAME|FILE", help="考核标准，决定尿检、谈话周期（默认 boumei-2023）"),
+    format: RemindFormat = typer.Option(RemindFormat.text, "--format", help="输出格式：text、json、csv、md 或 ics（日历）"),
+    output: Path = typer.Option(None, "-o", "--output", metavar="FILE", help="把输出写入文件（而不是屏幕）"),
+    force: bool = typer.Option(False, "--force", help="输出文件已存在时覆盖"),
+    webhook: str = typer.Option(None, "--webhook", metavar="URL", help="发送到企业微信/钉钉群机器人或 JSON 接口"),
+    webhook_kind: WebhookKind = typer.Option(WebhookKind.wecom, "--webhook-kind", help="wecom、dingtalk 或 json"),
+    mail_to: list[str] = typer.Option(None, "--mail-to", metavar="ADDR", help="发送邮件到此地址（可多次给出）"),
+    mail_config: Path = typer.Option(None, "--mail-config", metavar="FILE", help="邮件服务器配置文件（也可用环境变量）"),
+    resend: bool = typer.Option(False, "--resend", help="已发送过且状态未变的提醒也再发一次"),
+    full_pii: bool = typer.Option(False, "--full-pii", help="屏幕和文件中显示完整身份证号和姓名（群机器人、邮件、日历始终遮蔽）"),
+    db: Path = typer.Option(None, "--db", metavar="PATH", help="历史数据库（记录已发送的提醒；默认：NODRUG_DB 或用户数据目录）"),
+) -> None:
+    """到期提醒：列出逾期和即将到期的尿检、谈话、报到、宣传、季度报告，可发到群机器人或邮箱（适合每天由 cron 运行）。"""
+    run(paths, as_of, within, standard, format.value, output, force, webhook, webhook_kind.value, mail_to or [],
+        mail_config, resend, full_pii, db, Env())
+
+
+def run(paths, as_of, within, standard, fmt, output, force, webhook, webhook_kind, mail_to, mail_config, resend,
+        full_pii, db, env: Env) -> None:
+    from nodrug_cli.batch import find_ledgers
+    from nodrug_cli.ledger.findings import ERROR
+    from nodrug_cli.ledger.read import read_ledger
+    from nodrug_cli.ledger.workbook import Unreadable
+    from nodrug_cli.outputs import OutputRefused, check_output
+    from nodrug_cli.remind.model import sort_key
+    from nodrug_cli.remind.rules import reminders_for
+    from nodrug_cli.standards.load import StandardError, load_standard
+
+    day = parse_date_option(env, as_of, "--as-of") or env.today
+    try:
+        rubric = load_standard(standard)
+        files, nothing = find_ledgers(paths)
+        if output is not None:
+            check_output(output, force, inputs=tuple(files))
+    except (StandardError, OutputRefused) as exc:
+        raise fail(env, exc.message("zh"), exc.message("en")) from None
+    errors: list[dict] = [{"path": p, "error": "没有找到台账"} for p in nothing]
+    reminders = []
+    ledger_errors = False
+    unusable = bool(nothing)
+    for path in files:
+        try:
+            ledger = read_ledger(path, env.today, as_of=day, year=day.year)
+        except Unreadable as exc:
+            errors.append({"path": str(path), "error": exc.message("zh")})
+            unusable = True
+            continue
+        count = sum(1 for f in ledger.findings if f.severity == ERROR)
+        if count:
+            ledger_errors = True
+            errors.append({"path": str(path), "error": f"台账有 {count} 个错误，有错误的行未参与提醒（用 nodrug validate 查看）"})
+        reminders += reminders_for(ledger, rubric, day, within)
+    reminders = sorted({r.key: r for r in reminders}.values(), key=sort_key)  # a town's report is due once
+    for e in errors:
+        print(f"{e['path']}：{e['error']}", file=env.stderr)
+    if not files:
+        raise fail(env, "没有找到任何台账文件", "no ledger files found")
+    text = _render(reminders, errors, day, within, fmt, full_pii, env)
+    if output is not None:
+        _write(output, text, env)
+    elif text is not None:
+        env.stdout.write(text)
+    delivered_ok = _deliver(reminders, day, webhook, webhook_kind, mail_to, mail_config, resend, db, env)
+    code = (ExitCode.DELIVERY_FAILED if not delivered_ok else ExitCode.UNUSABLE if unusable
+            else ExitCode.FINDINGS if ledger_errors else ExitCode.OK)
+    raise typer.Exit(int(code))
+
+
+def _render(reminders, errors, day, within, fmt, full_pii, env: Env) -> str | None:
+    """The chosen format as text (None when rich already printed to the terminal)."""
+    from nodrug_cli.remind import render
+
+    if fmt == "json":
+        return json.dumps({"as_of": day.isoformat(), "within": within,
+                           "reminders": [r.to_json(full_pii) for r in reminders], "errors": errors},
+                          ensure_ascii=False, indent=2) + "\n"
+    if fmt == "csv":
+        return render.to_csv(reminders, full_pii)
+    if fmt == "md":
+        return render.to_markdown(reminders, day, full_pii)
+    if fmt == "ics":
+        from nodrug_cli.remind.calendar import to_ics
+
+        return to_ics(reminders, day).decode("utf-8")
+    if env.is_terminal:
+        render.to_rich(reminders, day, full_pii, env.stdout)
+        return None
+    return render.to_plain(reminders, day, full_pii)
+
+
+def _write(output: Path, text: str | None, env: Env) -> None:
+    from nodrug_cli.outputs import OutputRefused, atomic_path
+
+    try:
+        with atomic_path(output) as temp:
+            temp.write_text(text or "", encoding="utf-8-sig" if output.suffix.lower() == ".csv" else "utf-8")
+    except OutputRefused as exc:
+        raise fail(env, exc.message("zh"), exc.message("en")) from None
+    print(f"已写入 {output}", file=env.stderr)
+
+
+def _deliver(reminders, day, webhook, webhook_kind, mail_to, mail_config, resend, db, env: Env) -> bool:
+    """Send what has not been sent on each channel; a failing channel does not stop the others."""
+    if not webhook and not mail_to:
+        return True
+    from nodrug_cli.history.sent import mark_sent, unsent
+    from nodrug_cli.history.store import History, HistoryError
+    from nodrug_cli.remind.channels import DeliveryError, post_webhook, send_mail
+
+    ok = True
+    try:
+        history = History(db)
+    except HistoryError as exc:
+        print(str(exc), file=env.stderr)
+        return False
+    with history:
+        channels = []
+        if webhook:
+            channels.append((f"webhook:{webhook_kind}:{webhook}",
+                             lambda todo: post_webhook(webhook, webhook_kind, todo, day)))
+        if mail_to:
+            def mail(todo):
+                from nodrug_cli.remind.mailconfig import MailConfigError, load_mail_config
+
+                try:
+                    config = load_mail_config(mail_config)
+                except MailConfigError as exc:
+                    raise DeliveryError(str(exc)) from None
+                send_mail(config, list(mail_to), todo, day)
+
+            channels.append(("mail:" + ",".join(sorted(mail_to)), mail))
+        for channel, send in channels:
+            todo = unsent(history, reminders, channel, resend)
+            if not todo:
+                continue
+            try:
+                send(todo)
+            except DeliveryError as exc:
+                ok = False
+                print(f"发送失败：{exc}", file=env.stderr)
+                continue
+            mark_sent(history, todo, channel)
+            print(f"已发送 {len(todo)} 条提醒（{channel.split(':')[0]}）", file=env.stderr)
+    return ok

@@ -1,0 +1,172 @@
+"""The reminder rules of DOMAIN.md §8, from one ledger, a standard and the as-of date T.
+
+Windows here are anchored at 措施开始日期 (else 首次登记日期), not 1 January, so they run on across
+year ends. The current window is the one with start ≤ T < end (on its last day it is still current,
+0 days left); the last fully elapsed window is the one before it. Only records dated ≤ T count.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from nodrug_cli.indicators.people import SUPERVISED, column, person_sets, registered_by
+from nodrug_cli.indicators.windows import add_years, mark_met, shift, windows
+from nodrug_cli.ledger.read import Ledger
+from nodrug_cli.remind.model import Reminder, sort_key
+from nodrug_cli.standards.model import Standard
+
+REPORT_DAYS = 15  # an order must be reported and signed within 15 days (《戒毒条例》)
+ORDER_YEARS = 3
+QUARTER_REPORT_DAY = 25  # 毒情评估 report due by the 25th of each quarter's last month (seed 003)
+
+
+def _day(ts) -> dt.date:
+    return pd.Timestamp(ts).date()
+
+
+def schedule_words(schedule: list[int]) -> str:
+    """[2] → 每 2 个月一次; [1, 2, 3] → 第 1 年每 1 个月、第 2 年每 2 个月、此后每 3 个月一次."""
+    if len(schedule) == 1:
+        return f"每 {schedule[0]} 个月一次"
+    parts = [f"第 {i + 1} 年每 {k} 个月" for i, k in enumerate(schedule[:-1])]
+    return "、".join(parts) + f"、此后每 {schedule[-1]} 个月一次"
+
+
+def window_reminders(ledger: Ledger, people: pd.DataFrame, records: pd.DataFrame | None, date_column: str,
+                     schedule: list[int], as_of: dt.date, within: int, subject: str, rule: str) -> list[Reminder]:
+    """Overdue and due-soon reminders for tests or talks of the DUE persons in `people`."""
+    if people.empty:
+        return []
+    t = pd.Timestamp(as_of)
+    ids = column(people, "身份证号")
+    order_start = pd.to_datetime(column(people, "措施开始日期"))
+    anchor = order_start.fillna(pd.to_datetime(column(people, "首次登记日期")))
+    wins = windows(pd.Series(anchor.to_numpy(), index=ids), pd.Series(order_start.to_numpy(), index=ids), schedule, t,
+                   include_current=True)
+    if wins.empty:
+        return []
+    done = records[records[date_column] <= t] if records is not None else pd.DataFrame(columns=["身份证号", date_column])
+    wins["met"] = mark_met(wins, done.rename(columns={"身份证号": "person"}), date_column)
+    names = dict(zip(ids, column(people, "姓名")))
+    community = str(ledger.info.get("社区名称") or ledger.path.stem)
+    out = []
+    for person, group in wins.groupby("person", sort=False):
+        current = group.iloc[-1]
+        if current["end"] <= t:  # no current window (cannot happen with include_current, kept for safety)
+            continue
+        previous = group.iloc[-2] if len(group) > 1 else None
+        if previous is not None and not previous["met"] and not current["met"]:
+            last_day = _day(previous["end"]) - dt.timedelta(days=1)
+            out.append(Reminder(f"{subject}_overdue", community, person, names.get(person), last_day,
+                                (as_of - last_day).days, None, rule,
+                                f"{_day(previous['start'])} 至 {last_day} 的{WORDS[subject]}"))
+            continue
+        last_day = _day(current["end"]) - dt.timedelta(days=1)
+        left = (last_day - as_of).days
+        if not current["met"] and left <= within:
+            out.append(Reminder(f"{subject}_due", community, person, names.get(person), last_day, None, left, rule,
+                                f"{_day(current['start'])} 至 {last_day} 的{WORDS[subject]}"))
+    return out
+
+
+WORDS = {"test": "尿检", "talk": "谈话"}
+
+
+def order_reminders(ledger: Ledger, registry: pd.DataFrame, as_of: dt.date, within: int) -> list[Reminder]:
+    """Orders not reported within 15 days, and orders whose three years end within `within` days."""
+    community = str(ledger.info.get("社区名称") or ledger.path.stem)
+    status = column(registry, "人员状态")
+    start = pd.to_datetime(column(registry, "措施开始日期"))
+    signed = pd.to_datetime(column(registry, "协议签订日期"))
+    supervised = status.isin(SUPERVISED) & start.notna()
+    out = []
+    t = pd.Timestamp(as_of)
+    late = supervised & (signed.isna() | (signed > t)) & ((t - start).dt.days > REPORT_DAYS)
+    for _, row in registry[late].iterrows():
+        due = _day(row["措施开始日期"]) + dt.timedelta(days=REPORT_DAYS)
+        out.append(Reminder("order_unreported", community, row.get("身份证号"), row.get("姓名"), due, (as_of - due).days,
+                            None, "社区戒毒/社区康复决定后 15 日内报到并签订协议（《戒毒条例》）",
+                            f"{_day(row['措施开始日期'])} 开始的{row['人员状态']}措施，至今未报到签订协议"))
+    ends = add_years(start, ORDER_YEARS)
+    ending = supervised & ((ends - t).dt.days >= 0) & ((ends - t).dt.days <= within)
+    for i, row in registry[ending].iterrows():
+        end = _day(ends[i])
+        out.append(Reminder("order_ending", community, row.get("身份证号"), row.get("姓名"), end, None,
+                            (end - as_of).days, "社区戒毒/社区康复期限为三年",
+                            f"{_day(row['措施开始日期'])} 开始的{row['人员状态']}措施将于 {end} 期满"))
+    return out
+
+
+def abstinence_reminders(ledger: Ledger, sets, as_of: dt.date, within: int) -> list[Reminder]:
+    """Persons whose 最近吸毒日期 + 3 years fell within the last `within` days: suggest updating the status."""
+    registry = sets.registry
+    community = str(ledger.info.get("社区名称") or ledger.path.stem)
+    status = column(registry, "人员状态")
+    reached = add_years(pd.to_datetime(column(registry, "最近吸毒日期")), 3)
+    since = (pd.Timestamp(as_of) - reached).dt.days
+    # abstinent3 also rules out a 阳性 test within the three years
+    candidates = status.isin(("社区戒毒", "社区康复", "戒断未满三年")) & (since >= 0) & (since <= within) & sets.abstinent3
+    return [Reminder("abstinence_reached", community, row.get("身份证号"), row.get("姓名"), _day(reached[i]),
+                     int(since[i]), None, "戒断三年未复吸的人员应更新人员状态",
+                     "最近吸毒已满三年且无阳性检测，请核实后将人员状态改为“戒断三年未复吸”")
+            for i, row in registry[candidates].iterrows()]
+
+
+def event_reminders(ledger: Ledger, standard: Standard, as_of: dt.date, within: int) -> list[Reminder]:
+    """Too few events this month with little of it left; the June 6·26 campaign; the quarterly report."""
+    community = str(ledger.info.get("社区名称") or ledger.path.stem)
+    out = []
+    events = ledger.frame("宣传活动")
+    month_end = (pd.Timestamp(as_of) + pd.offsets.MonthEnd(0)).date()
+    left = (month_end - as_of).days
+    if events is not None and standard.events_per_month and left <= within:
+        dates = events["活动日期"]
+        this_month = int(((dates.dt.year == as_of.year) & (dates.dt.month == as_of.month) & (dates <= pd.Timestamp(as_of))).sum())
+        if this_month < standard.events_per_month:
+            out.append(Reminder("events_short", community, None, None, month_end, None, left,
+                                f"每月至少 {standard.events_per_month} 次宣传活动（{standard.name}）",
+                                f"本月已开展宣传活动 {this_month} 次，还差 {standard.events_per_month - this_month} 次"))
+    start, end = dt.date(as_of.year, 5, 25), dt.date(as_of.year, 6, 25)
+    if events is not None and start <= as_of <= end:
+        dates = events["活动日期"]
+        june = ((dates.dt.year == as_of.year) & (dates.dt.month == 6) & (dates <= pd.Timestamp(as_of))).any()
+        if not june:
+            day = dt.date(as_of.year, 6, 26)
+            out.append(Reminder("june_campaign", community, None, None, day, None, (day - as_of).days,
+                                "6·26 国际禁毒日全民禁毒宣传月", "本年 6 月尚无宣传活动，请安排 6·26 集中宣传"))
+    quarter_month = ((as_of.month - 1) // 3 + 1) * 3
+    due = dt.date(as_of.year, quarter_month, QUARTER_REPORT_DAY)
+    if as_of > due:  # this quarter's report is past: the next one
+        nxt = shift(due, 3)
+        due = dt.date(nxt.year, nxt.month, QUARTER_REPORT_DAY)
+    if 0 <= (due - as_of).days <= within:  # the town's report: one reminder per town, not per community
+        town = str(ledger.info.get("所属镇（街道）") or community)
+        out.append(Reminder("quarterly_report", town, None, None, due, None, (due - as_of).days,
+                            "每季度最后一个月 25 日前报送毒情评估报告（仲恺方案）", f"{due.year} 年第 {(due.month - 1) // 3 + 1} 季度毒情评估报告"))
+    return out
+
+
+def reminders_for(ledger: Ledger, standard: Standard, as_of: dt.date, within: int) -> list[Reminder]:
+    """Every reminder for one ledger at T = `as_of`, overdue first."""
+    all_rows = ledger.frame("吸毒人员")
+    if all_rows is None:
+        all_rows = pd.DataFrame(columns=["姓名", "身份证号", "人员状态", "首次登记日期"])
+    registry = registered_by(all_rows, as_of)
+    tests = ledger.frame("尿检记录")
+    sets = person_sets(registry, tests, as_of)
+    due = sets.people(sets.due)
+    out: list[Reminder] = []
+    # a ledger that keeps no 尿检记录 / 谈话记录 sheet says nothing about who was tested or talked to
+    if tests is not None:
+        out += window_reminders(ledger, due, tests, "检测日期", list(standard.schedules.tests), as_of, within, "test",
+                                f"尿检{schedule_words(list(standard.schedules.tests))}（{standard.name}）")
+    talks = ledger.frame("谈话记录")
+    if talks is not None:
+        out += window_reminders(ledger, due, talks, "谈话日期", list(standard.schedules.talks), as_of, within, "talk",
+                                f"帮教谈话{schedule_words(list(standard.schedules.talks))}（{standard.name}）")
+    out += order_reminders(ledger, registry, as_of, within)
+    out += abstinence_reminders(ledger, sets, as_of, within)
+    out += event_reminders(ledger, standard, as_of, within)
+    return sorted(out, key=sort_key)
