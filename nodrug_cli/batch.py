@@ -230,7 +230,8 @@ class BatchReport:
             "towns": [{"town": t.town, "communities": t.communities, "drug_free": t.drug_free,
                        "drug_free_rate": rate(t.drug_free_rate), "pass_rate": rate(t.pass_rate), "target": t.target}
                       for t in [*self.towns, self.overall]],
-            "sanctions": [{"community": s["community"], "year": s["year"], "action": s["action"]} for s in self.sanctions],
+            "sanctions": [{"community": s["community"], "town": s["town"], "year": s["year"], "action": s["action"]}
+                          for s in self.sanctions],
         }
 
 

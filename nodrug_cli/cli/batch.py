@@ -73,7 +73,8 @@ def run(paths, standard, year, as_of, jobs, output, force, fmt, db, no_history, 
     except HistoryError as exc:
         raise fail(env, str(exc), str(exc)) from None
     towns, overall = rollup(outcomes, rubric.targets, report_year)
-    report = BatchReport(report_year, {"name": rubric.name, "title": rubric.title, "source": rubric.source},
+    report = BatchReport(report_year, {"name": rubric.name, "title": rubric.title, "source": rubric.source,
+                                       "sanctions": rubric.sanctions},
                          sorted_outcomes(outcomes), towns, overall, sanctions)
     if output is not None:
         from nodrug_cli.render.summary_xlsx import write_summary

@@ -19,7 +19,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.label import DataLabelList
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -27,6 +27,8 @@ from nodrug_cli.indicators.model import NA, NOT_COMPUTABLE
 from nodrug_cli.ledger.findings import sort_key
 from nodrug_cli.outputs import atomic_path
 from nodrug_cli.privacy import mask
+from nodrug_cli.render.xlsx_style import BODY as _BODY, BOLD as _BOLD, BORDER as _BORDER, CENTER as _CENTER, FONT
+from nodrug_cli.render.xlsx_style import HEAD_FILL as _HEAD_FILL, LEFT as _LEFT, LOST_FILL as _LOST_FILL, TITLE as _TITLE
 from nodrug_cli.standards.engine import Assessment, ItemResult, basis
 from nodrug_cli.validation import finding_dict
 
@@ -89,16 +91,6 @@ EXTRA_WORDS = {
 }
 PERCENT_EXTRAS = {"change", "change_vs_baseline"}
 
-FONT = "宋体"  # what printed Chinese government forms use; other machines substitute their CJK serif
-_THIN = Side(style="thin", color="000000")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_HEAD_FILL = PatternFill("solid", fgColor="D9D9D9")
-_LOST_FILL = PatternFill("solid", fgColor="FCE4D6")
-_BODY = Font(name=FONT, size=10)
-_BOLD = Font(name=FONT, size=10, bold=True)
-_TITLE = Font(name=FONT, size=16, bold=True)
-_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
-_LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 _LINE_HEIGHT = 14.0  # points per line of 10-point CJK text
 # 考评表 columns: 序号 … 扣分说明, about 105 characters wide: one A4 portrait page at ~85 %.
 FORM_WIDTHS = (6, 10, 24, 7, 19, 8, 11, 6, 6, 15)

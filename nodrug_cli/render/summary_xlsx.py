@@ -1,0 +1,370 @@
+"""The town/district review workbook (考评汇总): a batch run as sheets a reviewer prints and files.
+
+Sheets: 汇总 (one row per ledger, in the batch's order: status, score, grade, 无毒, failed criteria,
+findings, the key indicators and why a ledger could not be used), 镇街汇总 (each town and the total
+against the year's targets, with native bar charts of the rates) and 奖惩 (授牌, 黄牌警告, 收回授牌
+with the standard's ladder). Nothing about a person is written: the batch carries no names or IDs.
+Text copied from a ledger (community, town, path, reason, criteria) is stored as text, never a formula.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.label import DataLabelList
+from openpyxl.chart.series import SeriesLabel
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from nodrug_cli.batch import KEY_INDICATORS, BatchReport, LedgerOutcome, Rollup
+from nodrug_cli.history.sanctions import GRANT, KEEP, REVOKE, WARN
+from nodrug_cli.indicators.model import NA, NOT_COMPUTABLE, kind, label
+from nodrug_cli.outputs import atomic_path
+from nodrug_cli.render.assessment_xlsx import (fit_height, header_row, merge, number, page_setup, put, set_widths,
+                                               text_width)
+from nodrug_cli.render.xlsx_style import BODY, BOLD, CENTER, FONT, LEFT, LOST_FILL, TITLE
+
+# Fixed words, Chinese and English. What the ledgers and the standard say (names, grades, criteria) stays as written.
+WORDS = {
+    "summary": ("汇总", "Summary"), "towns": ("镇街汇总", "Towns"), "sanctions": ("奖惩", "Sanctions"),
+    "title": ("{year} 年度“无毒村（社区）”创建考评汇总", "{year} drug-free community assessments: summary"),
+    "standard": ("考核标准：{}", "Standard: {}"),
+    "counts": ("共 {n} 个台账：正常 {ok} 个，台账有错误 {invalid} 个，无法读取 {unreadable} 个；"
+               "无毒村（社区） {free} 个",
+               "{n} ledgers: {ok} clean, {invalid} with errors, {unreadable} unreadable; {free} drug-free"),
+    "ledger_header": (("序号", "镇（街道）", "村（社区）", "文件", "状态", "得分", "等级", "无毒", "未达标准则",
+                       "错误数", "警告数"),
+                      ("No.", "Town", "Community", "File", "Status", "Score", "Grade", "Drug-free",
+                       "Criteria not met", "Errors", "Warnings")),
+    "reason": ("原因", "Reason"),
+    "status": ({"ok": "正常", "invalid": "台账有错误", "unreadable": "无法读取"},
+               {"ok": "ok", "invalid": "ledger has errors", "unreadable": "unreadable"}),
+    "yes": ("是", "yes"), "no": ("否", "no"), "na": ("—", "—"), "not_computable": ("无法计算", "not computable"),
+    "towns_title": ("{year} 年度各镇（街道）“无毒村（社区）”创建情况", "{year} drug-free communities by town"),
+    "towns_note": ("无毒率 = 无毒村（社区）数 ÷ 参评村（社区）数；合格 = 等级达到合格及以上且未被一票否决；"
+                   "比率达到或超过目标即为达到；无法读取的台账不计入。",
+                   "Drug-free rate = drug-free communities ÷ communities assessed; passed = the pass grade or "
+                   "better and no veto; a rate meets its target when it is at least the target; unreadable "
+                   "ledgers are left out."),
+    # Header lines broken where a reader would break them (left to wrap, "）数" would start a line).
+    "town_header": (("镇（街道）", "参评村\n（社区）数", "无毒村\n（社区）数", "无毒率", "合格数", "合格率",
+                     "目标\n（无毒率）", "目标\n（合格率）", "是否达到目标"),
+                    ("Town", "Communities", "Drug-free", "Drug-free rate", "Passed", "Pass rate",
+                     "Target (drug-free rate)", "Target (pass rate)", "Target met")),
+    "overall": ("合计", "Total"),
+    "missed": ("否（{}未达到目标）", "no ({} below target)"),
+    "drug_free_rate": ("无毒率", "drug-free rate"), "pass_rate": ("合格率", "pass rate"), "and": ("、", " and "),
+    "no_towns": ("没有可计入的台账", "no ledger could be counted"),
+    "chart_drug_free": ("各镇（街道）无毒率", "Drug-free rate by town"),
+    "chart_pass": ("各镇（街道）合格率", "Pass rate by town"),
+    "sanctions_title": ("{year} 年度“无毒村（社区）”授牌与奖惩", "{year} drug-free plaques and sanctions"),
+    "sanction_header": (("镇（街道）", "村（社区）", "年度", "处理"), ("Town", "Community", "Year", "Action")),
+    "actions": ({}, {GRANT: "plaque granted", WARN: "yellow-card warning", REVOKE: "plaque withdrawn",
+                     KEEP: "unchanged"}),
+    "ladder": ({"seed002": "处理规则：已授牌单位考核第一次不达标的，黄牌警告；授牌以来第二次不达标的（连续或不连续），"
+                           "收回授牌；未授牌单位考核达标的，授牌；其余保持。",
+                "seed003": "处理规则：已授牌单位年度复评或抽查未达标的，收回授牌（取消称号）；未授牌单位考核达标的，"
+                           "授牌；其余保持。",
+                "none": "本考核标准没有授牌、黄牌、摘牌等奖惩规则。"},
+               {"seed002": "Ladder: a plaque holder's first failed review gets a yellow-card warning; its second "
+                           "failed review since the grant (consecutive or not) withdraws the plaque; a non-holder "
+                           "that passes is granted the plaque; anything else is unchanged.",
+                "seed003": "Ladder: a plaque holder that fails the yearly re-review or a spot check loses the "
+                           "plaque at once; a non-holder that passes is granted the plaque; anything else is "
+                           "unchanged.",
+                "none": "The standard sets no sanctions."}),
+    "ladder_unknown": ("按考核标准的奖惩规则：", "By the standard's ladder: "),
+    "ladder_seed002": ("博美镇办法（第一次不达标黄牌警告，第二次不达标收回授牌）",
+                       "seed 002 (first failure: yellow card; second: plaque withdrawn)"),
+    "ladder_seed003": ("仲恺办法（复评或抽查未达标即收回授牌）", "seed 003 (failing the re-review: plaque withdrawn)"),
+    "no_sanctions": ("本次没有奖惩记录", "no sanctions this time"),
+    "page": ("第 &P 页，共 &N 页", "Page &P of &N"),
+}
+# 汇总: 序号 … 警告数, then one column a key indicator, then 原因; about 190 characters: A4 landscape at ~75 %.
+LEDGER_WIDTHS = (5, 10, 11, 18, 12, 6, 6, 5, 26, 5, 5)
+INDICATOR_WIDTH = 8.5  # five characters a line
+REASON_WIDTH = 16
+TOWN_WIDTHS = (14, 9, 9, 8, 7, 8, 9, 9, 20)
+SANCTION_WIDTHS = (18, 20, 8, 16)
+_HEAD = 4  # 汇总's header row: title, standard, counts above it
+_TOWN_HEAD = 4  # 镇街汇总's header row: title, standard, note above it
+_NOTE = Font(name=FONT, size=9, italic=True)
+_ACTION_FILLS = {WARN: PatternFill("solid", fgColor="FFF2CC"), REVOKE: LOST_FILL}
+_ACTUAL_COLOR, _TARGET_COLOR = "4472C4", "A5A5A5"  # the target's bars grey, so the towns' own stand out
+
+
+def write_summary(report: BatchReport, path: Path, lang: str = "zh") -> None:
+    """Write the town/district review workbook for a batch run to `path` (through a temporary file)."""
+    w = _Words(lang)
+    book = Workbook()
+    book.remove(book.active)
+    _ledger_sheet(book.create_sheet(w("summary")), report, w)
+    _town_sheet(book.create_sheet(w("towns")), report, w)
+    _sanction_sheet(book.create_sheet(w("sanctions")), report, w)
+    book.active = 0
+    with atomic_path(Path(path)) as temp:
+        book.save(temp)
+
+
+class _Words:
+    def __init__(self, lang: str):
+        self.index = 1 if lang == "en" else 0
+        self.lang = "en" if lang == "en" else "zh"
+
+    def __call__(self, key: str, *args, **kwargs):
+        word = WORDS[key][self.index]
+        return word.format(*args, **kwargs) if (args or kwargs) else word
+
+    def table(self, key: str) -> dict:
+        return WORDS[key][self.index]
+
+    def yes_no(self, flag: bool | None) -> str | None:
+        return None if flag is None else self("yes") if flag else self("no")
+
+
+def _standard_line(report: BatchReport, w: _Words) -> str:
+    std = report.standard or {}
+    name = std.get("title") or std.get("name") or "—"
+    return w("standard", f"{name}（{std['source']}）" if std.get("source") and w.lang == "zh"
+             else f"{name} ({std['source']})" if std.get("source") else name)
+
+
+def _title(ws: Worksheet, text: str, widths: tuple[float, ...]) -> None:
+    """The sheet's title, centred over the table."""
+    merge(ws, 1, 1, len(widths), text, font=TITLE, align=CENTER, border=False)
+    ws.row_dimensions[1].height = 30
+
+
+def _line(ws: Worksheet, row: int, text: str, widths: tuple[float, ...], note: bool = False) -> None:
+    """A line of text across the table (a note in smaller italics), wrapped within the printed width."""
+    merge(ws, row, 1, len(widths), text, border=False, font=_NOTE if note else BODY)
+    fit_height(ws, row, [(text, sum(widths) * (1.1 if note else 1))])
+
+
+# --- 汇总 ------------------------------------------------------------------------------------------
+
+def _ledger_sheet(ws: Worksheet, report: BatchReport, w: _Words) -> None:
+    labels = WORDS["ledger_header"][w.index] + tuple(_two_lines(label(k, w.lang)) for k in KEY_INDICATORS) + (
+        w("reason"),)
+    widths = _room_for_words(LEDGER_WIDTHS + (INDICATOR_WIDTH,) * len(KEY_INDICATORS) + (REASON_WIDTH,), labels)
+    set_widths(ws, widths)
+    _title(ws, w("title", year=report.year), widths)
+    _line(ws, 2, _standard_line(report, w), widths)
+    statuses = [o.status for o in report.outcomes]
+    counts = w("counts", n=len(statuses), ok=statuses.count("ok"), invalid=statuses.count("invalid"),
+               unreadable=statuses.count("unreadable"), free=sum(1 for o in report.outcomes if o.drug_free))
+    _line(ws, 3, counts, widths)
+    header_row(ws, _HEAD, labels, widths)
+    row = _HEAD
+    for n, o in enumerate(report.outcomes, start=1):
+        row += 1
+        _ledger_row(ws, row, n, o, w, widths)
+    last_col = get_column_letter(len(widths))
+    ws.freeze_panes = ws.cell(_HEAD + 1, 4)  # the header and the community's name stay in view
+    ws.auto_filter.ref = f"A{_HEAD}:{last_col}{max(row, _HEAD + 1)}"
+    page_setup(ws, f"{_HEAD}:{_HEAD}", len(widths), row, w, landscape=True)
+
+
+def _ledger_row(ws: Worksheet, row: int, n: int, o: LedgerOutcome, w: _Words, widths: tuple[float, ...]) -> None:
+    ok = o.status == "ok"
+    criteria = "\n".join(_short(c) for c in o.failed_criteria) if o.failed_criteria else None
+    status = w.table("status").get(o.status, o.status)
+    values = [n, o.town, o.community, o.path, status, number(o.total), o.grade, w.yes_no(o.drug_free), criteria,
+              o.errors if o.status != "unreadable" else None, o.warnings if o.status != "unreadable" else None]
+    for c, value in enumerate(values, start=1):
+        lost = (c == 5 and not ok) or (c == 8 and o.drug_free is False)
+        put(ws, row, c, value, align=CENTER if c in (1, 5, 6, 7, 8, 10, 11) else LEFT,
+            fill=LOST_FILL if lost else None, font=BOLD if lost else BODY)
+    col = len(values)
+    for key in KEY_INDICATORS:
+        col += 1
+        value, fmt = _indicator_cell(o.indicators.get(key), key, w) if ok else (None, None)
+        put(ws, row, col, value, align=CENTER, number_format=fmt)
+    put(ws, row, col + 1, o.reason)
+    spans = list(zip(values, widths)) + [(o.reason, widths[-1])]
+    fit_height(ws, row, spans)
+
+
+def _room_for_words(widths: tuple[float, ...], labels: tuple[str, ...]) -> tuple[float, ...]:
+    """Widen a column whose header has an English word longer than the column (Chinese wraps anywhere)."""
+    def longest(text: str) -> int:
+        words = re.split(r"\s+|(?<=-)", text)  # a line may break after a hyphen
+        return max((text_width(word) for word in words if word.isascii()), default=0)
+
+    return tuple(max(width, longest(text) + 2) for width, text in zip(widths, labels))
+
+
+def _two_lines(text: str) -> str:
+    """A long Chinese header on two lines broken between words: 现有吸毒\n人员, 知晓率\n（总体）."""
+    if " " in text or text_width(text) <= 10:
+        return text  # English wraps at its spaces; five characters fit the column
+    cut = text.find("（")
+    return f"{text[:cut]}\n{text[cut:]}" if cut > 0 else f"{text[:4]}\n{text[4:]}"
+
+
+def _short(criterion: str, limit: int = 24) -> str:
+    """A criterion by its number and first clause (`2 帮教率100%`): the full words are on each community's 考评表."""
+    cut = min((i for i in (criterion.find(ch, 2) for ch in "，,；;（(") if i > 0), default=len(criterion))
+    short = criterion[:cut]
+    return short if len(short) <= limit else short[:limit - 1] + "…"
+
+
+def _indicator_cell(ind: dict | None, key: str, w: _Words) -> tuple[object, str | None]:
+    """A key indicator as a number with its format (rates as percentages), or words when it has no value."""
+    if not ind:
+        return None, None
+    if ind.get("status") == NOT_COMPUTABLE:
+        return w("not_computable"), None
+    value = ind.get("value")
+    if ind.get("status") == NA or value is None:
+        return w("na"), None
+    k = kind(key)
+    if k == "rate":
+        return float(value), "0.0%"
+    if k == "permille":
+        return float(value), "0.00"
+    if k in ("flag", "checklist"):
+        return w.yes_no(bool(value)), None
+    return int(value), "0"
+
+
+# --- 镇街汇总 ---------------------------------------------------------------------------------------
+
+def _town_sheet(ws: Worksheet, report: BatchReport, w: _Words) -> None:
+    widths = _room_for_words(TOWN_WIDTHS, WORDS["town_header"][w.index])
+    set_widths(ws, widths)
+    _title(ws, w("towns_title", year=report.year), widths)
+    _line(ws, 2, _standard_line(report, w), widths)
+    _line(ws, 3, w("towns_note"), widths, note=True)
+    header_row(ws, _TOWN_HEAD, WORDS["town_header"][w.index], widths)
+    row = _TOWN_HEAD
+    for r in report.towns:
+        row += 1
+        _town_row(ws, row, r, r.town, w, widths, bold=False)
+    last_town = row
+    row += 1
+    _town_row(ws, row, report.overall, w("overall"), w, widths, bold=True)
+    ws.freeze_panes = ws.cell(_TOWN_HEAD + 1, 1)
+    if not report.towns:
+        row += 1
+        merge(ws, row, 1, len(widths), w("no_towns"))
+        page_setup(ws, f"{_TOWN_HEAD}:{_TOWN_HEAD}", len(widths), row, w)
+        return
+    last_row = row
+    anchor = row + 2
+    drug_free_target = any(r.target_drug_free_rate is not None for r in report.towns)
+    charts = [(4, 7 if drug_free_target else None, w("chart_drug_free"))]
+    if any(r.target_pass_rate is not None for r in report.towns):
+        charts.append((6, 8, w("chart_pass")))  # seed 000 sets its target on the pass rate
+    for value_col, target_col, title in charts:
+        chart = _rate_chart(ws, value_col, target_col, last_town, title, widths)
+        ws.add_chart(chart, f"A{anchor}")
+        # A default row is 0.53 cm: the rows the chart covers belong in the print area.
+        last_row = anchor + math.ceil(chart.height / 0.53)
+        anchor = last_row + 2
+    page_setup(ws, f"{_TOWN_HEAD}:{_TOWN_HEAD}", len(widths), last_row, w)
+
+
+def _town_row(ws: Worksheet, row: int, r: Rollup, name: str, w: _Words, widths: tuple[float, ...],
+              bold: bool) -> None:
+    font = BOLD if bold else BODY
+    met = _target_met(r, w)
+    values = (name, r.communities, r.drug_free, r.drug_free_rate, r.passed, r.pass_rate, r.target_drug_free_rate,
+              r.target_pass_rate, met)
+    for c, value in enumerate(values, start=1):
+        percent = c in (4, 6, 7, 8)
+        shown = w("na") if percent and value is None else value
+        missed = c == 9 and met not in (None, w("yes"), w("na"))
+        put(ws, row, c, shown, font=BOLD if missed else font, align=LEFT if c == 1 else CENTER,
+            number_format="0.0%" if percent and value is not None else None, fill=LOST_FILL if missed else None)
+    fit_height(ws, row, list(zip(values, widths)))
+
+
+def _target_met(r: Rollup, w: _Words) -> str:
+    """是 when every target set is met (rate ≥ target), 否 naming the rates that fall short, — when none is set."""
+    pairs = [("drug_free_rate", r.drug_free_rate, r.target_drug_free_rate),
+             ("pass_rate", r.pass_rate, r.target_pass_rate)]
+    judged = [(key, rate, target) for key, rate, target in pairs if target is not None and rate is not None]
+    if not judged:
+        return w("na")
+    short = [w(key) for key, rate, target in judged if rate < target - 1e-9]
+    return w("missed", w("and").join(short)) if short else w("yes")
+
+
+def _rate_chart(ws: Worksheet, value_col: int, target_col: int | None, last: int, title: str,
+                widths: tuple[float, ...]) -> BarChart:
+    """Horizontal bars of one rate by town, with its target as a second series when there is one."""
+    towns = last - _TOWN_HEAD
+    chart = BarChart()
+    chart.type = "bar"  # horizontal bars: the town names stay readable
+    chart.title = title
+    chart.y_axis.number_format = "0%"
+    chart.y_axis.scaling.min = 0
+    chart.y_axis.scaling.max = 1
+    chart.y_axis.majorUnit = 0.2
+    chart.x_axis.scaling.orientation = "maxMin"  # first town at the top, as in the table
+    chart.y_axis.crosses = "max"  # …and the percentage axis still at the bottom
+    chart.x_axis.delete = False  # openpyxl 3.1 hides both axes unless told otherwise
+    chart.y_axis.delete = False
+    for col in (value_col, target_col):
+        if col is not None:
+            chart.add_data(Reference(ws, min_col=col, min_row=_TOWN_HEAD + 1, max_row=last))
+            # the header's words without its line break, as the legend's
+            chart.series[-1].tx = SeriesLabel(v=str(ws.cell(_TOWN_HEAD, col).value).replace("\n", ""))
+    chart.set_categories(Reference(ws, min_col=1, min_row=_TOWN_HEAD + 1, max_row=last))
+    chart.dataLabels = DataLabelList(showVal=True, showSerName=False, showCatName=False, showLegendKey=False,
+                                     showPercent=False, dLblPos="inEnd")
+    chart.gapWidth = 60
+    chart.legend.position = "b"
+    for series, color in zip(chart.series, (_ACTUAL_COLOR, _TARGET_COLOR)):
+        series.graphicalProperties.solidFill = color
+        series.graphicalProperties.line.solidFill = color
+    bars = len(chart.series) * towns
+    # As wide as the table above it and no wider, or the print area would cut it: Excel draws a column of
+    # width w about 7w pixels wide at 96 dpi (LibreOffice a little wider).
+    chart.height = max(6.0, 3.0 + 0.6 * bars)
+    chart.width = sum(7 * w for w in widths) / 96 * 2.54
+    return chart
+
+
+# --- 奖惩 ------------------------------------------------------------------------------------------
+
+def _ladder_note(report: BatchReport, w: _Words) -> str:
+    """The standard's ladder in words; both seeds' when the report does not say which applies."""
+    ladder = (report.standard or {}).get("sanctions")
+    if ladder in WORDS["ladder"][w.index]:
+        return w.table("ladder")[ladder]
+    return w("ladder_unknown") + w("and").join((w("ladder_seed002"), w("ladder_seed003"))) + (
+        "。" if w.lang == "zh" else ".")
+
+
+def _sanction_sheet(ws: Worksheet, report: BatchReport, w: _Words) -> None:
+    widths = _room_for_words(SANCTION_WIDTHS, WORDS["sanction_header"][w.index])
+    set_widths(ws, widths)
+    _title(ws, w("sanctions_title", year=report.year), widths)
+    _line(ws, 2, _ladder_note(report, w), widths, note=True)
+    head = 3
+    header_row(ws, head, WORDS["sanction_header"][w.index], widths)
+    actions = w.table("actions")
+    row = head
+    for s in report.sanctions:
+        row += 1
+        action = s.get("action")
+        fill = _ACTION_FILLS.get(action)
+        values = (s.get("town"), s.get("community"), s.get("year"), actions.get(action, action))
+        for c, value in enumerate(values, start=1):
+            put(ws, row, c, value, align=CENTER if c >= 3 else LEFT,
+                fill=fill if c == 4 else None, font=BOLD if fill and c == 4 else BODY)
+        fit_height(ws, row, list(zip(values, widths)))
+    if row == head:
+        row += 1
+        merge(ws, row, 1, len(widths), w("no_sanctions"))
+    else:
+        ws.auto_filter.ref = f"A{head}:{get_column_letter(len(widths))}{row}"
+    ws.freeze_panes = ws.cell(head + 1, 1)
+    page_setup(ws, f"{head}:{head}", len(widths), row, w)
