@@ -132,41 +132,41 @@ def _write(output: Path, text: str | None, env: Env) -> None:
 
 
 def _deliver(reminders, day, webhook, webhook_kind, mail_to, mail_config, resend, db, env: Env) -> bool:
-    """Send what has not been sent on each channel; a failing channel does not stop the others."""
+    """Send what has not been sent on each channel; a failing channel does not stop the others.
+
+    A channel that is set up wrongly (a bad URL, mail settings missing) is unusable input: exit 2.
+    """
     if not webhook and not mail_to:
         return True
     from nodrug_cli.history.sent import mark_sent, unsent
     from nodrug_cli.history.store import History, HistoryError
-    from nodrug_cli.remind.channels import DeliveryError, post_webhook, send_mail
+    from nodrug_cli.remind.channels import ChannelConfigError, DeliveryError, channel_name, post_webhook, send_mail
+    from nodrug_cli.remind.mailconfig import MailConfigError, load_mail_config
 
-    ok = True
+    channels = []
+    if webhook:
+        channels.append((channel_name(webhook_kind, webhook), lambda todo: post_webhook(webhook, webhook_kind, todo, day)))
+    if mail_to:
+        try:
+            config = load_mail_config(mail_config)
+        except MailConfigError as exc:
+            raise fail(env, f"邮件设置有误：{exc}", f"mail settings: {exc}") from None
+        channels.append((channel_name("mail", ",".join(sorted(mail_to))),
+                         lambda todo: send_mail(config, list(mail_to), todo, day)))
     try:
         history = History(db)
     except HistoryError as exc:
-        print(str(exc), file=env.stderr)
-        return False
+        raise fail(env, str(exc), str(exc)) from None
+    ok = True
     with history:
-        channels = []
-        if webhook:
-            channels.append((f"webhook:{webhook_kind}:{webhook}",
-                             lambda todo: post_webhook(webhook, webhook_kind, todo, day)))
-        if mail_to:
-            def mail(todo):
-                from nodrug_cli.remind.mailconfig import MailConfigError, load_mail_config
-
-                try:
-                    config = load_mail_config(mail_config)
-                except MailConfigError as exc:
-                    raise DeliveryError(str(exc)) from None
-                send_mail(config, list(mail_to), todo, day)
-
-            channels.append(("mail:" + ",".join(sorted(mail_to)), mail))
         for channel, send in channels:
             todo = unsent(history, reminders, channel, resend)
             if not todo:
                 continue
             try:
                 send(todo)
+            except ChannelConfigError as exc:
+                raise fail(env, f"发送设置有误：{exc}", f"channel settings: {exc}") from None
             except DeliveryError as exc:
                 ok = False
                 print(f"发送失败：{exc}", file=env.stderr)

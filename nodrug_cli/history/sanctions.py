@@ -52,18 +52,18 @@ def replay(records: list[AssessmentRecord], ladder: str) -> list[Step]:
 
 
 def holders(records: list[AssessmentRecord], ladder: str, year: int) -> list[tuple[str, str]]:
-    """(town, community) of every unit holding the plaque after `year`'s review."""
+    """(town, community) of every unit holding the plaque as of `year` (after its review, if it had one)."""
     by_unit: dict[tuple[str, str], list[AssessmentRecord]] = {}
     for r in records:
         if r.year <= year:
             by_unit.setdefault((r.town, r.community), []).append(r)
     out = []
     for unit, recs in sorted(by_unit.items()):
-        if ladder == "none":  # no plaque ladder: the units that passed that year hold the title
-            if any(r.year == year and r.passed for r in recs):
+        if ladder == "none":  # no plaque ladder: a unit holds the title while its latest review passed
+            if max(recs, key=lambda r: r.year).passed:
                 out.append(unit)
             continue
-        steps = replay(recs, ladder)
-        if steps and steps[-1].year == year and steps[-1].holder_after:
+        steps = replay(recs, ladder)  # a holder not yet reviewed this year still holds the title
+        if steps and steps[-1].holder_after:
             out.append(unit)
     return out
