@@ -40,7 +40,7 @@ def command(
 
 
 def run(paths, standard, year, as_of, jobs, output, force, fmt, db, no_history, env: Env) -> None:
-    from nodrug_cli.batch import BatchReport, find_ledgers, rollup, score_all, sorted_outcomes
+    from nodrug_cli.batch import BatchReport, find_ledgers, rollup, sorted_outcomes
     from nodrug_cli.history.store import History, HistoryError
     from nodrug_cli.outputs import OutputRefused, check_output
     from nodrug_cli.standards.load import StandardError, load_standard

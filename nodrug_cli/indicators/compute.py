@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from nodrug_cli.indicators.model import Indicator, count
 from nodrug_cli.indicators.outreach import awareness_indicators, checklist_indicators, event_indicators, venue_indicators
-from nodrug_cli.indicators.people import PersonSets, person_sets, registered_by
+from nodrug_cli.indicators.people import PersonSets, ledger_people
 from nodrug_cli.indicators.supervision import registry_indicators, talk_indicators, test_indicators
 from nodrug_cli.ledger.findings import ERROR
 from nodrug_cli.ledger.read import Ledger
@@ -39,14 +39,8 @@ class Indicators:
 def compute_indicators(ledger: Ledger, params: Params) -> Indicators:
     """All indicators for the ledger's period and as-of date; rows with errors are left out."""
     year, as_of = ledger.year, ledger.as_of
-    all_rows = ledger.frame("吸毒人员")
-    if all_rows is None:
-        import pandas as pd
-
-        all_rows = pd.DataFrame(columns=["姓名", "身份证号", "人员状态", "首次登记日期"])
-    registry = registered_by(all_rows, as_of)
+    all_rows, sets = ledger_people(ledger, as_of)
     tests = ledger.frame("尿检记录")
-    sets = person_sets(registry, tests, as_of)
     values: list[Indicator] = registry_indicators(sets, all_rows, ledger.info, year, as_of)
     values += test_indicators(sets, tests, params.test_schedule, year, as_of)
     values += talk_indicators(sets, ledger.frame("谈话记录"), params.talk_schedule, year, as_of)

@@ -51,6 +51,14 @@ def registered_by(registry: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
     return registry[pd.to_datetime(registered) <= pd.Timestamp(as_of)]
 
 
+def ledger_people(ledger, as_of: dt.date) -> tuple[pd.DataFrame, PersonSets]:
+    """A read ledger's registry rows without errors (all of them), and the person sets at T."""
+    all_rows = ledger.frame("吸毒人员")
+    if all_rows is None:
+        all_rows = pd.DataFrame(columns=["姓名", "身份证号", "人员状态", "首次登记日期"])
+    return all_rows, person_sets(registered_by(all_rows, as_of), ledger.frame("尿检记录"), as_of)
+
+
 def person_sets(registry: pd.DataFrame, tests: pd.DataFrame | None, as_of: dt.date) -> PersonSets:
     """Compute the person sets of DOMAIN.md §4 at T = `as_of`."""
     t = pd.Timestamp(as_of)

@@ -11,7 +11,7 @@ import datetime as dt
 
 import pandas as pd
 
-from nodrug_cli.indicators.people import SUPERVISED, column, person_sets, registered_by
+from nodrug_cli.indicators.people import SUPERVISED, column, ledger_people
 from nodrug_cli.indicators.windows import add_years, mark_met, shift, windows
 from nodrug_cli.ledger.read import Ledger
 from nodrug_cli.remind.model import Reminder, sort_key
@@ -150,12 +150,8 @@ def event_reminders(ledger: Ledger, standard: Standard, as_of: dt.date, within: 
 
 def reminders_for(ledger: Ledger, standard: Standard, as_of: dt.date, within: int) -> list[Reminder]:
     """Every reminder for one ledger at T = `as_of`, overdue first."""
-    all_rows = ledger.frame("吸毒人员")
-    if all_rows is None:
-        all_rows = pd.DataFrame(columns=["姓名", "身份证号", "人员状态", "首次登记日期"])
-    registry = registered_by(all_rows, as_of)
-    tests = ledger.frame("尿检记录")
-    sets = person_sets(registry, tests, as_of)
+    _, sets = ledger_people(ledger, as_of)
+    registry, tests = sets.registry, ledger.frame("尿检记录")
     due = sets.people(sets.due)
     out: list[Reminder] = []
     # a ledger that keeps no 尿检记录 / 谈话记录 sheet says nothing about who was tested or talked to

@@ -29,6 +29,7 @@ from nodrug_cli.outputs import atomic_path
 from nodrug_cli.privacy import mask
 from nodrug_cli.render.xlsx_style import BODY as _BODY, BOLD as _BOLD, BORDER as _BORDER, CENTER as _CENTER, FONT
 from nodrug_cli.render.xlsx_style import HEAD_FILL as _HEAD_FILL, LEFT as _LEFT, LOST_FILL as _LOST_FILL, TITLE as _TITLE
+from nodrug_cli.render.xlsx_style import Words
 from nodrug_cli.standards.engine import Assessment, ItemResult, basis
 from nodrug_cli.validation import finding_dict
 
@@ -112,14 +113,8 @@ def write_assessment(assessment: Assessment, path: Path, full_pii: bool = False,
         book.save(temp)
 
 
-class _Words:
-    def __init__(self, lang: str):
-        self.index = 1 if lang == "en" else 0
-        self.lang = "en" if lang == "en" else "zh"
-
-    def __call__(self, key: str, *args, **kwargs):
-        word = WORDS[key][self.index]
-        return word.format(*args, **kwargs) if (args or kwargs) else word
+def _Words(lang: str) -> Words:
+    return Words(WORDS, lang)
 
 
 # --- cells -----------------------------------------------------------------------------------------

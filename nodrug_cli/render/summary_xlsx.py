@@ -27,7 +27,7 @@ from nodrug_cli.indicators.model import NA, NOT_COMPUTABLE, kind, label
 from nodrug_cli.outputs import atomic_path
 from nodrug_cli.render.assessment_xlsx import (fit_height, header_row, merge, number, page_setup, put, set_widths,
                                                text_width)
-from nodrug_cli.render.xlsx_style import BODY, BOLD, CENTER, FONT, LEFT, LOST_FILL, TITLE
+from nodrug_cli.render.xlsx_style import BODY, BOLD, CENTER, FONT, LEFT, LOST_FILL, TITLE, Words
 
 # Fixed words, Chinese and English. What the ledgers and the standard say (names, grades, criteria) stays as written.
 WORDS = {
@@ -111,20 +111,8 @@ def write_summary(report: BatchReport, path: Path, lang: str = "zh") -> None:
         book.save(temp)
 
 
-class _Words:
-    def __init__(self, lang: str):
-        self.index = 1 if lang == "en" else 0
-        self.lang = "en" if lang == "en" else "zh"
-
-    def __call__(self, key: str, *args, **kwargs):
-        word = WORDS[key][self.index]
-        return word.format(*args, **kwargs) if (args or kwargs) else word
-
-    def table(self, key: str) -> dict:
-        return WORDS[key][self.index]
-
-    def yes_no(self, flag: bool | None) -> str | None:
-        return None if flag is None else self("yes") if flag else self("no")
+def _Words(lang: str) -> Words:
+    return Words(WORDS, lang)
 
 
 def _standard_line(report: BatchReport, w: _Words) -> str:
