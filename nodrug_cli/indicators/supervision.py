@@ -13,10 +13,6 @@ from nodrug_cli.indicators.windows import add_years, mark_met, windows
 REPORT_DAYS = 15  # 《戒毒条例》: report and sign within 15 days of the order
 
 
-def _day(value) -> str | None:
-    return None if pd.isna(value) else pd.Timestamp(value).strftime("%Y-%m-%d")
-
-
 def people_gap(frame: pd.DataFrame, reason: str | pd.Series) -> list[dict]:
     """The persons behind a shortfall: id, name and why."""
     reasons = reason if isinstance(reason, pd.Series) else pd.Series(reason, index=frame.index)
@@ -106,8 +102,10 @@ def on_schedule(key: str, due: pd.DataFrame, records: pd.DataFrame, date_column:
     met = mark_met(wins, records.rename(columns={"身份证号": "person"}), date_column)
     names = dict(zip(column(due, "身份证号"), column(due, "姓名")))
     missed = wins[~met]
-    gap = [{"id": p, "name": names.get(p), "start": _day(s), "end": _day(e - pd.Timedelta(days=1)),
-            "reason": "本期无记录"} for p, s, e in zip(missed["person"], missed["start"], missed["end"])]
+    starts = missed["start"].dt.strftime("%Y-%m-%d")
+    ends = (missed["end"] - pd.Timedelta(days=1)).dt.strftime("%Y-%m-%d")
+    gap = [{"id": p, "name": names.get(p), "start": s, "end": e, "reason": "本期无记录"}
+           for p, s, e in zip(missed["person"], starts, ends)]
     due_label, missed_label = count_label
     return ratio(key, int(met.sum()), len(wins), gap, **{due_label: len(wins), missed_label: int((~met).sum())})
 

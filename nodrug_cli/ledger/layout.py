@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from nodrug_cli.ledger.normalize import key
@@ -20,6 +21,7 @@ HEADER_SCAN_ROWS = 30
 _GUIDE_NAMES = ("填表说明", "说明", "使用说明", "目录")  # tabs that describe the ledger, never hold its data
 _REQUIRED_MARK = re.compile(r"(\*|＊|\(必填\)|\(选填\)|必填)$")
 _NOTE_PREFIXES = ("注", "说明", "填表说明", "备注:", "制表", "审核", "填表人", "填报人", "单位(盖章)", "负责人:")
+_NOTE_STARTS = ("注", "說明", "说明", "填表", "備注", "备注", "制表", "審核", "审核", "填报", "单位", "负责人")
 _TOTAL_WORDS = ("合计", "小计", "总计", "合 计", "小 计", "总 计", "合  计")
 
 
@@ -163,20 +165,25 @@ def _table(sheet: RawSheet, rows: list[list], key_: str, header: tuple[int, set[
         else:
             columns[name] = ref
     body = rows[header_index + 1:]
-    end = len(body)
-    for i, row in enumerate(body):
-        if _is_note(row):
-            end = i
-            break
-    body = body[:end]
     first_row = header_index + 2  # Excel row number of body[0]
     width = max((ref.index for ref in columns.values()), default=-1) + 1
     if body:
-        frame = pd.DataFrame([r[:width] for r in body], dtype=object)
+        frame = pd.DataFrame(body, dtype=object).iloc[:, :width]
         frame.index = pd.RangeIndex(first_row, first_row + len(body))
     else:
         frame = pd.DataFrame(index=pd.RangeIndex(first_row, first_row), columns=range(width), dtype=object)
     frame = frame.reindex(columns=range(width))
+    # the table ends at the first note or signature row: look closely only at rows that could be one
+    candidates = pd.Series(False, index=frame.index)
+    for c in frame.columns[:2]:  # a note starts in column A, or in B beside an empty 序号
+        codes, uniques = pd.factorize(frame[c])  # columns repeat: test each distinct value once
+        starts = np.array([isinstance(v, str) and v.lstrip().startswith(_NOTE_STARTS) for v in uniques], dtype=bool)
+        if starts.any():
+            candidates |= np.where(codes >= 0, starts[np.maximum(codes, 0)], False)
+    for row in frame.index[candidates]:
+        if _is_note(body[row - first_row]):
+            frame = frame.loc[: row - 1]
+            break
     frame = frame.replace("", None)
     keep = frame.notna().any(axis=1)
     for c in range(min(3, width)):  # a 合计/小计 row is not a record
