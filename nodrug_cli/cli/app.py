@@ -41,5 +41,43 @@ app.add_typer(standards.app, name="standards")
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point: usage errors are told in Chinese, with exit code 2."""
+    import sys
+
+    try:
+        code = app(standalone_mode=False)
+    except KeyboardInterrupt:
+        print("已中断。", file=sys.stderr)
+        sys.exit(130)
+    except Exception as exc:  # typer vendors click in some versions: recognise its usage errors by name
+        names = {cls.__name__ for cls in type(exc).__mro__}
+        if "NoArgsIsHelpError" in names:
+            print(exc.format_message())
+            sys.exit(0)
+        if "UsageError" in names:
+            print(usage_message(exc), file=sys.stderr)
+            sys.exit(2)
+        if "Abort" in names:
+            print("已中断。", file=sys.stderr)
+            sys.exit(130)
+        raise
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def usage_message(exc) -> str:
+    """A click usage error in Chinese (click's own words kept after it), naming the command's --help."""
+    kind = type(exc).__name__
+    ctx = getattr(exc, "ctx", None)
+    command = ctx.command_path if ctx is not None else "nodrug"
+    param = getattr(exc, "param", None)
+    if kind == "MissingParameter" and param is not None:
+        label = getattr(param, "metavar", None) or getattr(param, "name", "") or ""
+        what = f"缺少参数 {str(label).upper()}"
+    elif kind == "NoSuchOption":
+        what = f"没有这个选项：{exc.option_name}"
+    elif kind == "BadParameter":
+        name = param.opts[0] if param is not None and param.opts else "参数"
+        what = f"{name} 的值不对（{exc.message}）"
+    else:
+        what = f"用法有误（{exc.format_message()}）"
+    return f"{what}。运行 {command} --help 查看用法。"
