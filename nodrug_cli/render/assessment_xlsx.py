@@ -12,14 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import unicodedata
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.label import DataLabelList
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -27,9 +25,9 @@ from nodrug_cli.indicators.model import NA, NOT_COMPUTABLE
 from nodrug_cli.ledger.findings import sort_key
 from nodrug_cli.outputs import atomic_path
 from nodrug_cli.privacy import mask
-from nodrug_cli.render.xlsx_style import BODY as _BODY, BOLD as _BOLD, BORDER as _BORDER, CENTER as _CENTER, FONT
+from nodrug_cli.render.xlsx_style import BODY as _BODY, BOLD as _BOLD, CENTER as _CENTER, FONT
 from nodrug_cli.render.xlsx_style import HEAD_FILL as _HEAD_FILL, LEFT as _LEFT, LOST_FILL as _LOST_FILL, TITLE as _TITLE
-from nodrug_cli.render.xlsx_style import Words
+from nodrug_cli.render.xlsx_style import Words, fit_height, header_row, merge, number, page_setup, put, set_widths
 from nodrug_cli.standards.engine import Assessment, ItemResult, basis
 from nodrug_cli.validation import finding_dict
 
@@ -92,7 +90,6 @@ EXTRA_WORDS = {
 }
 PERCENT_EXTRAS = {"change", "change_vs_baseline"}
 
-_LINE_HEIGHT = 14.0  # points per line of 10-point CJK text
 # 考评表 columns: 序号 … 扣分说明, about 105 characters wide: one A4 portrait page at ~85 %.
 FORM_WIDTHS = (6, 10, 24, 7, 19, 8, 11, 6, 6, 15)
 LAST_FORM_COL = len(FORM_WIDTHS)
@@ -115,90 +112,6 @@ def write_assessment(assessment: Assessment, path: Path, full_pii: bool = False,
 
 def _Words(lang: str) -> Words:
     return Words(WORDS, lang)
-
-
-# --- cells -----------------------------------------------------------------------------------------
-
-def put(ws: Worksheet, row: int, col: int, value: object, font: Font = _BODY, align: Alignment = _LEFT,
-        border: bool = True, fill: PatternFill | None = None, number_format: str | None = None):
-    """Write one cell; every string is stored as text, so `=…` copied from a ledger never becomes a formula."""
-    cell = ws.cell(row, col)
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters would make the file unreadable
-    cell.value = value if value != "" else None
-    if isinstance(cell.value, str):
-        cell.data_type = "s"  # openpyxl writes a string starting with "=" as a formula otherwise
-    cell.font, cell.alignment = font, align
-    if border:
-        cell.border = _BORDER
-    if fill:
-        cell.fill = fill
-    if number_format:
-        cell.number_format = number_format
-    return cell
-
-
-def merge(ws: Worksheet, row: int, first: int, last: int, value: object, **style) -> None:
-    """Write `value` across columns first..last of one row (bordered throughout when bordered)."""
-    put(ws, row, first, value, **style)
-    for col in range(first + 1, last + 1):
-        if style.get("border", True):
-            ws.cell(row, col).border = _BORDER
-    if last > first:
-        ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
-
-
-def text_width(text: str) -> int:
-    """Width in Excel character units: a CJK character is about two Latin characters."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def fit_height(ws: Worksheet, row: int, spans: list[tuple[object, float]], minimum: float = 18) -> None:
-    """Set a row's height for its wrapped text: neither Excel nor LibreOffice grows merged cells by itself."""
-    lines = 1
-    for value, width in spans:
-        if value is None or value == "":
-            continue
-        room = max(width - 1.5, 1)
-        lines = max(lines, sum(max(1, math.ceil(text_width(part) / room)) for part in str(value).split("\n")))
-    ws.row_dimensions[row].height = max(minimum, lines * _LINE_HEIGHT + 4)
-
-
-def number(x: float | None) -> float | int | None:
-    """5.0 → 5, 31.5789 → 31.58: points as a reviewer writes them."""
-    if x is None:
-        return None
-    x = round(float(x), 2)
-    return int(x) if x.is_integer() else x
-
-
-def page_setup(ws: Worksheet, title_rows: str | None, last_col: int, last_row: int, w: _Words,
-               landscape: bool = False) -> None:
-    """A4, fitted to one page wide, header rows repeated, a print area and page numbers."""
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE if landscape else ws.ORIENTATION_PORTRAIT
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0  # as many pages tall as it takes
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_margins.left = ws.page_margins.right = 0.5
-    ws.page_margins.top, ws.page_margins.bottom = 0.6, 0.8
-    ws.page_margins.header, ws.page_margins.footer = 0.3, 0.3  # room for the page number below the table
-    ws.print_options.horizontalCentered = True
-    if title_rows:
-        ws.print_title_rows = title_rows
-    ws.print_area = f"A1:{get_column_letter(last_col)}{max(last_row, 1)}"
-    ws.oddFooter.center.text = w("page")
-
-
-def set_widths(ws: Worksheet, widths: tuple[float, ...]) -> None:
-    for c, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(c)].width = width
-
-
-def header_row(ws: Worksheet, row: int, labels: tuple[str, ...], widths: tuple[float, ...]) -> None:
-    for c, label in enumerate(labels, start=1):
-        put(ws, row, c, label, font=_BOLD, align=_CENTER, fill=_HEAD_FILL)
-    fit_height(ws, row, list(zip(labels, widths)), minimum=22)
 
 
 # --- 考评表 -----------------------------------------------------------------------------------------

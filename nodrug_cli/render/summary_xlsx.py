@@ -25,8 +25,8 @@ from nodrug_cli.batch import KEY_INDICATORS, BatchReport, LedgerOutcome, Rollup
 from nodrug_cli.history.sanctions import GRANT, KEEP, REVOKE, WARN
 from nodrug_cli.indicators.model import NA, NOT_COMPUTABLE, kind, label
 from nodrug_cli.outputs import atomic_path
-from nodrug_cli.render.assessment_xlsx import (fit_height, header_row, merge, number, page_setup, put, set_widths,
-                                               text_width)
+from nodrug_cli.render.xlsx_style import (fit_height, header_row, merge, number, page_setup, put, set_widths,
+                                          text_width)
 from nodrug_cli.render.xlsx_style import BODY, BOLD, CENTER, FONT, LEFT, LOST_FILL, TITLE, Words
 
 # Fixed words, Chinese and English. What the ledgers and the standard say (names, grades, criteria) stays as written.
