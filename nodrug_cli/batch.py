@@ -11,6 +11,7 @@ import hashlib
 import math
 import os
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -77,7 +78,8 @@ class LedgerOutcome:
     sha256: str | None = None
 
 
-def score_one(path: str, standard_ref: str | None, today: dt.date, as_of: dt.date | None, year: int | None) -> LedgerOutcome:
+def score_one(path: str, standard_ref: str | None, today: dt.date, as_of: dt.date | None, year: int | None,
+              max_inflated: int | None = None) -> LedgerOutcome:
     """Read and score one ledger (runs in a worker process); never raises for a bad ledger."""
     from nodrug_cli.ledger.read import read_ledger
     from nodrug_cli.ledger.workbook import Unreadable
@@ -85,7 +87,7 @@ def score_one(path: str, standard_ref: str | None, today: dt.date, as_of: dt.dat
     from nodrug_cli.standards.load import load_standard
 
     try:
-        ledger = read_ledger(path, today, as_of=as_of, year=year)
+        ledger = read_ledger(path, today, as_of=as_of, year=year, max_inflated=max_inflated)
     except Unreadable as exc:
         return LedgerOutcome(path=path, status="unreadable", reason=exc.message("zh"))
     return outcome_of(assess(ledger, load_standard(standard_ref)), ledger.info, path)
@@ -112,9 +114,13 @@ def outcome_of(a, info: dict, path: str) -> LedgerOutcome:
 
 
 def score_all(paths: list[Path], standard_ref: str | None, today: dt.date, as_of: dt.date | None, year: int | None,
-              jobs: int, progress: Callable[[LedgerOutcome], None] | None = None) -> list[LedgerOutcome]:
-    """Score every ledger, `jobs` at a time in worker processes (1: in this process). Order follows `paths`."""
-    args = [(str(p), standard_ref, today, as_of, year) for p in paths]
+              jobs: int, progress: Callable[[LedgerOutcome], None] | None = None,
+              max_inflated: int | None = None) -> list[LedgerOutcome]:
+    """Score every ledger, `jobs` at a time in worker processes (1: in this process). Order follows `paths`.
+
+    A worker that dies (the operating system killed it) makes its ledger an unreadable row, not a lost batch.
+    """
+    args = [(str(p), standard_ref, today, as_of, year, max_inflated) for p in paths]
     if jobs <= 1 or len(paths) <= 1:
         out = []
         for a in args:
@@ -135,7 +141,13 @@ def score_all(paths: list[Path], standard_ref: str | None, today: dt.date, as_of
                 done, _ = wait(futures, return_when=FIRST_COMPLETED)
                 for future in done:
                     i = futures.pop(future)
-                    results[i] = future.result()
+                    try:
+                        results[i] = future.result()
+                    except BrokenProcessPool:
+                        results[i] = LedgerOutcome(path=args[i][0], status="unreadable",
+                                               reason="读取时进程异常退出（文件可能损坏或过大）")
+                        pool.shutdown(wait=False, cancel_futures=True)
+                        return _finish_in_process(args, results, progress)
                     if progress:
                         progress(results[i])
         except BaseException:
@@ -143,6 +155,21 @@ def score_all(paths: list[Path], standard_ref: str | None, today: dt.date, as_of
                 future.cancel()
             pool.shutdown(wait=False, cancel_futures=True)
             raise
+    return [results[i] for i in range(len(args))]
+
+
+def _finish_in_process(args: list[tuple], results: dict[int, LedgerOutcome], progress) -> list[LedgerOutcome]:
+    """After a worker died, score the ledgers not yet done one by one in fresh single-use workers."""
+    for i, a in enumerate(args):
+        if i in results:
+            continue
+        try:
+            with ProcessPoolExecutor(max_workers=1) as single:
+                results[i] = single.submit(score_one, *a).result()
+        except BrokenProcessPool:
+            results[i] = LedgerOutcome(path=a[0], status="unreadable", reason="读取时进程异常退出（文件可能损坏或过大）")
+        if progress:
+            progress(results[i])
     return [results[i] for i in range(len(args))]
 
 

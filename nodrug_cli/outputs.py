@@ -26,7 +26,29 @@ class OutputRefused(Exception):
 
     def message(self, lang: str = "zh") -> str:
         zh, en = REFUSAL_MESSAGES[self.reason]
-        return (en if lang == "en" else zh).format(path=self.path, other=self.other)
+        other = self.other
+        if isinstance(other, tuple):  # a (zh, en) pair, from `os_reason`
+            other = other[1] if lang == "en" else other[0]
+        return (en if lang == "en" else zh).format(path=self.path, other=other)
+
+
+def os_reason(exc: OSError) -> tuple[str, str]:
+    """Why the system would not write a file, in plain words (zh, en), instead of its English strerror."""
+    import errno
+
+    if isinstance(exc, PermissionError) or exc.errno in (errno.EACCES, errno.EPERM):
+        return "没有写入该文件夹的权限", "no permission to write in that folder"
+    if exc.errno == errno.EROFS:
+        return "该磁盘是只读的", "the disk is read-only"
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return "磁盘空间不足", "the disk is full"
+    if isinstance(exc, FileNotFoundError):
+        return "文件夹不存在", "the folder does not exist"
+    if isinstance(exc, NotADirectoryError):
+        return "上级路径不是文件夹", "a parent of the path is not a folder"
+    if isinstance(exc, IsADirectoryError):
+        return "这是一个文件夹", "it is a folder"
+    return f"系统错误：{exc.strerror or exc}", f"system error: {exc.strerror or exc}"
 
 
 def check_output(path: Path, force: bool, inputs: tuple[Path, ...] = ()) -> Path:
@@ -42,19 +64,25 @@ def check_output(path: Path, force: bool, inputs: tuple[Path, ...] = ()) -> Path
         raise OutputRefused("is_directory", path)
     if path.exists() and not force:
         raise OutputRefused("exists", path)
-    if not path.parent.exists():
-        raise OutputRefused("unwritable", path, "文件夹不存在")
+    folder = path.parent
+    if not folder.exists():
+        raise OutputRefused("unwritable", path, ("文件夹不存在", "the folder does not exist"))
+    if not folder.is_dir():
+        raise OutputRefused("unwritable", path, ("上级路径不是文件夹", "a parent of the path is not a folder"))
+    if not os.access(folder, os.W_OK | os.X_OK):  # say so now, not after reading every ledger
+        raise OutputRefused("unwritable", path, ("没有写入该文件夹的权限", "no permission to write in that folder"))
     return path
 
 
 @contextmanager
 def atomic_path(path: Path) -> Iterator[Path]:
-    """Yield a temporary path in `path`'s folder; on success rename it over `path`, else remove it."""
+    """Yield a temporary path in `path`'s folder; on success flush it to disk and rename it over `path` (one
+    atomic step: readers see the old file or the whole new one), else remove it and re-raise."""
     path = Path(path)
     try:
         handle, temp = tempfile.mkstemp(prefix=".nodrug-", suffix=path.suffix, dir=path.parent)
     except OSError as exc:
-        raise OutputRefused("unwritable", path, exc.strerror or exc) from None
+        raise OutputRefused("unwritable", path, os_reason(exc)) from None
     os.close(handle)
     temp_path = Path(temp)
     umask = os.umask(0)
@@ -62,10 +90,22 @@ def atomic_path(path: Path) -> Iterator[Path]:
     os.chmod(temp_path, 0o666 & ~umask)  # mkstemp makes 0600; an output file gets the usual mode
     try:
         yield temp_path
+        _flush(temp_path)
         os.replace(temp_path, path)
     except OSError as exc:
         temp_path.unlink(missing_ok=True)
-        raise OutputRefused("unwritable", path, exc.strerror or exc) from None
+        raise OutputRefused("unwritable", path, os_reason(exc)) from None
     except BaseException:
         temp_path.unlink(missing_ok=True)
         raise
+
+
+def _flush(path: Path) -> None:
+    """Make the written bytes durable before the rename, so a power cut never leaves an empty output."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        os.fsync(fd)
+    except OSError:  # a file system without fsync (some network shares): the rename is still atomic
+        pass
+    finally:
+        os.close(fd)

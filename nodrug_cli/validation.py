@@ -34,12 +34,14 @@ class FileCheck:
                 and sheet_meta(k)["layout"] != "companion"]
 
 
-def check_files(paths: list[Path], today: dt.date, as_of: dt.date | None = None, year: int | None = None) -> list[FileCheck]:
+def check_files(paths: list[Path], today: dt.date, as_of: dt.date | None = None, year: int | None = None,
+                max_inflated: int | None = None) -> list[FileCheck]:
     """Read and check every ledger; an unreadable one becomes a FileCheck with its error."""
     results = []
     for path in paths:
         try:
-            results.append(FileCheck(Path(path), ledger=read_ledger(path, today, as_of=as_of, year=year)))
+            results.append(FileCheck(Path(path), ledger=read_ledger(path, today, as_of=as_of, year=year,
+                                                                     max_inflated=max_inflated)))
         except Unreadable as exc:
             results.append(FileCheck(Path(path), error=exc))
     return results

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import typer
 
-from nodrug_cli.cli.common import Env, fail, parse_date_option
+from nodrug_cli.cli.common import Env, fail, parse_date_option, parse_size_option
 from nodrug_cli.exitcodes import ExitCode
 
 INTERRUPTED = 130
@@ -34,18 +34,21 @@ def command(
     format: BatchFormat = typer.Option(BatchFormat.text, "--format", help="输出格式：text、json 或 md"),
     db: Path = typer.Option(None, "--db", metavar="PATH", help="历史数据库（默认：环境变量 NODRUG_DB，否则用户数据目录）"),
     no_history: bool = typer.Option(False, "--no-history", help="不读写历史数据库（奖惩只按本次台账的“是否已授牌”推算）"),
+    max_size: str = typer.Option(None, "--max-size", metavar="SIZE",
+                                 help="工作表展开后的大小上限，超过即拒绝读取（默认 4G；如 8G、500M）"),
 ) -> None:
     """批量考评：一次检查全镇（街道）各村（社区）台账，排名、汇总无毒率、推算奖惩，可写出汇总表。"""
-    run(paths, standard, year, as_of, jobs, output, force, format.value, db, no_history, Env())
+    run(paths, standard, year, as_of, jobs, output, force, format.value, db, no_history, Env(), max_size)
 
 
-def run(paths, standard, year, as_of, jobs, output, force, fmt, db, no_history, env: Env) -> None:
+def run(paths, standard, year, as_of, jobs, output, force, fmt, db, no_history, env: Env, max_size=None) -> None:
     from nodrug_cli.batch import BatchReport, find_ledgers, rollup, sorted_outcomes
     from nodrug_cli.history.store import History, HistoryError
     from nodrug_cli.outputs import OutputRefused, check_output
     from nodrug_cli.standards.load import StandardError, load_standard
 
     cutoff = parse_date_option(env, as_of, "--as-of")
+    limit = parse_size_option(env, max_size)
     try:
         rubric = load_standard(standard)
         files, nothing = find_ledgers(paths)
@@ -61,7 +64,7 @@ def run(paths, standard, year, as_of, jobs, output, force, fmt, db, no_history, 
         raise fail(env, "没有找到任何台账文件（.xlsx .xlsm .xls .ods）", "no ledger files found")
     done: list = []
     try:
-        outcomes = _score(files, standard, env, cutoff, year, jobs or os.cpu_count() or 1, done)
+        outcomes = _score(files, standard, env, cutoff, year, jobs or os.cpu_count() or 1, done, limit)
     except KeyboardInterrupt:
         print(f"已中断：完成 {len(done)}/{len(files)} 个台账；未写出汇总，历史数据库未改动。重新运行即可。",
               file=env.stderr)
@@ -90,11 +93,11 @@ def run(paths, standard, year, as_of, jobs, output, force, fmt, db, no_history, 
     raise typer.Exit(int(ExitCode.FINDINGS if bad else ExitCode.OK))
 
 
-def _score(files, standard, env: Env, cutoff, year, jobs, done: list):
+def _score(files, standard, env: Env, cutoff, year, jobs, done: list, limit=None):
     from nodrug_cli.batch import score_all
 
     if not env.is_terminal:
-        return score_all(files, standard, env.today, cutoff, year, jobs, progress=done.append)
+        return score_all(files, standard, env.today, cutoff, year, jobs, progress=done.append, max_inflated=limit)
     from rich.progress import Progress
 
     with Progress(transient=True) as bar:
@@ -104,7 +107,7 @@ def _score(files, standard, env: Env, cutoff, year, jobs, done: list):
             done.append(outcome)
             bar.advance(task)
 
-        return score_all(files, standard, env.today, cutoff, year, jobs, progress=step)
+        return score_all(files, standard, env.today, cutoff, year, jobs, progress=step, max_inflated=limit)
 
 
 def _sanctions(scored, rubric, year: int, history) -> list[dict]:

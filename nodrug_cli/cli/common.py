@@ -62,3 +62,20 @@ def parse_date_option(env: Env, value: str | None, option: str) -> dt.date | Non
         raise fail(env, f"{option} 的值“{value}”不是日期，请写成 2025-12-31 的形式",
                    f"{option}: “{value}” is not a date; write it as 2025-12-31")
     return parsed.iloc[0].date()
+
+
+_SIZE_UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4}
+
+
+def parse_size_option(env: Env, value: str | None, option: str = "--max-size") -> int | None:
+    """A size option (`8G`, `500M`, `4GiB`, `100MB`, or bytes; binary multiples) as bytes, or exit 2 naming it."""
+    if value is None:
+        return None
+    import re
+
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([KMGT]?)(?:I?B)?\s*", value.upper())
+    size = int(float(match.group(1)) * _SIZE_UNITS[match.group(2)]) if match else 0
+    if size <= 0:
+        raise fail(env, f"{option} 的值“{value}”不是大小，请写成 8G、500M 的形式",
+                   f"{option}: “{value}” is not a size; write it as 8G or 500M")
+    return size

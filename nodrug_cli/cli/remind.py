@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from nodrug_cli.cli.common import Env, fail, parse_date_option
+from nodrug_cli.cli.common import Env, fail, parse_date_option, parse_size_option
 from nodrug_cli.exitcodes import ExitCode
 
 
@@ -41,14 +41,16 @@ def command(
     resend: bool = typer.Option(False, "--resend", help="已发送过且状态未变的提醒也再发一次"),
     full_pii: bool = typer.Option(False, "--full-pii", help="屏幕和文件中显示完整身份证号和姓名（群机器人、邮件、日历始终遮蔽）"),
     db: Path = typer.Option(None, "--db", metavar="PATH", help="历史数据库（记录已发送的提醒；默认：NODRUG_DB 或用户数据目录）"),
+    max_size: str = typer.Option(None, "--max-size", metavar="SIZE",
+                                 help="工作表展开后的大小上限，超过即拒绝读取（默认 4G；如 8G、500M）"),
 ) -> None:
     """到期提醒：列出逾期和即将到期的尿检、谈话、报到、宣传、季度报告，可发到群机器人或邮箱（适合每天由 cron 运行）。"""
     run(paths, as_of, within, standard, format.value, output, force, webhook, webhook_kind.value, mail_to or [],
-        mail_config, resend, full_pii, db, Env())
+        mail_config, resend, full_pii, db, Env(), max_size)
 
 
 def run(paths, as_of, within, standard, fmt, output, force, webhook, webhook_kind, mail_to, mail_config, resend,
-        full_pii, db, env: Env) -> None:
+        full_pii, db, env: Env, max_size: str | None = None) -> None:
     from nodrug_cli.batch import find_ledgers
     from nodrug_cli.ledger.findings import ERROR
     from nodrug_cli.ledger.read import read_ledger
@@ -59,6 +61,7 @@ def run(paths, as_of, within, standard, fmt, output, force, webhook, webhook_kin
     from nodrug_cli.standards.load import StandardError, load_standard
 
     day = parse_date_option(env, as_of, "--as-of") or env.today
+    limit = parse_size_option(env, max_size)
     try:
         rubric = load_standard(standard)
         files, nothing = find_ledgers(paths)
@@ -72,7 +75,7 @@ def run(paths, as_of, within, standard, fmt, output, force, webhook, webhook_kin
     unusable = bool(nothing)
     for path in files:
         try:
-            ledger = read_ledger(path, env.today, as_of=day, year=day.year)
+            ledger = read_ledger(path, env.today, as_of=day, year=day.year, max_inflated=limit)
         except Unreadable as exc:
             errors.append({"path": str(path), "error": exc.message("zh")})
             unusable = True

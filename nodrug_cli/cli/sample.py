@@ -47,13 +47,13 @@ def run(rate, seed, year, standard, output, force, db, fmt, env: Env) -> None:
             drawn = sorted(random.Random(seed).sample(units, spot_check_count(rate, len(units))))
             draw_id = f"{year}-{standard}-{seed}"
             history.record_draw(draw_id, year, standard, rate, seed, drawn)
+            if output is not None:
+                _write(output, drawn, year, seed)
     except StandardError as exc:
         raise fail(env, exc.message("zh"), exc.message("en")) from None
     except (HistoryError, OutputRefused) as exc:
         message = exc.message("zh") if isinstance(exc, OutputRefused) else str(exc)
         raise fail(env, message, message) from None
-    if output is not None:
-        _write(output, drawn, year, seed)
     result = {"year": year, "standard": standard, "rate": rate, "seed": seed, "holders": len(units),
               "drawn": [{"town": t or None, "community": c} for t, c in drawn]}
     if fmt == "json":

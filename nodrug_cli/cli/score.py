@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from nodrug_cli.cli.common import Env, Lang, fail, parse_date_option
+from nodrug_cli.cli.common import Env, Lang, fail, parse_date_option, parse_size_option
 from nodrug_cli.exitcodes import ExitCode
 
 
@@ -19,7 +19,7 @@ class ScoreFormat(str, Enum):
 
 
 def command(
-    ledger: Path = typer.Argument(..., help="台账文件", show_default=False, metavar="LEDGER"),
+    ledger: Path = typer.Argument(..., help="台账文件", show_default=False, metavar="LEDGER", readable=False),
     standard: str = typer.Option(None, "--standard", metavar="NAME|FILE",
                                  help="考核标准：内置标准名（见 nodrug standards list）或 YAML 文件；默认 boumei-2023"),
     year: int = typer.Option(None, "--year", metavar="Y", help="评估年度（默认：社区概况的评估年度，否则截止日所在年）"),
@@ -32,14 +32,18 @@ def command(
     record: bool = typer.Option(False, "--record", help="把本次考评存入历史数据库（同一村、年度、标准只保留最新一次）"),
     db: Path = typer.Option(None, "--db", metavar="PATH",
                             help="历史数据库：--record 写入；给出时，台账缺上年数据则从中取上年新增人数"),
+    max_size: str = typer.Option(None, "--max-size", metavar="SIZE",
+                                 help="工作表展开后的大小上限，超过即拒绝读取（默认 4G；如 8G、500M）"),
     lang: Lang = typer.Option(Lang.zh, "--lang", help="语言：zh 或 en"),
 ) -> None:
     """考评打分：计算全部指标，按考核标准逐项打分，给出等级和“无毒”结论，可写出考评表。"""
-    run(ledger, standard, year, as_of, output, force, format.value, check, full_pii, Env(lang=lang.value), db, record)
+    run(ledger, standard, year, as_of, output, force, format.value, check, full_pii, Env(lang=lang.value), db, record,
+        max_size)
 
 
 def run(ledger: Path, standard: str | None, year: int | None, as_of: str | None, output: Path | None, force: bool,
-        fmt: str, check: bool, full_pii: bool, env: Env, db: Path | None = None, record: bool = False) -> None:
+        fmt: str, check: bool, full_pii: bool, env: Env, db: Path | None = None, record: bool = False,
+        max_size: str | None = None) -> None:
     """Score one ledger and print the result; raises typer.Exit with the exit code."""
     from nodrug_cli.ledger.findings import ERROR
     from nodrug_cli.ledger.read import read_ledger
@@ -50,11 +54,12 @@ def run(ledger: Path, standard: str | None, year: int | None, as_of: str | None,
     from nodrug_cli.standards.load import StandardError, load_standard
 
     cutoff = parse_date_option(env, as_of, "--as-of")
+    limit = parse_size_option(env, max_size)
     try:
         rubric = load_standard(standard)
         if output is not None:
             check_output(output, force, inputs=(ledger,))
-        read = read_ledger(ledger, env.today, as_of=cutoff, year=year)
+        read = read_ledger(ledger, env.today, as_of=cutoff, year=year, max_inflated=limit)
     except StandardError as exc:
         raise fail(env, exc.message("zh"), exc.message("en")) from None
     except OutputRefused as exc:

@@ -210,14 +210,14 @@ def read_ledger(
     today: dt.date,
     as_of: dt.date | None = None,
     year: int | None = None,
-    max_inflated: int = DEFAULT_MAX_INFLATED,
+    max_inflated: int | None = None,
 ) -> Ledger:
     """Read, type and check a ledger for the period of DOMAIN.md §3 (`year`, else the ledger's 评估年度).
 
     Raises `workbook.Unreadable` when no ledger can be read from `path`.
     """
     path = Path(path)
-    tables, headerless = locate_sheets(open_workbook(path, max_inflated))
+    tables, headerless = locate_sheets(open_workbook(path, max_inflated or DEFAULT_MAX_INFLATED))
     findings: list[Finding] = []
     for key, meta in ((k, sheet_meta(k)) for k in sheet_schemas()):
         if meta["required"] and key not in tables and key not in {k for k, _ in headerless}:
