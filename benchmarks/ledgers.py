@@ -1,13 +1,16 @@
 """Realistic, seeded ledgers for benchmarks, written to a temporary folder (never committed).
 
 Sizes (issue 8): small = 200 persons (~800 tests, ~700 talks, 50 events); large = 20,000 persons
-(~86,000 tests, ~73,000 talks, 5,000 events). `scale` multiplies every row count.
+(~86,000 tests, ~73,000 talks, 5,000 events). Every row count is proportional to the persons
+(`row_counts`), so 4× the persons is 4× the rows.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import random
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import openpyxl
@@ -21,9 +24,16 @@ TALKS_PER_PERSON = 3.65
 STATUS_WEIGHTS = [20, 15, 20, 25, 6, 5, 2, 2, 3, 2]  # in the order of STATUSES
 
 
+def row_counts(persons: int) -> dict[str, int]:
+    """Data rows (below the header) of each table sheet in a ledger of `persons` persons."""
+    return {"吸毒人员": persons, "尿检记录": int(persons * TESTS_PER_PERSON), "谈话记录": int(persons * TALKS_PER_PERSON),
+            "宣传活动": max(1, persons // 4), "知晓率调查": len(SURVEY_GROUPS)}
+
+
 def make_ledger(path: Path, persons: int, seed: int = 1, year: int = 2025) -> Path:
     """Write one community ledger with `persons` registered persons and proportional records."""
     rng = random.Random(seed)
+    counts = row_counts(persons)
     people = FakePeople(seed, region="99" + f"{seed % 10000:04d}")
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     book = openpyxl.Workbook(write_only=True)
@@ -46,12 +56,12 @@ def make_ledger(path: Path, persons: int, seed: int = 1, year: int = 2025) -> Pa
                          rng.choice(["就业", "未就业"]), rng.choice(["在家", "在家", "外出"]), "在控"])
         ids.append((ident, name))
     _records(book.create_sheet("尿检记录"), ["身份证号", "姓名", "检测日期", "检测方式", "检测结果"], ids,
-             int(persons * TESTS_PER_PERSON), rng, people, start, end, lambda: ["尿检", rng.choice(["阴性"] * 30 + ["阳性"])])
+             counts["尿检记录"], rng, people, start, end, lambda: ["尿检", rng.choice(["阴性"] * 30 + ["阳性"])])
     _records(book.create_sheet("谈话记录"), ["身份证号", "姓名", "谈话日期", "谈话人"], ids,
-             int(persons * TALKS_PER_PERSON), rng, people, start, end, lambda: ["刘专干"])
+             counts["谈话记录"], rng, people, start, end, lambda: ["刘专干"])
     events = book.create_sheet("宣传活动")
     events.append(["活动日期", "活动名称", "活动形式", "对象群体", "地点", "参与人数", "发放资料（份）", "悬挂标语（条）"])
-    for i in range(max(1, persons // 4)):
+    for i in range(counts["宣传活动"]):
         events.append([people.date_between(start, end), f"禁毒宣传活动{i + 1}", rng.choice(EVENT_FORMS),
                        "、".join(rng.sample(AUDIENCES, rng.randint(1, 2))), "社区广场", rng.randint(10, 300),
                        rng.randint(0, 500), rng.randint(0, 5)])
@@ -71,9 +81,16 @@ def _records(sheet, header, ids, count, rng, people, start, end, tail) -> None:
         sheet.append([ident, name, people.date_between(start, end), *tail()])
 
 
-def make_folder(folder: Path, count: int = 500, persons: int = SIZES["small"]) -> Path:
-    """A town's worth of small ledgers (`count` files) in `folder`."""
+def make_ledgers(specs: list[tuple[Path, int, int]], jobs: int = 1) -> list[Path]:
+    """Write each (path, persons, seed) ledger, `jobs` at a time (each file is the same whatever `jobs` is)."""
+    if jobs <= 1 or len(specs) <= 1:
+        return [make_ledger(path, persons, seed) for path, persons, seed in specs]
+    with ProcessPoolExecutor(min(jobs, len(specs))) as pool:
+        return list(pool.map(make_ledger, *zip(*specs), chunksize=max(1, len(specs) // (8 * jobs))))
+
+
+def make_folder(folder: Path, count: int = 500, persons: int = SIZES["small"], jobs: int = 1) -> Path:
+    """A town's worth of small ledgers (`count` files) in `folder`; `jobs` processes write them (0: one per CPU)."""
     folder.mkdir(parents=True, exist_ok=True)
-    for i in range(count):
-        make_ledger(folder / f"社区{i + 1:03d}.xlsx", persons, seed=1000 + i)
+    make_ledgers([(folder / f"社区{i + 1:03d}.xlsx", persons, 1000 + i) for i in range(count)], jobs or os.cpu_count() or 1)
     return folder

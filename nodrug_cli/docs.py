@@ -12,7 +12,7 @@ from tabulate import tabulate
 
 from nodrug_cli.ledger.findings import CODES
 from nodrug_cli.ledger.schema import column_specs, sheet_meta, sheet_schemas
-from nodrug_cli.ledger.workbook import UNREADABLE_MESSAGES
+from nodrug_cli.ledger.unreadable import UNREADABLE_MESSAGES
 from nodrug_cli.render.labels import allowed_text, kind_label, sheet_requirement, yes_no
 
 START_MARK = "<!-- columns:start -->"

@@ -25,7 +25,8 @@ from typing import Callable
 
 from builders import minimal_ledger, person_id, write_xlsx
 
-from nodrug_cli.ledger.workbook import DEFAULT_MAX_INFLATED, UNREADABLE_MESSAGES, human_size
+from nodrug_cli.ledger.unreadable import UNREADABLE_MESSAGES, human_size
+from nodrug_cli.ledger.workbook import DEFAULT_MAX_INFLATED
 
 SECRET = "XXE-SECRET-5b1f0c"  # written to a file the XXE payloads point at; must never reach any output
 COMMANDS = ("validate", "score", "batch", "remind")

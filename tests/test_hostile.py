@@ -37,6 +37,7 @@ from builders import minimal_ledger, person_id, write_xlsx
 from corpus import BY_KEY, CASES, COMMANDS, CONTROL_CHARS, SECRET, build_all, small_zip_bomb
 
 from nodrug_cli.ledger import workbook
+from nodrug_cli.ledger.unreadable import UNREADABLE_MESSAGES
 from nodrug_cli.ledger.workbook import DEFAULT_MAX_INFLATED, Unreadable, human_size, open_workbook
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX file modes, pipes and /proc")
@@ -452,7 +453,7 @@ def test_the_big_cases_are_fast_and_small(world):
 
 def test_a_small_zip_bomb_is_refused_from_its_declared_sizes_without_inflating(tmp_path, monkeypatch):
     path = small_zip_bomb(tmp_path, mib=16)
-    monkeypatch.setattr(workbook, "_inflate", lambda *a: pytest.fail("inflated a member of a refused file"))
+    monkeypatch.setattr(workbook, "inflate", lambda *a: pytest.fail("inflated a member of a refused file"))
     with pytest.raises(Unreadable) as caught:
         open_workbook(path, max_inflated=8 * 1024**2)
     assert caught.value.reason == "too_large"
@@ -462,14 +463,14 @@ def test_a_small_zip_bomb_is_refused_from_its_declared_sizes_without_inflating(t
 def test_a_lying_zip_stops_after_its_declared_size(tmp_path, monkeypatch):
     path = BY_KEY["lying_zip"].build(tmp_path)
     inflated = []
-    real = workbook._inflate
+    real = workbook.inflate
 
     def counting(path_, data, info):
         for piece in real(path_, data, info):
             inflated.append(len(piece))
             yield piece
 
-    monkeypatch.setattr(workbook, "_inflate", counting)
+    monkeypatch.setattr(workbook, "inflate", counting)
     with pytest.raises(Unreadable) as caught:
         open_workbook(path)
     assert caught.value.reason == "truncated"
@@ -643,7 +644,7 @@ def test_size_option_parses_or_names_itself():
 
 
 def test_every_reason_has_a_one_line_chinese_message_saying_what_to_do():
-    for reason, (zh, en) in workbook.UNREADABLE_MESSAGES.items():
+    for reason, (zh, en) in UNREADABLE_MESSAGES.items():
         text = zh.format(detail="4.0 GiB")
         assert "\n" not in text and re.search(r"[\u4e00-\u9fff]", text), reason
         assert "\n" not in en
