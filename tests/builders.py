@@ -12,8 +12,13 @@ from nodrug_cli.fake import FakePeople
 from nodrug_cli.ledger.idcard import make_id
 
 
-def write_xlsx(path: Path, sheets: dict[str, list[list]], merged: dict[str, list[str]] | None = None) -> Path:
-    """Save `sheets` (rows of Python values) as an .xlsx; `merged` names ranges to merge per sheet."""
+def write_xlsx(path: Path, sheets: dict[str, list[list]], merged: dict[str, list[str]] | None = None,
+               text_as_text: bool = False) -> Path:
+    """Save `sheets` (rows of Python values) as an .xlsx; `merged` names ranges to merge per sheet.
+
+    With `text_as_text`, every string is stored as text, as a clerk's Excel keeps what was typed: openpyxl
+    would otherwise make `=1+1` a formula (with no cached value, so it would read as empty).
+    """
     book = openpyxl.Workbook()
     book.remove(book.active)
     for name, rows in sheets.items():
@@ -22,6 +27,11 @@ def write_xlsx(path: Path, sheets: dict[str, list[list]], merged: dict[str, list
             sheet.append(row)
         for ref in (merged or {}).get(name, []):
             sheet.merge_cells(ref)
+        if text_as_text:
+            for cells in sheet.iter_rows():
+                for cell in cells:
+                    if isinstance(cell.value, str):
+                        cell.data_type = "s"
     book.save(path)
     return path
 

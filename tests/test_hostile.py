@@ -134,22 +134,8 @@ def injection_ledger(path: Path) -> Path:
 
 
 def write_text_cells(path: Path, sheets: dict[str, list[list]]) -> Path:
-    """Like builders.write_xlsx, but text is stored as text: openpyxl would make `=1+1` a formula (with no
-    cached value, so it would read as empty) where a clerk's Excel keeps what was typed as text."""
-    import openpyxl
-
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for name, rows in sheets.items():
-        sheet = book.create_sheet(name)
-        for row in rows:
-            sheet.append(row)
-        for cells in sheet.iter_rows():
-            for cell in cells:
-                if isinstance(cell.value, str):
-                    cell.data_type = "s"
-    book.save(path)
-    return path
+    """builders.write_xlsx with text stored as text (`=1+1` typed by a clerk, not a formula)."""
+    return write_xlsx(path, sheets, text_as_text=True)
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

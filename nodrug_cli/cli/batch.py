@@ -10,7 +10,7 @@ from pathlib import Path
 
 import typer
 
-from nodrug_cli.cli.common import Env, fail, parse_date_option, parse_size_option
+from nodrug_cli.cli.common import Env, fail, parse_date_option, parse_size_option, standard_and_ledgers
 from nodrug_cli.exitcodes import ExitCode
 
 INTERRUPTED = 130
@@ -42,22 +42,13 @@ def command(
 
 
 def run(paths, standard, year, as_of, jobs, output, force, fmt, db, no_history, env: Env, max_size=None) -> None:
-    from nodrug_cli.batch import BatchReport, find_ledgers, rollup, sorted_outcomes
+    from nodrug_cli.batch import BatchReport, rollup, sorted_outcomes
     from nodrug_cli.history.store import History, HistoryError
-    from nodrug_cli.outputs import OutputRefused, check_output
-    from nodrug_cli.standards.load import StandardError, load_standard
+    from nodrug_cli.outputs import OutputRefused
 
     cutoff = parse_date_option(env, as_of, "--as-of")
     limit = parse_size_option(env, max_size)
-    try:
-        rubric = load_standard(standard)
-        files, nothing = find_ledgers(paths)
-        if output is not None:
-            check_output(output, force, inputs=tuple(files))
-    except StandardError as exc:
-        raise fail(env, exc.message("zh"), exc.message("en")) from None
-    except OutputRefused as exc:
-        raise fail(env, exc.message("zh"), exc.message("en")) from None
+    rubric, files, nothing = standard_and_ledgers(env, standard, paths, output, force)
     for given in nothing:
         print(f"没有找到台账：{given}", file=env.stderr)
     if not files:

@@ -79,3 +79,20 @@ def parse_size_option(env: Env, value: str | None, option: str = "--max-size") -
         raise fail(env, f"{option} 的值“{value}”不是大小，请写成 8G、500M 的形式",
                    f"{option}: “{value}” is not a size; write it as 8G or 500M")
     return size
+
+
+def standard_and_ledgers(env: Env, standard: str | None, paths, output, force: bool):
+    """The standard, the ledger files under `paths` and the paths that matched nothing, with the output
+    checked against them — or exit 2 with the reason (for the commands that take many ledgers)."""
+    from nodrug_cli.batch import find_ledgers
+    from nodrug_cli.outputs import OutputRefused, check_output
+    from nodrug_cli.standards.load import StandardError, load_standard
+
+    try:
+        rubric = load_standard(standard)
+        files, nothing = find_ledgers(paths)
+        if output is not None:
+            check_output(output, force, inputs=tuple(files))
+    except (StandardError, OutputRefused) as exc:
+        raise fail(env, exc.message("zh"), exc.message("en")) from None
+    return rubric, files, nothing

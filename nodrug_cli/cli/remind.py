@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from nodrug_cli.cli.common import Env, fail, parse_date_option, parse_size_option
+from nodrug_cli.cli.common import Env, fail, parse_date_option, parse_size_option, standard_and_ledgers
 from nodrug_cli.exitcodes import ExitCode
 
 
@@ -51,24 +51,15 @@ def command(
 
 def run(paths, as_of, within, standard, fmt, output, force, webhook, webhook_kind, mail_to, mail_config, resend,
         full_pii, db, env: Env, max_size: str | None = None) -> None:
-    from nodrug_cli.batch import find_ledgers
     from nodrug_cli.ledger.findings import ERROR
     from nodrug_cli.ledger.read import read_ledger
     from nodrug_cli.ledger.workbook import Unreadable
-    from nodrug_cli.outputs import OutputRefused, check_output
     from nodrug_cli.remind.model import sort_key
     from nodrug_cli.remind.rules import reminders_for
-    from nodrug_cli.standards.load import StandardError, load_standard
 
     day = parse_date_option(env, as_of, "--as-of") or env.today
     limit = parse_size_option(env, max_size)
-    try:
-        rubric = load_standard(standard)
-        files, nothing = find_ledgers(paths)
-        if output is not None:
-            check_output(output, force, inputs=tuple(files))
-    except (StandardError, OutputRefused) as exc:
-        raise fail(env, exc.message("zh"), exc.message("en")) from None
+    rubric, files, nothing = standard_and_ledgers(env, standard, paths, output, force)
     errors: list[dict] = [{"path": p, "error": "没有找到台账"} for p in nothing]
     reminders = []
     ledger_errors = False
