@@ -13,21 +13,33 @@ import numpy as np
 import pandas as pd
 
 
+_DAYS = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
+
+
+def _shift_days(days: np.ndarray, months: np.ndarray) -> np.ndarray:
+    """Day numbers (datetime64[D] as int64) plus whole months, clamped to the target month's end; numpy only."""
+    stamps = days.astype("datetime64[D]")
+    month_index = stamps.astype("datetime64[M]").astype(np.int64) + months  # months since 1970-01
+    day_of_month = (stamps - stamps.astype("datetime64[M]")).astype(np.int64)  # 0-based
+    year = month_index // 12 + 1970
+    month = month_index % 12
+    leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
+    last = _DAYS[month] + ((month == 1) & leap)
+    first = month_index.astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
+    return first + np.minimum(day_of_month, last - 1)
+
+
 def add_months(dates: pd.Series, months) -> pd.Series:
     """`dates` plus `months` (a number or a Series), clamped to the end of the target month."""
     dates = pd.to_datetime(dates)
     months = pd.Series(months, index=dates.index) if not isinstance(months, pd.Series) else months
-    valid = dates.notna() & months.notna()
-    out = pd.Series(pd.NaT, index=dates.index, dtype="datetime64[ns]")
-    if not valid.any():
-        return out
-    d = dates[valid]
-    m = months[valid].astype(np.int64)
-    total = d.dt.year.astype(np.int64) * 12 + (d.dt.month.astype(np.int64) - 1) + m
-    first = pd.to_datetime(pd.DataFrame({"year": total // 12, "month": total % 12 + 1, "day": 1}))
-    day = np.minimum(d.dt.day.to_numpy(), first.dt.days_in_month.to_numpy())
-    out[valid] = (first + pd.to_timedelta(day - 1, unit="D")).to_numpy()
-    return out
+    valid = (dates.notna() & months.notna()).to_numpy()
+    out = np.full(len(dates), np.datetime64("NaT"), dtype="datetime64[ns]")
+    if valid.any():
+        days = dates.to_numpy(dtype="datetime64[D]")[valid].astype(np.int64)
+        shifted = _shift_days(days, months.to_numpy()[valid].astype(np.int64))
+        out[valid] = shifted.astype("datetime64[D]").astype("datetime64[ns]")
+    return pd.Series(out, index=dates.index)
 
 
 def add_years(dates: pd.Series, years) -> pd.Series:
@@ -56,31 +68,46 @@ def windows(anchor: pd.Series, order_start: pd.Series, schedule: list[int], unti
     year (persons without an order start use its last entry). Only windows with end ≤ `until` are kept,
     plus, with `include_current`, the one window that contains `until`.
     """
-    schedule = [int(k) for k in schedule] or [1]
+    step = np.asarray([int(k) for k in schedule] or [1], dtype=np.int64)
+    people = np.asarray(anchor.index, dtype=object)
+    a = pd.to_datetime(anchor).to_numpy(dtype="datetime64[D]")
+    o = pd.to_datetime(order_start).to_numpy(dtype="datetime64[D]")
+    has_order = ~np.isnat(o)
+    limit = np.datetime64(pd.Timestamp(until).date(), "D").astype(np.int64)
+    a_days = a.astype(np.int64)
+    o_days = np.where(has_order, o.astype(np.int64), 0)
+    o_year = np.where(has_order, o.astype("datetime64[Y]").astype(np.int64), 0)
+    start = a_days.copy()
+    elapsed = np.zeros(len(a), dtype=np.int64)
+    active = ~np.isnat(a) & (a_days <= limit)
     parts = []
-    start = pd.to_datetime(anchor).copy()
-    elapsed = pd.Series(0, index=anchor.index, dtype=np.int64)
-    active = start.notna() & (start <= until)
     i = 0
     while active.any():
-        current = start[active]
-        year = program_year(order_start[active], current)
-        step = np.asarray(schedule, dtype=np.int64)
-        k = step[np.minimum(year.fillna(len(schedule) - 1).to_numpy(dtype=np.int64), len(schedule) - 1)]
-        elapsed[active] = elapsed[active] + k
-        end = add_months(pd.to_datetime(anchor[active]), elapsed[active])
-        done = end <= until
-        keep = done | (include_current & (current <= until) & (end > until))
+        idx = np.flatnonzero(active)
+        current = start[idx]
+        # program year at the window's start: the largest n with order start + n years ≤ current
+        n = current.astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64) - o_year[idx]
+        n -= _shift_days(o_days[idx], n * 12) > current
+        n = np.where(has_order[idx], np.clip(n, 0, None), len(step) - 1)
+        elapsed[idx] += step[np.minimum(n, len(step) - 1)]
+        end = _shift_days(a_days[idx], elapsed[idx])
+        done = end <= limit
+        keep = done | (include_current & (current <= limit) & (end > limit))
         if keep.any():
-            parts.append(pd.DataFrame({"person": current.index[keep], "index": i,
-                                       "start": current[keep].to_numpy(), "end": end[keep].to_numpy()}))
-        start[active] = end
-        active = active & (start <= until) & done.reindex(active.index, fill_value=False)
+            parts.append((people[idx[keep]], i, current[keep], end[keep]))
+        start[idx] = end
+        active[idx] = (end <= limit) & done
         i += 1
     if not parts:
         return pd.DataFrame({"person": pd.Series(dtype=object), "index": pd.Series(dtype=np.int64),
                              "start": pd.Series(dtype="datetime64[ns]"), "end": pd.Series(dtype="datetime64[ns]")})
-    return pd.concat(parts, ignore_index=True).sort_values(["person", "start"], ignore_index=True)
+    frame = pd.DataFrame({
+        "person": np.concatenate([p for p, _, _, _ in parts]),
+        "index": np.concatenate([np.full(len(p), k, dtype=np.int64) for p, k, _, _ in parts]),
+        "start": np.concatenate([s for _, _, s, _ in parts]).astype("datetime64[D]").astype("datetime64[ns]"),
+        "end": np.concatenate([e for _, _, _, e in parts]).astype("datetime64[D]").astype("datetime64[ns]"),
+    })
+    return frame.sort_values(["person", "start"], ignore_index=True)
 
 
 def mark_met(wins: pd.DataFrame, records: pd.DataFrame, date_column: str) -> pd.Series:

@@ -5,6 +5,7 @@ A bad standard is a `StandardError` whose message names the file, the item and t
 
 from __future__ import annotations
 
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -28,6 +29,7 @@ class StandardError(Exception):
         return self.en if lang == "en" else self.zh
 
 
+@cache
 def builtin_names() -> list[str]:
     """Names of the standards that ship with nodrug."""
     return sorted(p.name[:-5] for p in resources.files(BUILTIN_PACKAGE).iterdir() if p.name.endswith(".yaml"))
@@ -45,7 +47,7 @@ def load_standard(name_or_path: str | Path | None = None) -> Standard:
     """A built-in standard by name, or a standard file by path (default: the 博美镇 scheme)."""
     ref = str(name_or_path or DEFAULT_STANDARD)
     if ref in builtin_names():
-        return parse_standard(builtin_text(ref), f"内置标准 {ref}")
+        return _builtin(ref)
     path = Path(ref)
     if not path.is_file():
         raise StandardError(f"找不到标准“{ref}”：既不是内置标准（{'、'.join(builtin_names())}），也不是文件",
@@ -55,6 +57,12 @@ def load_standard(name_or_path: str | Path | None = None) -> Standard:
     except (OSError, UnicodeDecodeError) as exc:
         raise StandardError(f"无法读取标准文件 {path}：{exc}", f"cannot read the standard file {path}: {exc}") from None
     return parse_standard(text, str(path))
+
+
+@cache
+def _builtin(name: str) -> Standard:
+    """A built-in standard, parsed once per process (a batch scores hundreds of ledgers against it)."""
+    return parse_standard(builtin_text(name), f"内置标准 {name}")
 
 
 def parse_standard(text: str, origin: str) -> Standard:
