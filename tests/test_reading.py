@@ -194,3 +194,56 @@ def test_inflation_limit_refuses_before_reading(tmp_path):
     with pytest.raises(Unreadable) as caught:
         read_ledger(path, TODAY, max_inflated=1000)
     assert caught.value.reason == "too_large"
+
+
+# --- reading in threads -------------------------------------------------------------------------------
+
+
+def _sheets_with(monkeypatch, threads, path):
+    from nodrug_cli.ledger import workbook
+
+    monkeypatch.setattr(workbook, "PARSE_THREADS", threads)
+    return [(s.name, s.rows, s.merged, s.visible) for s in workbook.open_workbook(path)]
+
+
+def test_sheets_parsed_at_once_are_the_sheets_parsed_one_by_one(tmp_path, monkeypatch):
+    ledger = minimal_ledger(extra={f"附表{n}": [["序号", "说明"], [n, "x" * n]] for n in range(1, 6)})
+    path = write_xlsx(tmp_path / "l.xlsx", ledger)
+    one_by_one = _sheets_with(monkeypatch, 1, path)
+    assert [name for name, *_ in one_by_one][-5:] == [f"附表{n}" for n in range(1, 6)]
+    for threads in (2, 3, 16):
+        assert _sheets_with(monkeypatch, threads, path) == one_by_one
+
+
+def test_a_damaged_sheet_is_the_same_finding_whichever_thread_reads_it(tmp_path, monkeypatch):
+    import zipfile
+
+    good = write_xlsx(tmp_path / "good.xlsx", minimal_ledger())
+    bad = tmp_path / "bad.xlsx"
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(bad, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/worksheets/sheet3.xml":  # the third sheet: a tag cut off mid-way
+                data = data.replace(b"</sheetData>", b"<row r=\"99\"><c r=\"A99\" t=\"s\"><v>1</v></sheetData>")
+            target.writestr(info, data)
+    reasons = set()
+    for threads in (1, 2, 3):
+        monkeypatch.setattr("nodrug_cli.ledger.workbook.PARSE_THREADS", threads)
+        with pytest.raises(Unreadable) as caught:
+            read_ledger(bad, TODAY)
+        reasons.add(caught.value.reason)
+    assert reasons == {"truncated"}
+
+
+def test_opening_in_the_background_gives_what_reading_gives(tmp_path):
+    from nodrug_cli.ledger.workbook import Opening, open_workbook
+
+    path = write_xlsx(tmp_path / "l.xlsx", minimal_ledger())
+    opening = Opening(path)
+    assert [(s.name, s.rows) for s in opening.sheets()] == [(s.name, s.rows) for s in open_workbook(path)]
+    ledger = read_ledger(path, TODAY, opening=Opening(path))
+    assert codes(ledger) == codes(read_ledger(path, TODAY))
+    missing = Opening(tmp_path / "无此文件.xlsx")  # the failure is raised where the sheets are asked for
+    with pytest.raises(Unreadable) as caught:
+        missing.sheets()
+    assert caught.value.reason == "not_found"

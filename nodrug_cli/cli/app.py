@@ -42,8 +42,13 @@ app.add_typer(standards.app, name="standards")
 
 def main() -> None:
     """Console-script entry point: usage errors are told in Chinese, with exit code 2."""
+    import gc
     import sys
 
+    # Reading a ledger makes hundreds of thousands of small objects and almost no reference cycles: the
+    # collector's default (a pass every 700 new containers) spends about a tenth of a large score's time
+    # finding nothing. Rarer passes still collect what cycles there are.
+    gc.set_threshold(50_000, 20, 20)
     try:
         code = app(standalone_mode=False)
     except KeyboardInterrupt:
@@ -61,7 +66,31 @@ def main() -> None:
             print("已中断。", file=sys.stderr)
             sys.exit(130)
         raise
-    sys.exit(code if isinstance(code, int) else 0)
+    _exit(code if isinstance(code, int) else 0)
+
+
+def _exit(code: int) -> None:
+    """End the process with `code` once everything written is flushed, without tearing the interpreter down
+    object by object (a large ledger leaves a few hundred thousand objects behind; freeing them one by one
+    only delays the prompt). Every file nodrug writes is closed and synced before its command returns, and
+    functions registered with `atexit` run; a command that left a helper thread running exits the ordinary way."""
+    import atexit
+    import os
+    import sys
+    import threading
+
+    if any(t is not threading.main_thread() and not t.daemon for t in threading.enumerate()):
+        sys.exit(code)
+    atexit._run_exitfuncs()  # what was registered to run at exit still runs
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader of a pipe (`| head`) stopped reading: nothing more to say
+        pass
+    try:
+        sys.stderr.flush()
+    except (BrokenPipeError, ValueError):
+        pass
+    os._exit(code)
 
 
 def usage_message(exc) -> str:

@@ -45,6 +45,12 @@ def run(ledger: Path, standard: str | None, year: int | None, as_of: str | None,
         fmt: str, check: bool, full_pii: bool, env: Env, db: Path | None = None, record: bool = False,
         max_size: str | None = None) -> None:
     """Score one ledger and print the result; raises typer.Exit with the exit code."""
+    from nodrug_cli.ledger.workbook import Opening
+
+    cutoff = parse_date_option(env, as_of, "--as-of")
+    limit = parse_size_option(env, max_size)
+    opening = Opening(ledger, limit)  # the ledger is read while the rest is imported and the standard loaded
+
     from nodrug_cli.ledger.findings import ERROR
     from nodrug_cli.ledger.read import read_ledger
     from nodrug_cli.ledger.workbook import Unreadable
@@ -53,13 +59,11 @@ def run(ledger: Path, standard: str | None, year: int | None, as_of: str | None,
     from nodrug_cli.standards.engine import assess
     from nodrug_cli.standards.load import StandardError, load_standard
 
-    cutoff = parse_date_option(env, as_of, "--as-of")
-    limit = parse_size_option(env, max_size)
     try:
         rubric = load_standard(standard)
         if output is not None:
             check_output(output, force, inputs=(ledger,))
-        read = read_ledger(ledger, env.today, as_of=cutoff, year=year, max_inflated=limit)
+        read = read_ledger(ledger, env.today, as_of=cutoff, year=year, opening=opening)
     except StandardError as exc:
         raise fail(env, exc.message("zh"), exc.message("en")) from None
     except OutputRefused as exc:

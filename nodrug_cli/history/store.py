@@ -115,11 +115,26 @@ class History:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
-            self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
+            self._use_wal()
             self._migrate()
         except (sqlite3.Error, OSError) as exc:
             raise HistoryError(f"无法打开历史数据库 {self.path}：{exc}") from None
+
+    def _use_wal(self) -> None:
+        """Switch to write-ahead logging. Two processes creating the database at once can be told "locked" by
+        this one statement without SQLite waiting (it takes no busy timeout), so it is retried for as long."""
+        import time
+
+        deadline = time.monotonic() + BUSY_TIMEOUT_S
+        while True:
+            try:
+                self.db.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
 
     def close(self) -> None:
         self.db.close()

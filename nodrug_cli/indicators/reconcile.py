@@ -24,7 +24,8 @@ def why_not_current(sets: PersonSets) -> pd.Series:
 
 
 def current_list_findings(tables: dict, frames: dict, as_of: dt.date, make: Callable) -> list[Finding]:
-    """Warnings for persons on the 现有吸毒人员 list but not CURRENT, and CURRENT persons not on it."""
+    """Warnings for persons on the 现有吸毒人员 list but not CURRENT, and CURRENT persons not on it; `make` as in
+    `crosscheck.run`."""
     listed = frames.get("现有吸毒人员")
     registry = frames.get("吸毒人员")
     if listed is None or registry is None or "身份证号" not in listed or "身份证号" not in registry:
@@ -33,11 +34,9 @@ def current_list_findings(tables: dict, frames: dict, as_of: dt.date, make: Call
     sets = person_sets(people, frames.get("尿检记录"), as_of)
     current_ids = set(people.loc[sets.current, "身份证号"])
     reasons = dict(zip(people["身份证号"], why_not_current(sets)))
-    out = []
     listed_ids = listed["身份证号"]
-    for row, ident in listed_ids[listed_ids.notna() & ~listed_ids.isin(current_ids)].items():
-        detail = reasons.get(ident) or "吸毒人员表中没有此人，或登记日期晚于评估截止日"
-        out.append(make(tables["现有吸毒人员"], "current_list_extra", "身份证号", row, detail=detail))
+    extra = listed_ids[listed_ids.notna() & ~listed_ids.isin(current_ids)]
+    why = [{"detail": reasons.get(ident) or "吸毒人员表中没有此人，或登记日期晚于评估截止日"} for ident in extra]
+    out = make(tables["现有吸毒人员"], "current_list_extra", "身份证号", extra.index, why)
     absent = people[sets.current & ~people["身份证号"].isin(set(listed_ids.dropna()))]
-    out += [make(tables["吸毒人员"], "current_list_absent", "身份证号", row) for row in absent.index]
-    return out
+    return out + make(tables["吸毒人员"], "current_list_absent", "身份证号", absent.index)

@@ -18,7 +18,7 @@ RECORD_SHEETS = {"尿检记录": "检测日期", "谈话记录": "谈话日期"}
 
 
 def run(tables: dict[str, SheetTable], frames: dict[str, pd.DataFrame], as_of: dt.date, make: Callable) -> list[Finding]:
-    """All cross checks; `make(table, code, column, row, **extra)` builds a located finding."""
+    """All cross checks; `make(table, code, column, rows, each=None, **extra)` builds located findings, one a row."""
     findings = _future_dates(tables, frames, as_of, make)
     registry = frames.get("吸毒人员")
     for sheet, date_column in RECORD_SHEETS.items():
@@ -39,7 +39,7 @@ def _future_dates(tables, frames, as_of: dt.date, make) -> list[Finding]:
             if spec.kind != "date" or name not in frame:
                 continue
             late = frame[name] > limit
-            out += [make(tables[key], "date_future", name, r, other=as_of.isoformat()) for r in frame.index[late]]
+            out += make(tables[key], "date_future", name, frame.index[late], other=as_of.isoformat())
     return out
 
 
@@ -50,14 +50,13 @@ def _records_against_registry(table, frame, registry, date_column: str, make) ->
     people = registry.dropna(subset=["身份证号"]).drop_duplicates("身份证号").set_index("身份证号")
     known = ids.isin(people.index)
     checkable = idcard.checksum_ok(ids.astype("string"))  # a malformed ID already has its own error
-    out = [make(table, "orphan_record", "身份证号", r) for r in ids.index[checkable & ~known]]
+    out = make(table, "orphan_record", "身份证号", ids.index[checkable & ~known])
     if date_column in frame and "首次登记日期" in people and len(people):
         registered = ids.map(people["首次登记日期"])
         early = frame[date_column] < registered
-        out += [
-            make(table, "record_before_registration", date_column, r, detail=registered[r].strftime("%Y-%m-%d"))
-            for r in frame.index[early.fillna(False).astype(bool)]
-        ]
+        rows = frame.index[early.fillna(False).astype(bool)]
+        days = registered[rows].dt.strftime("%Y-%m-%d")
+        out += make(table, "record_before_registration", date_column, rows, [{"detail": d} for d in days])
     return out
 
 
@@ -70,4 +69,5 @@ def _duplicate_tests(table, frame, make) -> list[Finding]:
     if not repeated.any():
         return []
     first_row = complete.index.to_series().groupby([complete[k] for k in keys]).transform("min")
-    return [make(table, "test_duplicate", "检测日期", r, detail=str(first_row[r])) for r in complete.index[repeated]]
+    rows = complete.index[repeated]
+    return make(table, "test_duplicate", "检测日期", rows, [{"detail": str(r)} for r in first_row[rows]])

@@ -27,7 +27,7 @@ from nodrug_cli.ledger.normalize import (
     parse_text,
 )
 from nodrug_cli.ledger.schema import column_specs, sheet_meta, sheet_schemas
-from nodrug_cli.ledger.workbook import DEFAULT_MAX_INFLATED, open_workbook
+from nodrug_cli.ledger.workbook import DEFAULT_MAX_INFLATED, Opening, open_workbook
 from nodrug_cli.period import resolve_period
 
 PARSE_CODES = {"date": "date_invalid", "int": "int_invalid", "bool": "bool_invalid"}
@@ -92,17 +92,25 @@ def show(value: object) -> object:
     return value
 
 
-def _finding(table: SheetTable, code: str, column: str, row: object, **extra) -> Finding:
-    excel_row, letter, header = table.locate(row, column)
-    raw = None
-    if column in table.raw and row in table.raw.index:
-        raw = table.raw.at[row, column]
+def _findings(table: SheetTable, code: str, column: str, rows, each: list[dict] | None = None, **same) -> list[Finding]:
+    """One located finding of `code` in `column` for every frame row in `rows`, each showing its cell's raw value;
+    `same` holds extra fields for all of them, `each` (one dict per row) extra fields row by row."""
+    rows = list(rows)
+    if not rows:
+        return []
     spec = column_specs(table.key).get(column)
-    extra.setdefault("value", show(raw))
-    return Finding(
-        code=code, sheet=table.name, row=excel_row, column=letter, header=header,
-        value_kind=VALUE_KINDS.get(spec.kind) if spec else None, canonical=table.key, field_name=column, **extra,
-    )
+    kind = VALUE_KINDS.get(spec.kind) if spec else None
+    if column in table.raw:
+        values = table.raw[column].reindex(rows).tolist()  # a row the sheet lacks shows no value
+    else:
+        values = [None] * len(rows)
+    out = []
+    for at, (row, raw) in enumerate(zip(rows, values)):
+        excel_row, letter, header = table.locate(row, column)
+        fields = {"value": show(raw), **same, **(each[at] if each is not None else {})}
+        out.append(Finding(code=code, sheet=table.name, row=excel_row, column=letter, header=header, value_kind=kind,
+                           canonical=table.key, field_name=column, **fields))
+    return out
 
 
 def _type_columns(table: SheetTable) -> tuple[pd.DataFrame, list[Finding]]:
@@ -125,14 +133,20 @@ def _type_columns(table: SheetTable) -> tuple[pd.DataFrame, list[Finding]]:
             values, bad = parse_multi_enum(raw, spec.lookup())
         elif spec.kind == "id":
             values, bad, numeric = parse_id(raw)
-            findings += [_finding(table, "id_numeric", name, r) for r in raw.index[numeric]]
+            findings += _findings(table, "id_numeric", name, raw.index[numeric])
         else:
             values, bad = parse_text(raw)
         if spec.default is not None:
             values = values.fillna(spec.default) if spec.kind != "bool" else values.fillna(bool(spec.default))
-        findings += [_finding(table, PARSE_CODES[spec.kind], name, r) for r in raw.index[bad]]
+        if bad.any():
+            findings += _findings(table, PARSE_CODES[spec.kind], name, raw.index[bad])
         typed[name] = values
     return pd.DataFrame(typed, index=table.raw.index), findings
+
+
+# Schema failures whose message needs more than the cell (see `_detail`).
+_DETAILED = {"enum_invalid", "id_length", "id_checksum", "id_duplicate", "sex_mismatch", "birth_mismatch",
+             "aware_exceeds_surveyed"}
 
 
 def _detail(code: str, table: SheetTable, typed: pd.DataFrame, row: object, column: str) -> dict:
@@ -168,7 +182,7 @@ def _schema_findings(table: SheetTable, typed: pd.DataFrame, skip: set[tuple[obj
         return []
     except pa.errors.SchemaErrors as exc:
         cases = exc.failure_cases
-    findings = []
+    failing: dict[tuple[str, str], list] = {}  # (code, column) → frame rows, in the order pandera gave them
     seen: set[tuple[object, str, str]] = set()
     for check, column, index in zip(cases["check"], cases["column"], cases["index"]):
         check = str(check)
@@ -185,7 +199,11 @@ def _schema_findings(table: SheetTable, typed: pd.DataFrame, skip: set[tuple[obj
         if (index, column) in skip or (index, column, code) in seen:
             continue
         seen.add((index, column, code))
-        findings.append(_finding(table, code, column, index, **_detail(code, table, typed, index, column)))
+        failing.setdefault((code, column), []).append(index)
+    findings = []
+    for (code, column), rows in failing.items():
+        each = [_detail(code, table, typed, r, column) for r in rows] if code in _DETAILED else None
+        findings += _findings(table, code, column, rows, each)
     return findings
 
 
@@ -211,13 +229,16 @@ def read_ledger(
     as_of: dt.date | None = None,
     year: int | None = None,
     max_inflated: int | None = None,
+    opening: Opening | None = None,
 ) -> Ledger:
     """Read, type and check a ledger for the period of DOMAIN.md §3 (`year`, else the ledger's 评估年度).
 
-    Raises `workbook.Unreadable` when no ledger can be read from `path`.
+    Raises `workbook.Unreadable` when no ledger can be read from `path`. `opening`, when given, is the
+    `workbook.Opening` of `path` already under way (then `max_inflated` was given to it).
     """
     path = Path(path)
-    tables, headerless = locate_sheets(open_workbook(path, max_inflated or DEFAULT_MAX_INFLATED))
+    sheets = opening.sheets() if opening is not None else open_workbook(path, max_inflated or DEFAULT_MAX_INFLATED)
+    tables, headerless = locate_sheets(sheets)
     findings: list[Finding] = []
     for key, meta in ((k, sheet_meta(k)) for k in sheet_schemas()):
         if meta["required"] and key not in tables and key not in {k for k, _ in headerless}:
@@ -233,9 +254,9 @@ def read_ledger(
         frames[key] = typed
     info = _info(frames.get("社区概况"))
     year, as_of = resolve_period(today, as_of, year, info.get("评估年度"))
-    findings += crosscheck.run(tables, frames, as_of, _finding)
+    findings += crosscheck.run(tables, frames, as_of, _findings)
     ledger = Ledger(path, tables, frames, info, findings, year, as_of, _error_rows(tables, findings))
-    findings += current_list_findings(tables, {k: ledger.frame(k) for k in frames}, as_of, _finding)
+    findings += current_list_findings(tables, {k: ledger.frame(k) for k in frames}, as_of, _findings)
     findings.sort(key=sort_key)
     return ledger
 

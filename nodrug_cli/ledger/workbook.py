@@ -116,6 +116,34 @@ def open_workbook(path: Path | str, max_inflated: int = DEFAULT_MAX_INFLATED) ->
     return [_clean(sheet) for sheet in sheets]
 
 
+class Opening:
+    """`open_workbook(path, max_inflated)` running in a background thread from the moment it is made, so that
+    a command imports pandas and loads its standard meanwhile (the reading spends most of its time in calamine,
+    outside Python's lock). `sheets()` waits for it and returns what it returned or raises what it raised."""
+
+    def __init__(self, path: Path | str, max_inflated: int | None = None) -> None:
+        import threading
+
+        self.path = Path(path)
+        self._done = threading.Event()
+        self._outcome: list[RawSheet] | BaseException | None = None
+        threading.Thread(target=self._open, args=(max_inflated,), name="nodrug-open", daemon=True).start()
+
+    def _open(self, max_inflated: int | None) -> None:
+        try:
+            self._outcome = open_workbook(self.path, max_inflated or DEFAULT_MAX_INFLATED)
+        except BaseException as exc:  # noqa: BLE001 - raised again in the caller's thread by sheets()
+            self._outcome = exc
+        finally:
+            self._done.set()
+
+    def sheets(self) -> list[RawSheet]:
+        self._done.wait()
+        if isinstance(self._outcome, BaseException):
+            raise self._outcome
+        return self._outcome
+
+
 def _looks_like_html(data: bytes) -> bool:
     head = data[:4096]
     if head.startswith(_BOMS[1:]):
@@ -188,30 +216,28 @@ def _zip_kind(path: Path, archive: zipfile.ZipFile, names: set[str]) -> str:
     raise Unreadable(path, "zip_not_workbook")
 
 
-def _open_calamine(path: Path, data: bytes, limit: int) -> list[RawSheet]:
+# Threads that parse one workbook's sheets at once (more than the two cores of a district office's PC buys
+# nothing: a ledger has three big sheets).
+PARSE_THREADS = 2
+
+
+def _open_calamine(path: Path, data: bytes, limit: int, threads: int | None = None) -> list[RawSheet]:
+    """Every worksheet as raw cells. With `threads` > 1 the sheets are parsed at once, each thread on its own
+    workbook object over the same bytes: calamine parses a sheet without holding Python's lock, so a ledger's
+    big sheets (吸毒人员, 尿检记录, 谈话记录) take the time of the largest rather than of all."""
     import python_calamine as calamine
 
+    threads = PARSE_THREADS if threads is None else threads
+    book = _calamine_call(path, limit, calamine.CalamineWorkbook.from_filelike, io.BytesIO(data))
     try:
-        book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except calamine.PasswordError:
-        raise Unreadable(path, "encrypted") from None
-    except Exception as exc:  # calamine raises several types for damaged files
-        raise Unreadable(path, _damage_reason(exc), human_size(limit)) from None
-    sheets: list[RawSheet] = []
-    try:
-        for meta in book.sheets_metadata:
-            if meta.typ != calamine.SheetTypeEnum.WorkSheet:
-                continue
-            sheet = book.get_sheet_by_name(meta.name)
-            rows = sheet.to_python(skip_empty_area=False)
-            merged = _merged(sheet.merged_cell_ranges or [], rows)
-            sheets.append(
-                RawSheet(meta.name, rows, merged, visible=meta.visible == calamine.SheetVisibleEnum.Visible)
-            )
-    except calamine.PasswordError:
-        raise Unreadable(path, "encrypted") from None
-    except Exception as exc:
-        raise Unreadable(path, _damage_reason(exc), human_size(limit)) from None
+        metas = _calamine_call(path, limit, lambda: [
+            (m.name, m.visible == calamine.SheetVisibleEnum.Visible)
+            for m in book.sheets_metadata if m.typ == calamine.SheetTypeEnum.WorkSheet
+        ])
+        if threads <= 1 or len(metas) <= 1:
+            sheets = [_calamine_call(path, limit, _raw_sheet, book, name, visible) for name, visible in metas]
+        else:
+            sheets = _parse_in_threads(path, data, limit, book, metas, threads)
     finally:
         book.close()
     if not sheets:
@@ -219,6 +245,71 @@ def _open_calamine(path: Path, data: bytes, limit: int) -> list[RawSheet]:
     if not any(any(v not in ("", None) for v in row) for s in sheets for row in s.rows):
         raise Unreadable(path, "empty_workbook")
     return sheets
+
+
+def _parse_in_threads(path: Path, data: bytes, limit: int, book, metas: list, threads: int) -> list[RawSheet]:
+    """`_raw_sheet` of every (name, visible) in `metas`, `threads` at a time, in their order; the first
+    thread uses `book`, the others open their own. The first failure (in sheet order) is raised."""
+    import threading
+
+    import python_calamine as calamine
+
+    results: list = [None] * len(metas)
+    pending = iter(range(len(metas)))
+    lock = threading.Lock()
+
+    def work(own) -> None:
+        try:
+            reader = own or _calamine_call(path, limit, calamine.CalamineWorkbook.from_filelike, io.BytesIO(data))
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
+            reader, failure = None, exc
+        try:
+            while True:
+                with lock:
+                    at = next(pending, None)
+                if at is None:
+                    return
+                if reader is None:
+                    results[at] = failure
+                    continue
+                try:
+                    results[at] = _calamine_call(path, limit, _raw_sheet, reader, *metas[at])
+                except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
+                    results[at] = exc
+        finally:
+            if reader is not None and reader is not own:
+                reader.close()
+
+    helpers = [threading.Thread(target=work, args=(None,), daemon=True) for _ in range(min(threads, len(metas)) - 1)]
+    for helper in helpers:
+        helper.start()
+    work(book)
+    for helper in helpers:
+        helper.join()
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
+    return results
+
+
+def _raw_sheet(book, name: str, visible: bool) -> RawSheet:
+    sheet = book.get_sheet_by_name(name)
+    rows = sheet.to_python(skip_empty_area=False)
+    return RawSheet(name, rows, _merged(sheet.merged_cell_ranges or [], rows), visible=visible)
+
+
+def _calamine_call(path: Path, limit: int, function, *args):
+    """function(*args), with calamine's failures turned into Unreadable (it raises several types)."""
+    import python_calamine as calamine
+
+    try:
+        return function(*args)
+    except calamine.PasswordError:
+        raise Unreadable(path, "encrypted") from None
+    except Unreadable:
+        raise
+    except Exception as exc:  # calamine raises several types for damaged files
+        raise Unreadable(path, _damage_reason(exc), human_size(limit)) from None
 
 
 def _merged(ranges, rows: list[list]) -> list[tuple[int, int, int, int]]:
