@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -81,3 +82,40 @@ def test_names_are_masked_keeping_at_most_first_and_last(name):
     assert len(masked) == len(name)
     if len(name) >= 2:
         assert masked[0] == name[0] and "*" in masked
+
+
+@given(st.one_of(st.text(max_size=25), st.integers(), st.floats(), st.booleans(), st.none()))
+def test_junk_whole_numbers_give_a_finding_not_an_exception(junk):
+    from nodrug_cli.ledger.normalize import parse_int
+
+    values, bad = parse_int(pd.Series([junk], dtype=object))
+    assert bool(bad.iloc[0]) or pd.notna(values.iloc[0]) or junk is None or (isinstance(junk, str) and not junk.strip()) \
+        or (isinstance(junk, float) and junk != junk)
+
+
+def test_a_number_past_what_a_column_holds_is_a_finding():
+    from nodrug_cli.ledger.normalize import parse_int
+
+    values, bad = parse_int(pd.Series(["99999999999999999999", "１２", 12.0, "1,200", "3.5"], dtype=object))
+    assert bad.tolist() == [True, False, False, False, True]
+    assert values.tolist()[1:4] == [12, 12, 1200]
+
+
+@pytest.mark.parametrize("cell, day", [
+    (45000, dt.date(2023, 3, 15)), (45000.75, dt.date(2023, 3, 15)), (20250305, dt.date(2025, 3, 5)),
+    ("２０２５年３月５日", dt.date(2025, 3, 5)), (" 2025-03-05 08:30 ", dt.date(2025, 3, 5)),
+    (dt.datetime(2025, 3, 5, 17, 0), dt.date(2025, 3, 5)), ("   ", None), (float("nan"), None),
+])
+def test_one_cells_date(cell, day):
+    from nodrug_cli.ledger.dates import cell_date
+
+    assert cell_date(cell) == day
+
+
+@pytest.mark.parametrize("cell", ["2025-02-30", "1899-12-31", "三月五日", 20251341, 0, -3.0, float("inf"), True,
+                                  dt.time(8, 30), dt.date(1850, 1, 1)])
+def test_not_a_date(cell):
+    from nodrug_cli.ledger.dates import NotADate, cell_date
+
+    with pytest.raises(NotADate):
+        cell_date(cell)

@@ -53,15 +53,16 @@ def parse_date_option(env: Env, value: str | None, option: str) -> dt.date | Non
     """An option's date (same forms as ledger dates), or exit 2 with a message naming the option."""
     if value is None:
         return None
-    import pandas as pd
+    from nodrug_cli.ledger.dates import NotADate, text_date
 
-    from nodrug_cli.ledger.normalize import parse_date
-
-    parsed, bad = parse_date(pd.Series([value], dtype=object))
-    if bad.iloc[0] or pd.isna(parsed.iloc[0]):
+    try:
+        day = text_date(value)
+    except NotADate:
+        day = None
+    if day is None:
         raise fail(env, f"{option} 的值“{value}”不是日期，请写成 2025-12-31 的形式",
                    f"{option}: “{value}” is not a date; write it as 2025-12-31")
-    return parsed.iloc[0].date()
+    return day
 
 
 _SIZE_UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4}

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import numpy as np
 import pandas as pd
 
-from nodrug_cli.ledger.vector import per_unique
 
 WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2], dtype=np.int64)
 CHECK_CHARS = "10X98765432"
@@ -32,41 +32,68 @@ def is_valid(value: str) -> bool:
     )
 
 
-@per_unique
-def well_formed(ids: pd.Series) -> pd.Series:
-    """Whole-column test: 18 characters, 17 digits then a digit or X (nulls give False)."""
-    return ids.str.fullmatch(ID_PATTERN).fillna(False).astype(bool)
+# What an ID says (see `_facts`), by ID text: a ledger asks about the same IDs many times (the schema, the
+# cross checks, sex and birth, every record sheet), and a town's ledgers about the same persons. Bounded: a
+# batch worker reading hundreds of ledgers starts afresh past the limit.
+_FACTS: dict[str, tuple[bool, bool, str | None, np.datetime64]] = {}
+_FACTS_LIMIT = 500_000
+_SHAPE = re.compile(ID_PATTERN)
+_NOT_AN_ID = (False, False, None, np.datetime64("NaT", "us"))
+_FIRST_BIRTH, _LAST_BIRTH = dt.date(1678, 1, 1), dt.date(2261, 12, 31)  # what a datetime64[ns] column can hold
 
 
-@per_unique
-def checksum_ok(ids: pd.Series) -> pd.Series:
-    """Whole-column checksum test; only meaningful where `well_formed` holds (False elsewhere)."""
-    shaped = well_formed(ids)
-    result = pd.Series(False, index=ids.index)
-    if not shaped.any():
-        return result
-    good = ids[shaped].to_numpy(dtype=str)
-    digits = np.frombuffer("".join(s[:17] for s in good).encode("ascii"), dtype=np.uint8)
+def _learn(values: list[str]) -> None:
+    """Work out the facts of IDs not seen before, checksums a column at a time."""
+    if len(_FACTS) + len(values) > _FACTS_LIMIT:
+        _FACTS.clear()
+    shaped = [v for v in values if len(v) == 18 and _SHAPE.fullmatch(v)]
+    for v in values:
+        _FACTS[v] = _NOT_AN_ID
+    if not shaped:
+        return
+    digits = np.frombuffer("".join(v[:17] for v in shaped).encode("ascii"), dtype=np.uint8)
     digits = (digits - ord("0")).astype(np.int64).reshape(-1, 17)
     expected = np.array(list(CHECK_CHARS))[(digits @ WEIGHTS) % 11]
-    actual = np.array([s[17] for s in good])
-    result[shaped] = expected == actual
-    return result
+    for v, check in zip(shaped, expected.tolist()):
+        try:
+            born = dt.date(int(v[6:10]), int(v[10:12]), int(v[12:14]))
+        except ValueError:
+            born = None
+        if born is not None and _FIRST_BIRTH <= born <= _LAST_BIRTH:
+            birth = np.datetime64(born, "us")
+        else:
+            birth = _NOT_AN_ID[3]
+        _FACTS[v] = (True, check == v[17], "男" if int(v[16]) % 2 else "女", birth)
 
 
-@per_unique
+def _facts(ids: pd.Series, field: int) -> list:
+    """One fact of every value of `ids`: 0 well formed, 1 checksum holds, 2 sex, 3 birth (non-text: no ID)."""
+    values = ids.tolist()
+    new = list({v for v in values if v.__class__ is str and v not in _FACTS})
+    if new:
+        _learn(new)
+    get, none = _FACTS.get, _NOT_AN_ID
+    return [get(v, none)[field] if v.__class__ is str else none[field] for v in values]
+
+
+def well_formed(ids: pd.Series) -> pd.Series:
+    """Whole-column test: 18 characters, 17 digits then a digit or X (nulls give False)."""
+    return pd.Series(_facts(ids, 0), index=ids.index, dtype=bool)
+
+
+def checksum_ok(ids: pd.Series) -> pd.Series:
+    """Whole-column checksum test; only meaningful where `well_formed` holds (False elsewhere)."""
+    return pd.Series(_facts(ids, 1), index=ids.index, dtype=bool)
+
+
 def sex_of(ids: pd.Series) -> pd.Series:
     """男/女 from digit 17 (odd = 男); null where the ID is not well formed."""
-    shaped = well_formed(ids)
-    digit = pd.to_numeric(ids.where(shaped).str[16], errors="coerce")
-    return digit.map({0: "女", 1: "男", 2: "女", 3: "男", 4: "女", 5: "男", 6: "女", 7: "男", 8: "女", 9: "男"})
+    return pd.Series(_facts(ids, 2), index=ids.index, dtype="str")
 
 
-@per_unique
 def birth_of(ids: pd.Series) -> pd.Series:
     """Birth date from digits 7–14 (NaT where the ID is not well formed or the date does not exist)."""
-    shaped = well_formed(ids)
-    return pd.to_datetime(ids.where(shaped).str[6:14], format="%Y%m%d", errors="coerce")
+    return pd.Series(np.array(_facts(ids, 3), dtype="datetime64[us]"), index=ids.index)
 
 
 def make_id(region: str, birth: dt.date, sequence: int, male: bool) -> str:

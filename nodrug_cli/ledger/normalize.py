@@ -4,25 +4,26 @@ Every parser takes an object Series of raw cell values (as the workbook reader r
 str, int, float, bool, datetime/date, or None) indexed by Excel row number, and returns the typed
 Series plus a boolean mask of cells that were not blank but could not be understood. The caller
 turns that mask into findings; nothing here guesses.
+
+Each parser reads one cell at a time in plain Python and runs once per distinct value (`per_unique`):
+a column holds a few hundred dates, a handful of statuses, one ID per person, so this is cheaper than
+chains of pandas string methods over every row.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import math
 import re
 import unicodedata
 
 import numpy as np
 import pandas as pd
 
+from nodrug_cli.ledger.dates import NotADate, cell_date
 from nodrug_cli.ledger.vector import per_unique
 
 _SPACE = re.compile(r"\s+")
-_CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
-EXCEL_EPOCH = pd.Timestamp("1899-12-30")
-# Dates a ledger can sensibly hold; outside them a value is a finding (and pandas' range ends in 2262).
-FIRST_YEAR, LAST_YEAR = 1900, 2200
-MAX_SERIAL = (pd.Timestamp(f"{LAST_YEAR}-12-31") - EXCEL_EPOCH).days
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def key(text: object) -> str:
@@ -36,82 +37,67 @@ def loose_key(text: object) -> str:
     return "".join(ch for ch in key(text) if not unicodedata.category(ch).startswith(("P", "S")))
 
 
-def blank(raw: pd.Series) -> pd.Series:
-    """True where a cell holds nothing (None, NaN, or only whitespace)."""
-    is_str = raw.map(type).eq(str)
-    empty_text = pd.Series(False, index=raw.index)
-    if is_str.any():
-        empty_text[is_str] = raw[is_str].str.strip().eq("")
-    return raw.isna() | empty_text
+def is_missing(value: object) -> bool:
+    """None, NaN, NaT or pd.NA: what pandas calls missing, for a cell of any type."""
+    kind = value.__class__
+    if value is None:
+        return True
+    if kind is str or kind is int or kind is bool:
+        return False
+    if kind is float:
+        return value != value
+    return bool(pd.isna(value)) if pd.api.types.is_scalar(value) else False
 
 
-def _as_text(raw: pd.Series) -> pd.Series:
-    """Every non-blank cell as a stripped string (numbers without a trailing `.0`)."""
-    out = pd.Series(pd.NA, index=raw.index, dtype=object)
-    types = raw.map(type)
-    strings = types.eq(str)
-    out[strings] = raw[strings]
-    floats = types.eq(float)
-    if floats.any():
-        values = raw[floats].astype(float)
-        integral = np.isfinite(values) & (values == np.round(values))
-        out[floats & integral.reindex(raw.index, fill_value=False)] = values[integral].map(lambda v: str(int(v)))
-        out[floats & ~integral.reindex(raw.index, fill_value=False)] = values[~integral].map(repr)
-    others = ~strings & ~floats & raw.notna()
-    if others.any():
-        out[others] = raw[others].map(str)
-    text = out.astype("string").str.replace(_CONTROL, "", regex=True).str.strip()
-    return text.mask(text.eq(""))
+def cell_text(value: object) -> str | None:
+    """A non-blank cell as a stripped string (numbers without a trailing `.0`); None when blank."""
+    kind = value.__class__
+    if kind is str:
+        text = value
+    elif is_missing(value):
+        return None
+    elif kind is float:
+        text = str(int(value)) if math.isfinite(value) and value == round(value) else repr(value)
+    else:
+        text = str(value)
+    if not text.isprintable():  # rare: whitespace other than the space, or control characters
+        text = _CONTROL.sub("", text)
+    return text.strip() or None
+
+
+def _nothing_bad(raw: pd.Series) -> pd.Series:
+    return pd.Series(False, index=raw.index)
+
+
+def _mask(bad: list[bool], raw: pd.Series) -> pd.Series:
+    return pd.Series(bad, index=raw.index, dtype=bool)
 
 
 @per_unique
 def parse_text(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Free text: stripped, control characters removed; never a finding."""
-    return _as_text(raw).astype(object).where(lambda s: s.notna(), None), pd.Series(False, index=raw.index)
+    return pd.Series([cell_text(v) for v in raw.tolist()], index=raw.index, dtype=object), _nothing_bad(raw)
 
 
-_DATE_TEXT = re.compile(
-    r"^(?P<y>\d{4})(?:\s*[-/.]\s*(?P<m>\d{1,2})\s*[-/.]\s*(?P<d>\d{1,2})"
-    r"|\s*年\s*(?P<m2>\d{1,2})\s*月\s*(?P<d2>\d{1,2})\s*日?"
-    r"|(?P<m3>\d{2})(?P<d3>\d{2}))(?:(?:T|\s+)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
-)
+_UNIX_DAY0 = 719_163  # date(1970, 1, 1).toordinal()
+_NAT = np.datetime64("NaT").view(np.int64)
 
 
 @per_unique
 def parse_date(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Dates: real dates, Excel serials, yyyymmdd numbers, and the text forms of DOMAIN.md §2."""
-    result = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
-    is_blank = blank(raw)
-    types = raw.map(type)
-    is_datelike = types.isin([dt.date, dt.datetime, pd.Timestamp])
-    is_datelike &= raw.map(lambda v: FIRST_YEAR <= getattr(v, "year", 0) <= LAST_YEAR)
-    if is_datelike.any():
-        result[is_datelike] = pd.to_datetime(raw[is_datelike].astype(object)).dt.normalize()
-    is_number = types.isin([int, float]) & ~is_blank
-    if is_number.any():
-        numbers = raw[is_number].astype(float)
-        serial = (numbers >= 1) & (numbers <= MAX_SERIAL)
-        if serial.any():
-            result[serial[serial].index] = EXCEL_EPOCH + pd.to_timedelta(np.floor(numbers[serial]), unit="D")
-        yyyymmdd = (numbers >= FIRST_YEAR * 1e4) & (numbers < (LAST_YEAR + 1) * 1e4) & (numbers == np.round(numbers))
-        if yyyymmdd.any():
-            result[yyyymmdd[yyyymmdd].index] = pd.to_datetime(
-                numbers[yyyymmdd].astype(np.int64).astype(str), format="%Y%m%d", errors="coerce"
-            )
-    is_text = types.eq(str) & ~is_blank
-    if is_text.any():
-        text = raw[is_text].astype("string").str.normalize("NFKC").str.strip()
-        parts = text.str.extract(_DATE_TEXT)
-        year = parts["y"]
-        month = parts["m"].fillna(parts["m2"]).fillna(parts["m3"])
-        day = parts["d"].fillna(parts["d2"]).fillna(parts["d3"])
-        ok = year.notna() & year.astype(float).between(FIRST_YEAR, LAST_YEAR)
-        if ok.any():
-            result[ok[ok].index] = pd.to_datetime(
-                pd.DataFrame({"year": year[ok], "month": month[ok], "day": day[ok]}).astype(int), errors="coerce"
-            )
-    bad = ~is_blank & result.isna()
-    return result, bad
+    """Dates: real dates, Excel serials, yyyymmdd numbers, and the text forms of DOMAIN.md §2 (`dates`)."""
+    days, bad = [], []
+    for value in raw.tolist():
+        day, wrong = None, False
+        if not is_missing(value):
+            try:
+                day = cell_date(value)
+            except NotADate:
+                wrong = True
+        days.append(day.toordinal() - _UNIX_DAY0 if day is not None else _NAT)
+        bad.append(wrong)
+    values = np.array(days, dtype=np.int64).view("datetime64[D]").astype("datetime64[ns]")
+    return pd.Series(values, index=raw.index), _mask(bad, raw)
 
 
 _BOOL = {
@@ -124,23 +110,33 @@ _BOOL = {
 @per_unique
 def parse_bool(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     """是/否 columns (√/×, 有/无, Y/N accepted)."""
-    text = _as_text(raw)
-    keys = text.str.normalize("NFKC").str.lower()
-    values = keys.map(_BOOL, na_action="ignore")
-    bad = text.notna() & values.isna()
-    return values.astype("boolean"), bad
+    values, bad = [], []
+    for value in raw.tolist():
+        text = cell_text(value)
+        answer = _BOOL.get(unicodedata.normalize("NFKC", text).lower()) if text is not None else None
+        values.append(answer)
+        bad.append(text is not None and answer is None)
+    return pd.Series(values, index=raw.index, dtype="boolean"), _mask(bad, raw)
+
+
+_WHOLE = re.compile(r"[+-]?\d+")
+_INT64 = 2**63
 
 
 @per_unique
 def parse_int(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Whole numbers; text digits (full-width too) accepted, fractions and words are not."""
-    text = _as_text(raw).str.normalize("NFKC").str.replace(",", "", regex=False)
-    shaped = text.str.fullmatch(r"[+-]?\d+").fillna(False).astype(bool)
-    values = pd.Series(pd.NA, index=raw.index, dtype="Int64")
-    if shaped.any():
-        values[shaped] = text[shaped].astype("Int64")
-    bad = text.notna() & ~shaped
-    return values, bad
+    """Whole numbers; text digits (full-width too) accepted; fractions, words and numbers past 2^63 are not."""
+    values, bad = [], []
+    for value in raw.tolist():
+        text = cell_text(value)
+        number = None
+        if text is not None:
+            text = unicodedata.normalize("NFKC", text).replace(",", "")
+            if _WHOLE.fullmatch(text) and -_INT64 < (whole := int(text)) < _INT64:
+                number = whole
+        values.append(number)
+        bad.append(text is not None and number is None)
+    return pd.Series(values, index=raw.index, dtype="Int64"), _mask(bad, raw)
 
 
 @per_unique
@@ -150,10 +146,8 @@ def parse_enum(raw: pd.Series, lookup: dict[str, str]) -> tuple[pd.Series, pd.Se
     Unrecognised values stay in the column as written so the schema check can name them; the
     returned mask is empty because recognition is the schema's job (it says which values are allowed).
     """
-    text = _as_text(raw)
-    keys = text.map(key, na_action="ignore")
-    canonical = keys.map(lookup, na_action="ignore")
-    return canonical.fillna(text).astype(object).where(lambda s: s.notna(), None), pd.Series(False, index=raw.index)
+    values = [lookup.get(key(text), text) if (text := cell_text(v)) is not None else None for v in raw.tolist()]
+    return pd.Series(values, index=raw.index, dtype=object), _nothing_bad(raw)
 
 
 _SEPARATORS = r"[、,，;；/／]+"
@@ -162,21 +156,26 @@ _SEPARATORS = r"[、,，;；/／]+"
 @per_unique
 def parse_multi_enum(raw: pd.Series, lookup: dict[str, str]) -> tuple[pd.Series, pd.Series]:
     """Several values of an enumeration separated by 、,，;/ — kept joined by 、 in canonical form."""
-    text = _as_text(raw)
 
     def canon(cell: str) -> str:
         parts = [p for p in re.split(_SEPARATORS, cell) if p.strip()]
         return "、".join(lookup.get(key(p), p.strip()) for p in parts)
 
-    return text.map(canon, na_action="ignore").astype(object).where(lambda s: s.notna(), None), pd.Series(
-        False, index=raw.index
-    )
+    values = [canon(text) if (text := cell_text(v)) is not None else None for v in raw.tolist()]
+    return pd.Series(values, index=raw.index, dtype=object), _nothing_bad(raw)
 
 
 @per_unique
 def parse_id(raw: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     """ID numbers as text (NFKC, no spaces, x → X). Also returns the mask of IDs stored as numbers."""
-    types = raw.map(type)
-    numeric = types.isin([int, float]) & raw.notna()
-    text = _as_text(raw).str.normalize("NFKC").str.replace(r"\s+", "", regex=True).str.upper()
-    return text.astype(object).where(lambda s: s.notna(), None), pd.Series(False, index=raw.index), numeric
+    values, numeric = [], []
+    for value in raw.tolist():
+        kind = value.__class__
+        numeric.append((kind is int or kind is float) and value == value)
+        text = cell_text(value)
+        if text is not None:
+            if not text.isascii():
+                text = unicodedata.normalize("NFKC", text)
+            text = "".join(text.split()).upper() or None
+        values.append(text)
+    return pd.Series(values, index=raw.index, dtype=object), _nothing_bad(raw), _mask(numeric, raw)

@@ -16,6 +16,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from nodrug_cli.ledger.dates import EXCEL_EPOCH
 from nodrug_cli.ledger.schema import ColumnSpec, column_specs, sheet_meta, sheet_schemas
 from nodrug_cli.outputs import atomic_path
 from nodrug_cli.render.labels import allowed_text, allowed_values, kind_label, sheet_requirement, yes_no
@@ -38,7 +39,7 @@ GUIDE_INTRO = (
     "请勿改为数值格式，否则后几位会丢失。",
 )
 
-_EXCEL_EPOCH = dt.date(1899, 12, 30)
+
 # From 1901: Excel counts a 29 Feb 1900 that never was, so its serials before March 1900 are off by one.
 _DATE_RANGE = (dt.date(1901, 1, 1), dt.date(2099, 12, 31))
 _REQUIRED_FILL = PatternFill("solid", fgColor="FCE4D6")
@@ -167,7 +168,7 @@ def validation(spec: ColumnSpec) -> DataValidation:
         dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1=str(lowest))
         error = f"请填写不小于 {lowest} 的整数"
     elif spec.kind == "date":
-        low, high = ((d - _EXCEL_EPOCH).days for d in _DATE_RANGE)
+        low, high = ((d - EXCEL_EPOCH).days for d in _DATE_RANGE)
         # A warning, not a stop: the reader also accepts text dates (2025.3.5) that Excel does not.
         dv = DataValidation(type="date", operator="between", formula1=str(low), formula2=str(high),
                             errorStyle="warning")
