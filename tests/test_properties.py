@@ -86,11 +86,11 @@ def test_names_are_masked_keeping_at_most_first_and_last(name):
 
 @given(st.one_of(st.text(max_size=25), st.integers(), st.floats(), st.booleans(), st.none()))
 def test_junk_whole_numbers_give_a_finding_not_an_exception(junk):
-    from nodrug_cli.ledger.normalize import parse_int
+    from nodrug_cli.ledger.normalize import cell_text, parse_int
 
     values, bad = parse_int(pd.Series([junk], dtype=object))
-    assert bool(bad.iloc[0]) or pd.notna(values.iloc[0]) or junk is None or (isinstance(junk, str) and not junk.strip()) \
-        or (isinstance(junk, float) and junk != junk)
+    blank = cell_text(junk) is None  # nothing, or only spaces and control characters
+    assert bool(bad.iloc[0]) != (pd.notna(values.iloc[0]) or blank)
 
 
 def test_a_number_past_what_a_column_holds_is_a_finding():
@@ -119,3 +119,30 @@ def test_not_a_date(cell):
 
     with pytest.raises(NotADate):
         cell_date(cell)
+
+
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=4),
+    max_leaves=30,
+)
+
+
+@given(_json_values)
+def test_printed_json_reads_back_as_what_was_printed(value):
+    import json
+
+    from nodrug_cli import jsonout
+
+    assert json.loads(jsonout.dumps(value)) == value
+
+
+def test_printed_json_puts_each_flat_record_on_its_own_line():
+    from nodrug_cli import jsonout
+
+    text = jsonout.dumps({"a": 1, "gap": [{"id": "1", "name": "王*"}, {"id": "2", "name": "李*"}], "empty": [],
+                          "tags": ["x", "y"]})
+    assert text.splitlines() == [
+        "{", '  "a": 1,', '  "gap": [', '    {"id": "1", "name": "王*"},', '    {"id": "2", "name": "李*"}', "  ],",
+        '  "empty": [],', '  "tags": ["x", "y"]', "}",
+    ]

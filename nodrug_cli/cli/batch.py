@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from collections import Counter
 from enum import Enum
@@ -10,6 +9,7 @@ from pathlib import Path
 
 import typer
 
+from nodrug_cli import jsonout
 from nodrug_cli.cli.common import Env, fail, parse_date_option, parse_size_option, standard_and_ledgers
 from nodrug_cli.exitcodes import ExitCode
 
@@ -126,7 +126,7 @@ def _print(report, fmt: str, env: Env) -> None:
     from nodrug_cli.render.batch import render_rich, render_table
 
     if fmt == "json":
-        print(json.dumps(report.to_json(), ensure_ascii=False, indent=2), file=env.stdout)
+        print(jsonout.dumps(report.to_json()), file=env.stdout)
     elif fmt == "md" or not env.is_terminal:
         render_table(report, env.stdout, fmt)
     else:

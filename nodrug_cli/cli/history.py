@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import typer
 
+from nodrug_cli import jsonout
 from nodrug_cli.cli.common import Env, Format, fail
 
 CHANGE_KEYS = ("current_users", "new_users", "control_rate", "urinalysis_rate", "on_schedule_test_rate", "help_rate",
@@ -31,10 +31,9 @@ def run(community: str | None, db: Path | None, fmt: str, env: Env) -> None:
     except HistoryError as exc:
         raise fail(env, str(exc), str(exc)) from None
     if fmt == "json":
-        print(json.dumps({"assessments": [
+        print(jsonout.dumps({"assessments": [
             {"community": r.community, "town": r.town or None, "year": r.year, "standard": r.standard, "as_of": r.as_of,
-             "total": r.total, "grade": r.grade, "drug_free": r.drug_free} for r in records]},
-            ensure_ascii=False, indent=2), file=env.stdout)
+             "total": r.total, "grade": r.grade, "drug_free": r.drug_free} for r in records]}), file=env.stdout)
         return
     if not records:
         print(f"历史数据库中没有{'“' + community + '”的' if community else ''}考评记录。", file=env.stdout)

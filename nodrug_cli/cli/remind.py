@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from enum import Enum
 from pathlib import Path
 
 import typer
 
+from nodrug_cli import jsonout
 from nodrug_cli.cli.common import Env, fail, parse_date_option, parse_size_option, standard_and_ledgers
 from nodrug_cli.exitcodes import ExitCode
 
@@ -97,9 +97,8 @@ def _render(reminders, errors, day, within, fmt, full_pii, env: Env) -> str | No
     from nodrug_cli.remind import render
 
     if fmt == "json":
-        return json.dumps({"as_of": day.isoformat(), "within": within,
-                           "reminders": [r.to_json(full_pii) for r in reminders], "errors": errors},
-                          ensure_ascii=False, indent=2) + "\n"
+        return jsonout.dumps({"as_of": day.isoformat(), "within": within,
+                           "reminders": [r.to_json(full_pii) for r in reminders], "errors": errors}) + "\n"
     if fmt == "csv":
         return render.to_csv(reminders, full_pii)
     if fmt == "md":

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import random
 from pathlib import Path
 
 import typer
 
+from nodrug_cli import jsonout
 from nodrug_cli.cli.common import Env, Format, fail
 
 
@@ -57,7 +57,7 @@ def run(rate, seed, year, standard, output, force, db, fmt, env: Env) -> None:
     result = {"year": year, "standard": standard, "rate": rate, "seed": seed, "holders": len(units),
               "drawn": [{"town": t or None, "community": c} for t, c in drawn]}
     if fmt == "json":
-        print(json.dumps(result, ensure_ascii=False, indent=2), file=env.stdout)
+        print(jsonout.dumps(result), file=env.stdout)
         return
     print(f"{year} 年度抽查：授牌单位 {len(units)} 个，按 {rate:.0%} 抽取 {len(drawn)} 个（种子 {seed}，"
           f"用 --seed {seed} 可重现）", file=env.stdout)

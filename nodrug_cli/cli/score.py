@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from enum import Enum
 from pathlib import Path
 
 import typer
 
+from nodrug_cli import jsonout
 from nodrug_cli.cli.common import Env, Lang, fail, parse_date_option, parse_size_option
 from nodrug_cli.exitcodes import ExitCode
 
@@ -81,7 +81,7 @@ def run(ledger: Path, standard: str | None, year: int | None, as_of: str | None,
         except OutputRefused as exc:
             raise fail(env, exc.message("zh"), exc.message("en")) from None
     if fmt == "json":
-        print(json.dumps(assessment_json(assessment, full_pii, env.lang), ensure_ascii=False, indent=2), file=env.stdout)
+        print(jsonout.dumps(assessment_json(assessment, full_pii, env.lang)), file=env.stdout)
     elif fmt == "md" or not env.is_terminal:
         render_table(assessment, env.stdout, fmt, env.lang, full_pii)
     else:

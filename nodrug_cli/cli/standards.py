@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 
 import typer
 
+from nodrug_cli import jsonout
 from nodrug_cli.cli.common import Env, Format, fail
 
 app = typer.Typer(help="内置考核标准：列出、查看（复制后可修改，用 --standard 文件名 使用）。", no_args_is_help=True,
@@ -19,8 +19,7 @@ def list_command(format: Format = typer.Option(Format.text, "--format", help="�
 
     rows = [load_standard(n) for n in builtin_names()]
     if format == Format.json:
-        print(json.dumps([{"name": s.name, "title": s.title, "source": s.source} for s in rows], ensure_ascii=False,
-                         indent=2))
+        print(jsonout.dumps([{"name": s.name, "title": s.title, "source": s.source} for s in rows]))
         return
     for s in rows:
         print(f"{s.name}\t{s.title}\n\t来源：{s.source}")

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import typer
 
+from nodrug_cli import jsonout
 from nodrug_cli.cli.common import Env, Format, Lang, parse_date_option, parse_size_option
 
 
@@ -34,7 +34,7 @@ def run(ledgers: list[Path], fmt: str, strict: bool, as_of: str | None, env: Env
     results = check_files(ledgers, env.today, as_of=cutoff, max_inflated=limit)
     masked = not env.is_terminal
     if fmt == "json":
-        print(json.dumps(to_json(results, env.lang, masked), ensure_ascii=False, indent=2), file=env.stdout)
+        print(jsonout.dumps(to_json(results, env.lang, masked)), file=env.stdout)
     else:
         for r in results:
             if r.error:  # the one-line message a script's log keeps

@@ -8,6 +8,8 @@ import re
 import numpy as np
 import pandas as pd
 
+from nodrug_cli.ledger.vector import per_unique
+
 
 WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2], dtype=np.int64)
 CHECK_CHARS = "10X98765432"
@@ -35,35 +37,38 @@ def is_valid(value: str) -> bool:
 # What an ID says (see `_facts`), by ID text: a ledger asks about the same IDs many times (the schema, the
 # cross checks, sex and birth, every record sheet), and a town's ledgers about the same persons. Bounded: a
 # batch worker reading hundreds of ledgers starts afresh past the limit.
-_FACTS: dict[str, tuple[bool, bool, str | None, np.datetime64]] = {}
+_FACTS: dict[str, tuple[bool, bool, str | None, int]] = {}
 _FACTS_LIMIT = 500_000
 _SHAPE = re.compile(ID_PATTERN)
-_NOT_AN_ID = (False, False, None, np.datetime64("NaT", "us"))
-_FIRST_BIRTH, _LAST_BIRTH = dt.date(1678, 1, 1), dt.date(2261, 12, 31)  # what a datetime64[ns] column can hold
+_NAT = np.datetime64("NaT").view(np.int64)
+_NOT_AN_ID = (False, False, None, _NAT)
 
 
 def _learn(values: list[str]) -> None:
-    """Work out the facts of IDs not seen before, checksums a column at a time."""
+    """Work out the facts of IDs not seen before, a column at a time. The birth date is kept as microseconds
+    (NaT where no such day exists, or outside what a datetime64[ns] column holds: 1677–2262)."""
     if len(_FACTS) + len(values) > _FACTS_LIMIT:
         _FACTS.clear()
+    _FACTS.update(dict.fromkeys(values, _NOT_AN_ID))
     shaped = [v for v in values if len(v) == 18 and _SHAPE.fullmatch(v)]
-    for v in values:
-        _FACTS[v] = _NOT_AN_ID
     if not shaped:
         return
     digits = np.frombuffer("".join(v[:17] for v in shaped).encode("ascii"), dtype=np.uint8)
     digits = (digits - ord("0")).astype(np.int64).reshape(-1, 17)
     expected = np.array(list(CHECK_CHARS))[(digits @ WEIGHTS) % 11]
-    for v, check in zip(shaped, expected.tolist()):
-        try:
-            born = dt.date(int(v[6:10]), int(v[10:12]), int(v[12:14]))
-        except ValueError:
-            born = None
-        if born is not None and _FIRST_BIRTH <= born <= _LAST_BIRTH:
-            birth = np.datetime64(born, "us")
-        else:
-            birth = _NOT_AN_ID[3]
-        _FACTS[v] = (True, check == v[17], "男" if int(v[16]) % 2 else "女", birth)
+    checks = (expected == np.array([v[17] for v in shaped])).tolist()
+    sexes = np.where(digits[:, 16] % 2 == 1, "男", "女").tolist()
+    born = _birth_micros(digits[:, 6:10] @ [1000, 100, 10, 1], digits[:, 10:12] @ [10, 1], digits[:, 12:14] @ [10, 1])
+    _FACTS.update(zip(shaped, zip([True] * len(shaped), checks, sexes, born)))
+
+
+def _birth_micros(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> list[int]:
+    """Dates as microseconds since 1970, NaT where there is no such day or the year is outside 1678–2261."""
+    ok = (month >= 1) & (month <= 12) & (day >= 1) & (year >= 1678) & (year <= 2261)
+    months = (np.clip(year, 1678, 2261) - 1970).astype("datetime64[Y]").astype("datetime64[M]") + (np.clip(month, 1, 12) - 1)
+    days = months.astype("datetime64[D]") + (np.maximum(day, 1) - 1)
+    ok &= days.astype("datetime64[M]") == months  # 30 Feb runs into March
+    return np.where(ok, days.astype("datetime64[us]").view(np.int64), _NAT).tolist()
 
 
 def _facts(ids: pd.Series, field: int) -> list:
@@ -76,24 +81,34 @@ def _facts(ids: pd.Series, field: int) -> list:
     return [get(v, none)[field] if v.__class__ is str else none[field] for v in values]
 
 
+@per_unique
+def eighteen_characters(ids: pd.Series) -> pd.Series:
+    """Whole-column test: the value is text of 18 characters (nulls give False)."""
+    return pd.Series([v.__class__ is str and len(v) == 18 for v in ids.tolist()], index=ids.index, dtype=bool)
+
+
+@per_unique
 def well_formed(ids: pd.Series) -> pd.Series:
     """Whole-column test: 18 characters, 17 digits then a digit or X (nulls give False)."""
     return pd.Series(_facts(ids, 0), index=ids.index, dtype=bool)
 
 
+@per_unique
 def checksum_ok(ids: pd.Series) -> pd.Series:
     """Whole-column checksum test; only meaningful where `well_formed` holds (False elsewhere)."""
     return pd.Series(_facts(ids, 1), index=ids.index, dtype=bool)
 
 
+@per_unique
 def sex_of(ids: pd.Series) -> pd.Series:
     """男/女 from digit 17 (odd = 男); null where the ID is not well formed."""
     return pd.Series(_facts(ids, 2), index=ids.index, dtype="str")
 
 
+@per_unique
 def birth_of(ids: pd.Series) -> pd.Series:
     """Birth date from digits 7–14 (NaT where the ID is not well formed or the date does not exist)."""
-    return pd.Series(np.array(_facts(ids, 3), dtype="datetime64[us]"), index=ids.index)
+    return pd.Series(np.array(_facts(ids, 3), dtype=np.int64).view("datetime64[us]"), index=ids.index)
 
 
 def make_id(region: str, birth: dt.date, sequence: int, male: bool) -> str:

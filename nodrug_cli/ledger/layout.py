@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 import numpy as np
 import pandas as pd
@@ -22,6 +23,7 @@ _GUIDE_NAMES = ("填表说明", "说明", "使用说明", "目录")  # tabs that
 _REQUIRED_MARK = re.compile(r"(\*|＊|\(必填\)|\(选填\)|必填)$")
 _NOTE_PREFIXES = ("注", "说明", "填表说明", "备注:", "制表", "审核", "填表人", "填报人", "单位(盖章)", "负责人:")
 _NOTE_STARTS = ("注", "說明", "说明", "填表", "備注", "备注", "制表", "審核", "审核", "填报", "单位", "负责人")
+_NOTE_START = re.compile(r"(?:^|\n)\s*(?:" + "|".join(map(re.escape, _NOTE_STARTS)) + ")")
 _TOTAL_WORDS = ("合计", "小计", "总计", "合 计", "小 计", "总 计", "合  计")
 
 
@@ -164,33 +166,53 @@ def _table(sheet: RawSheet, rows: list[list], key_: str, header: tuple[int, set[
             duplicates.append((name, ref))
         else:
             columns[name] = ref
-    body = rows[header_index + 1:]
-    first_row = header_index + 2  # Excel row number of body[0]
     width = max((ref.index for ref in columns.values()), default=-1) + 1
-    if body:
-        frame = pd.DataFrame(body, dtype=object).iloc[:, :width]
-        frame.index = pd.RangeIndex(first_row, first_row + len(body))
-    else:
-        frame = pd.DataFrame(index=pd.RangeIndex(first_row, first_row), columns=range(width), dtype=object)
-    frame = frame.reindex(columns=range(width))
-    # the table ends at the first note or signature row: look closely only at rows that could be one
-    candidates = pd.Series(False, index=frame.index)
-    for c in frame.columns[:2]:  # a note starts in column A, or in B beside an empty 序号
-        codes, uniques = pd.factorize(frame[c])  # columns repeat: test each distinct value once
-        starts = np.array([isinstance(v, str) and v.lstrip().startswith(_NOTE_STARTS) for v in uniques], dtype=bool)
-        if starts.any():
-            candidates |= np.where(codes >= 0, starts[np.maximum(codes, 0)], False)
-    for row in frame.index[candidates]:
-        if _is_note(body[row - first_row]):
-            frame = frame.loc[: row - 1]
-            break
-    frame = frame.replace("", None)
-    keep = frame.notna().any(axis=1)
-    for c in range(min(3, width)):  # a 合计/小计 row is not a record
-        keep &= ~frame[c].isin(_TOTAL_WORDS)
-    frame = frame[keep]
-    raw = pd.DataFrame({name: frame[ref.index] for name, ref in columns.items()}, index=frame.index, dtype=object)
+    body = _until_note(rows[header_index + 1:])
+    cells = _column_cells(body, width)
+    first_row = header_index + 2  # Excel row number of body[0]
+    keep = np.zeros(len(body), dtype=bool)  # a row with anything in it, that is not a 合计/小计 row
+    for values in cells:
+        keep |= pd.notna(values)
+    for values in cells[:3]:
+        keep &= ~pd.Series(values, copy=False).isin(_TOTAL_WORDS).to_numpy()
+    index = pd.RangeIndex(first_row, first_row + len(body))[keep]
+    raw = pd.DataFrame({name: cells[ref.index][keep] for name, ref in columns.items()}, index=index, dtype=object)
     return SheetTable(key_, sheet.name, header_index + 1, columns, raw, duplicates=duplicates)
+
+
+
+def _until_note(body: list[list]) -> list[list]:
+    """The rows above the first note or signature row (the table ends there). Only rows whose column A or B
+    starts like a note are looked at closely; one search over the distinct texts of those columns usually
+    shows there is none."""
+    candidates: set[int] = set()
+    for c in (0, 1):  # a note starts in column A, or in B beside an empty 序号
+        column = [row[c] if c < len(row) else None for row in body] if c >= min(map(len, body), default=0) \
+            else list(map(itemgetter(c), body))
+        texts = [v for v in set(column) if v.__class__ is str]
+        if not _NOTE_START.search("\n".join(texts)):  # a text with a line break inside can only add a false hit
+            continue
+        starts = {v for v in texts if v.lstrip().startswith(_NOTE_STARTS)}
+        if starts:
+            candidates.update(at for at, v in enumerate(column) if v in starts)
+    for at in sorted(candidates):
+        if _is_note(body[at]):
+            return body[:at]
+    return body
+
+
+def _column_cells(body: list[list], width: int) -> list[np.ndarray]:
+    """The first `width` columns of `body` as object arrays, an empty string read as None (rows shorter than
+    `width` are padded)."""
+    if body and min(map(len, body)) < width:
+        body = [row + [None] * (width - len(row)) if len(row) < width else row for row in body]
+    out = []
+    for c in range(width):
+        values = np.array(list(map(itemgetter(c), body)), dtype=object)
+        if len(values):
+            values[values == ""] = None
+        out.append(values)
+    return out
 
 
 def _keyvalue(sheet: RawSheet, rows: list[list], key_: str) -> SheetTable | None:

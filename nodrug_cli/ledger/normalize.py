@@ -12,6 +12,7 @@ chains of pandas string methods over every row.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 import unicodedata
@@ -79,6 +80,7 @@ def parse_text(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     return pd.Series([cell_text(v) for v in raw.tolist()], index=raw.index, dtype=object), _nothing_bad(raw)
 
 
+_DATE_CELLS = {str, int, float, dt.date, dt.datetime, type(None)}  # what `cell_date` takes as it is
 _UNIX_DAY0 = 719_163  # date(1970, 1, 1).toordinal()
 _NAT = np.datetime64("NaT").view(np.int64)
 
@@ -89,7 +91,7 @@ def parse_date(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     days, bad = [], []
     for value in raw.tolist():
         day, wrong = None, False
-        if not is_missing(value):
+        if value.__class__ in _DATE_CELLS or not is_missing(value):
             try:
                 day = cell_date(value)
             except NotADate:

@@ -105,8 +105,9 @@ def _findings(table: SheetTable, code: str, column: str, rows, each: list[dict] 
     else:
         values = [None] * len(rows)
     out = []
+    _, letter, header = table.locate(rows[0], column)
     for at, (row, raw) in enumerate(zip(rows, values)):
-        excel_row, letter, header = table.locate(row, column)
+        excel_row = table.locate(row, column)[0] if column in table.positions else int(row)
         fields = {"value": show(raw), **same, **(each[at] if each is not None else {})}
         out.append(Finding(code=code, sheet=table.name, row=excel_row, column=letter, header=header, value_kind=kind,
                            canonical=table.key, field_name=column, **fields))

@@ -99,9 +99,10 @@ def _column(
         checks.append(pa.Check(lambda s, m=minimum: s.isna() | (s >= m), name=code, error=code))
     if kind == "id":
         checks += [
-            pa.Check(lambda s: s.isna() | (s.str.len() == 18), name="id_length", error="id_length"),
+            pa.Check(lambda s: s.isna() | idcard.eighteen_characters(s), name="id_length", error="id_length"),
             pa.Check(
-                lambda s: s.isna() | (s.str.len() != 18) | idcard.well_formed(s), name="id_chars", error="id_chars"
+                lambda s: s.isna() | ~idcard.eighteen_characters(s) | idcard.well_formed(s), name="id_chars",
+                error="id_chars",
             ),
             pa.Check(
                 lambda s: s.isna() | ~idcard.well_formed(s) | idcard.checksum_ok(s), name="id_checksum",
