@@ -3,7 +3,7 @@
     python benchmarks/run.py [--quick] [--repeat 5] [--batch-count 500] [--batch-repeat 1]
                              [--scaling/--no-scaling] [--json benchmarks/out/latest.json]
                              [--floor-python PYTHON]
-    python benchmarks/run.py --setup-floor-venv      # once: lets the floor try fastexcel (see below)
+    python benchmarks/run.py --setup-venvs           # once: nodrug as a user installs it, and the fastexcel floor
     python benchmarks/run.py --show benchmarks/out/latest.json   # print an earlier run's report again
 
 Seeded ledgers (benchmarks/ledgers.py) are written to a temporary folder: small (200 persons), large
@@ -16,7 +16,7 @@ contenders in each round (each round starts one contender further on), repeated 
                pandas + python-calamine, and fastexcel → pandas where it can run (it needs pyarrow,
                which nodrug's own environment does not have: installing it there would change pandas'
                string type under nodrug, so it runs in --floor-python, by default
-               benchmarks/out/floor-venv made by --setup-floor-venv); the faster median is the floor
+               benchmarks/out/floor-venv made by --setup-venvs); the faster median is the floor
   naive        pandas.read_excel(path, sheet_name=None, engine="openpyxl")
   frictionless frictionless validate LEDGER --sheet 尿检记录 --json   (reported unavailable if missing)
   start-up     nodrug --help
@@ -58,9 +58,10 @@ sys.path.insert(0, str(HERE))
 from ledgers import SIZES, make_ledgers, row_counts  # noqa: E402
 
 AS_OF = "2025-12-31"
-NODRUG = [sys.executable, "-m", "nodrug_cli"]
+NODRUG = [sys.executable, "-m", "nodrug_cli"]  # main() points it at --nodrug-python
 FRICTIONLESS_SHEET = "尿检记录"
 FLOOR_VENV = HERE / "out" / "floor-venv"
+USER_VENV = HERE / "out" / "user-venv"
 SAMPLE, SAMPLE_SEED = 50, 20251231  # one `nodrug score` process per ledger on at most this many
 SCALES = (2, 4)  # × the large size, besides 1×
 QUICK_ROUNDS, QUICK_BATCH_COUNT = 2, 40
@@ -246,7 +247,7 @@ def probe_reader(reader: str, pythons: list[str], small: Path, env: dict, scratc
             return python, ""
         last = (run.stderr.strip().splitlines() or [problem])[-1].strip()
         why.append(f"{python}: {last}")
-    hint = "" if len(pythons) > 1 else f" (python benchmarks/run.py --setup-floor-venv makes {FLOOR_VENV.relative_to(HERE.parent)})"
+    hint = "" if len(pythons) > 1 else f" (python benchmarks/run.py --setup-venvs makes {FLOOR_VENV.relative_to(HERE.parent)})"
     return None, "; ".join(why) + hint
 
 
@@ -310,6 +311,25 @@ def machine(floor_python: str | None) -> dict:
     info["git"] = {"commit": head.stdout.strip() or None,
                    "uncommitted_in_nodrug_cli": [line[3:] for line in dirty.stdout.splitlines()]}
     return info
+
+
+def nodrug_python_info(python: str) -> dict:
+    """Where nodrug runs and what is installed beside it: pandera imports hypothesis (a test dependency) on its first
+    validation when it is there, which a user's install does not have."""
+    code = ("import json, importlib.util as u, importlib.metadata as m\n"
+            "v = {}\nfor n in ('pandas', 'pandera', 'python-calamine', 'numpy'):\n"
+            "    try: v[n] = m.version(n)\n    except m.PackageNotFoundError: v[n] = None\n"
+            "print(json.dumps({'versions': v, 'test_dependencies': u.find_spec('hypothesis') is not None}))")
+    done = subprocess.run([python, "-c", code], capture_output=True, text=True)
+    return {"path": python, **(json.loads(done.stdout) if done.returncode == 0 else {})}
+
+
+def nodrug_python_line(info: dict | None) -> str:
+    if not info:
+        return "nodrug ran in this Python"
+    extra = ("with the test dependencies installed (pandera then imports hypothesis)" if info.get("test_dependencies")
+             else "runtime dependencies only, as a user installs it")
+    return f"nodrug ran in {info['path']}: {extra}"
 
 
 def machine_line(m: dict) -> str:
@@ -425,7 +445,7 @@ def run_batch_phase(folder: Path, count: int, repeat: int, env: dict, scratch: P
 
 
 def run_stages(large: Path, repeat: int, env: dict) -> dict:
-    done = subprocess.run([sys.executable, str(HERE / "stages.py"), str(large), "--repeat", str(repeat), "--as-of", AS_OF],
+    done = subprocess.run([NODRUG[0], str(HERE / "stages.py"), str(large), "--repeat", str(repeat), "--as-of", AS_OF],
                           capture_output=True, text=True, env=env)
     if done.returncode != 0:
         raise SystemExit(f"run.py: benchmarks/stages.py failed:\n{done.stderr[-2000:]}")
@@ -574,19 +594,30 @@ def main() -> None:
     parser.add_argument("--json", type=Path, default=HERE / "out" / "latest.json", help="where to write the results")
     parser.add_argument("--floor-python", help="interpreter for the fastexcel floor when this one lacks pyarrow "
                                                f"(default {FLOOR_VENV.relative_to(HERE.parent)}/bin/python if it exists)")
-    parser.add_argument("--setup-floor-venv", action="store_true",
-                        help=f"make {FLOOR_VENV.relative_to(HERE.parent)} (this Python's packages + fastexcel, pyarrow) "
-                             "and exit")
+    parser.add_argument("--nodrug-python", help="interpreter nodrug runs in (default "
+                                                f"{USER_VENV.relative_to(HERE.parent)}/bin/python if it exists, else this one)")
+    parser.add_argument("--setup-venvs", action="store_true",
+                        help=f"make {USER_VENV.relative_to(HERE.parent)} (nodrug installed as the README installs it: "
+                             f"its runtime dependencies only) and {FLOOR_VENV.relative_to(HERE.parent)} (this Python's "
+                             "packages + fastexcel, pyarrow), and exit")
     parser.add_argument("--show", type=Path, metavar="JSON", help="print the report of an earlier run's JSON and exit")
     args = parser.parse_args()
     if args.show:
         print(report(json.loads(args.show.read_text())))
         return
-    if args.setup_floor_venv:
+    if args.setup_venvs:
+        subprocess.run([sys.executable, "-m", "venv", str(USER_VENV)], check=True)
+        subprocess.run([str(USER_VENV / "bin" / "python"), "-m", "pip", "install", "--quiet", "-e", str(HERE.parent)],
+                       check=True)
+        say(f"made {USER_VENV}; run.py now runs nodrug from it (editable: it runs this checkout's code)")
         subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(FLOOR_VENV)], check=True)
-        subprocess.run([str(FLOOR_VENV / "bin" / "python"), "-m", "pip", "install", "fastexcel", "pyarrow"], check=True)
+        subprocess.run([str(FLOOR_VENV / "bin" / "python"), "-m", "pip", "install", "--quiet", "fastexcel", "pyarrow"],
+                       check=True)
         say(f"made {FLOOR_VENV}; run.py now uses it for the fastexcel floor")
         return
+    global NODRUG
+    user_python = USER_VENV / "bin" / "python"
+    NODRUG = [args.nodrug_python or (str(user_python) if user_python.exists() else sys.executable), "-m", "nodrug_cli"]
     repeat = args.repeat or (QUICK_ROUNDS if args.quick else 5)
     batch_count = args.batch_count or (QUICK_BATCH_COUNT if args.quick else 500)
     if repeat < 1 or batch_count < 1 or args.batch_repeat < 1:
@@ -595,6 +626,7 @@ def main() -> None:
     began = time.perf_counter()
     started_at = dt.datetime.now(dt.timezone.utc)
     results: dict = {"date": started_at.isoformat(timespec="seconds"), "as_of": AS_OF, "python": sys.executable,
+                     "nodrug_python": nodrug_python_info(NODRUG[0]),
                      "args": {"quick": args.quick, "repeat": repeat, "batch_count": batch_count,
                               "batch_repeat": args.batch_repeat, "scaling": args.scaling},
                      "targets": TARGETS}
@@ -690,6 +722,7 @@ def report(results: dict) -> str:
         f"nodrug benchmarks, {started_at:%Y-%m-%d %H:%M} UTC, as of {results['as_of']}; median of {run_args['repeat']} "
         f"rounds (batch: {run_args['batch_repeat']}), every run a fresh process, alternating",
         f"machine: {machine_line(m)}",
+        nodrug_python_line(results.get("nodrug_python")),
         f"git: {m['git']['commit']}" + (f" + uncommitted changes in {', '.join(m['git']['uncommitted_in_nodrug_cli'])}"
                                         if m["git"]["uncommitted_in_nodrug_cli"] else ""),
         f"floor readers (median): {floor_note}" + (f"; {'; '.join(elsewhere)}" if elsewhere else "")

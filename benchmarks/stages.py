@@ -76,6 +76,7 @@ def one_run(path: Path, as_of: str, missing: list[str]) -> dict[str, float]:
     """Seconds of each stage in one score of `path` (what `nodrug score PATH --format json --as-of AS_OF` does)."""
     from nodrug_cli.cli.common import Env, parse_date_option
     from nodrug_cli.ledger.read import read_ledger
+    from nodrug_cli import jsonout
     from nodrug_cli.render.score import assessment_json
     from nodrug_cli.standards.engine import assess
     from nodrug_cli.standards.load import load_standard
@@ -96,7 +97,7 @@ def one_run(path: Path, as_of: str, missing: list[str]) -> dict[str, float]:
         t2 = time.perf_counter()
         assessment = assess(ledger, rubric)
         t3 = time.perf_counter()
-        text = json.dumps(assessment_json(assessment, False, env.lang), ensure_ascii=False, indent=2)
+        text = jsonout.dumps(assessment_json(assessment, False, env.lang))
         print(text, file=env.stdout)
         t4 = time.perf_counter()
     times[OTHER] = t1 - t0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 
 from nodrug_cli.indicators.model import NA, Indicator, count, missing, ratio
@@ -23,7 +24,10 @@ def complete_months(year: int, as_of: dt.date) -> list[pd.Period]:
 
 
 def _has_group(groups: pd.Series, group: str) -> pd.Series:
-    return groups.fillna("").astype(str).str.split("、").map(lambda parts: group in parts)
+    """Whether each event's 对象群体 (canonical, joined by 、) includes `group`; each distinct value looked at once."""
+    codes, distinct = pd.factorize(groups, use_na_sentinel=True)
+    reaches = np.array([group in str(v).split("、") for v in distinct] + [False], dtype=bool)
+    return pd.Series(reaches[codes], index=groups.index)
 
 
 def event_indicators(events: pd.DataFrame | None, year: int, as_of: dt.date, per_month: int) -> list[Indicator]:

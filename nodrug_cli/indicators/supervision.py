@@ -15,9 +15,9 @@ REPORT_DAYS = 15  # 《戒毒条例》: report and sign within 15 days of the or
 
 def people_gap(frame: pd.DataFrame, reason: str | pd.Series) -> list[dict]:
     """The persons behind a shortfall: id, name and why."""
-    reasons = reason if isinstance(reason, pd.Series) else pd.Series(reason, index=frame.index)
+    reasons = reason.reindex(frame.index).tolist() if isinstance(reason, pd.Series) else [reason] * len(frame)
     return [{"id": i, "name": n, "reason": r}
-            for i, n, r in zip(column(frame, "身份证号"), column(frame, "姓名"), reasons.reindex(frame.index))]
+            for i, n, r in zip(column(frame, "身份证号").tolist(), column(frame, "姓名").tolist(), reasons)]
 
 
 def in_period(records: pd.DataFrame, date_column: str, year: int, as_of: dt.date) -> pd.DataFrame:
@@ -105,7 +105,7 @@ def on_schedule(key: str, due: pd.DataFrame, records: pd.DataFrame, date_column:
     starts = missed["start"].dt.strftime("%Y-%m-%d")
     ends = (missed["end"] - pd.Timedelta(days=1)).dt.strftime("%Y-%m-%d")
     gap = [{"id": p, "name": names.get(p), "start": s, "end": e, "reason": "本期无记录"}
-           for p, s, e in zip(missed["person"], starts, ends)]
+           for p, s, e in zip(missed["person"].tolist(), starts.tolist(), ends.tolist())]
     due_label, missed_label = count_label
     return ratio(key, int(met.sum()), len(wins), gap, **{due_label: len(wins), missed_label: int((~met).sum())})
 

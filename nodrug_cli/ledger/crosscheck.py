@@ -49,7 +49,7 @@ def _records_against_registry(table, frame, registry, date_column: str, make) ->
         return []
     people = registry.dropna(subset=["身份证号"]).drop_duplicates("身份证号").set_index("身份证号")
     known = ids.isin(people.index)
-    checkable = idcard.checksum_ok(ids.astype("string"))  # a malformed ID already has its own error
+    checkable = idcard.checksum_ok(ids)  # a malformed ID already has its own error
     out = make(table, "orphan_record", "身份证号", ids.index[checkable & ~known])
     if date_column in frame and "首次登记日期" in people and len(people):
         registered = ids.map(people["首次登记日期"])

@@ -81,10 +81,13 @@ def _facts(ids: pd.Series, field: int) -> list:
     return [get(v, none)[field] if v.__class__ is str else none[field] for v in values]
 
 
-@per_unique
-def eighteen_characters(ids: pd.Series) -> pd.Series:
-    """Whole-column test: the value is text of 18 characters (nulls give False)."""
-    return pd.Series([v.__class__ is str and len(v) == 18 for v in ids.tolist()], index=ids.index, dtype=bool)
+def problem(value: object) -> str | None:
+    """What is wrong with one ID, as a finding code: id_length, id_chars or id_checksum; None when valid."""
+    if not isinstance(value, str) or len(value) != 18:
+        return "id_length"
+    if not _SHAPE.fullmatch(value):
+        return "id_chars"
+    return None if check_char(value[:17]) == value[17] else "id_checksum"
 
 
 @per_unique

@@ -26,7 +26,7 @@ from nodrug_cli.ledger.normalize import (
     parse_multi_enum,
     parse_text,
 )
-from nodrug_cli.ledger.schema import column_specs, sheet_meta, sheet_schemas
+from nodrug_cli.ledger.schema import ID_INVALID, column_specs, sheet_meta, sheet_schemas
 from nodrug_cli.ledger.workbook import DEFAULT_MAX_INFLATED, Opening, open_workbook
 from nodrug_cli.period import resolve_period
 
@@ -185,7 +185,8 @@ def _schema_findings(table: SheetTable, typed: pd.DataFrame, skip: set[tuple[obj
         cases = exc.failure_cases
     failing: dict[tuple[str, str], list] = {}  # (code, column) → frame rows, in the order pandera gave them
     seen: set[tuple[object, str, str]] = set()
-    for check, column, index in zip(cases["check"], cases["column"], cases["index"]):
+    listed = (cases[name].to_numpy(dtype=object).tolist() for name in ("check", "column", "index"))
+    for check, column, index in zip(*listed):
         check = str(check)
         if check == "not_nullable":
             code = "required_empty"
@@ -195,6 +196,8 @@ def _schema_findings(table: SheetTable, typed: pd.DataFrame, skip: set[tuple[obj
             code = check
         if index is None or (isinstance(index, float) and pd.isna(index)):
             continue  # a whole-column failure (dtype); the parsers already made the column right
+        if code == ID_INVALID:
+            code = idcard.problem(typed.at[index, column])
         if column not in table.columns and "人员状态" in table.columns:
             column = "人员状态"  # a status rule whose date/term column is absent: point at the status cell
         if (index, column) in skip or (index, column, code) in seen:

@@ -27,6 +27,7 @@ from itertools import chain
 from pathlib import Path
 
 from nodrug_cli.ledger.guard import GRID_CELL_BYTES, ZIP_MAGIC, check_xls, inflate, ods_grid, xlsx_grid, xml_tags
+from nodrug_cli.ledger.sheetparts import PartGuard, sheet_plan
 from nodrug_cli.ledger.unreadable import Unreadable, human_size
 
 LEDGER_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
@@ -171,17 +172,27 @@ def _open_zip(path: Path, data: bytes, limit: int) -> list[RawSheet]:
             raise Unreadable(path, "encrypted")
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):  # Excel and WPS write only these
             raise Unreadable(path, "truncated")
+    check = partial(_check_part, path, data, kind, limit)
+    worksheets = [info for info in parts if kind == "xlsx" and _worksheet_part(info.filename)]
     for info in parts:
-        chunks = partial(inflate, path, data, info)  # a part may be read twice: inflated afresh each time
-        if kind == "ods" and info.filename == "content.xml":
-            cells = ods_grid(path, chunks)
-        elif kind == "xlsx" and _worksheet_part(info.filename):
-            cells = xlsx_grid(path, chunks, limit)
-        else:  # not a grid: only inflated in full and looked through for a DTD
-            cells = sum(0 for _ in xml_tags(path, chunks()))
-        if cells * GRID_CELL_BYTES > limit:
-            raise Unreadable(path, "too_large", human_size(limit))
-    return _open_calamine(path, data, limit)
+        if info not in worksheets:
+            check(info)
+    if not worksheets:
+        return _open_calamine(path, data, limit)
+    return _open_calamine(path, data, limit, sheet_guard=(archive, PartGuard(worksheets, check)))
+
+
+def _check_part(path: Path, data: bytes, kind: str, limit: int, info: zipfile.ZipInfo) -> None:
+    """Refuse the file if this member inflates wrongly, declares a DTD, or lays out a grid past `limit`."""
+    chunks = partial(inflate, path, data, info)  # a part may be read twice: inflated afresh each time
+    if kind == "ods" and info.filename == "content.xml":
+        cells = ods_grid(path, chunks)
+    elif kind == "xlsx" and _worksheet_part(info.filename):
+        cells = xlsx_grid(path, chunks, limit)
+    else:  # not a grid: only inflated in full and looked through for a DTD
+        cells = sum(0 for _ in xml_tags(path, chunks()))
+    if cells * GRID_CELL_BYTES > limit:
+        raise Unreadable(path, "too_large", human_size(limit))
 
 
 def _worksheet_part(name: str) -> bool:
@@ -221,23 +232,41 @@ def _zip_kind(path: Path, archive: zipfile.ZipFile, names: set[str]) -> str:
 PARSE_THREADS = 2
 
 
-def _open_calamine(path: Path, data: bytes, limit: int, threads: int | None = None) -> list[RawSheet]:
+def _open_calamine(path: Path, data: bytes, limit: int, threads: int | None = None,
+                   sheet_guard: tuple[zipfile.ZipFile, PartGuard] | None = None) -> list[RawSheet]:
     """Every worksheet as raw cells. With `threads` > 1 the sheets are parsed at once, each thread on its own
     workbook object over the same bytes: calamine parses a sheet without holding Python's lock, so a ledger's
-    big sheets (吸毒人员, 尿检记录, 谈话记录) take the time of the largest rather than of all."""
+    big sheets (吸毒人员, 尿检记录, 谈话记录) take the time of the largest rather than of all.
+
+    `sheet_guard` holds the .xlsx's worksheet members still to be checked (`sheetparts`): each is checked just
+    before calamine parses its sheet when the workbook is plain, else all of them before any sheet is parsed."""
     import python_calamine as calamine
 
     threads = PARSE_THREADS if threads is None else threads
     book = _calamine_call(path, limit, calamine.CalamineWorkbook.from_filelike, io.BytesIO(data))
     try:
-        metas = _calamine_call(path, limit, lambda: [
-            (m.name, m.visible == calamine.SheetVisibleEnum.Visible)
-            for m in book.sheets_metadata if m.typ == calamine.SheetTypeEnum.WorkSheet
+        every = _calamine_call(path, limit, lambda: [
+            (m.name, m.visible == calamine.SheetVisibleEnum.Visible, m.typ == calamine.SheetTypeEnum.WorkSheet)
+            for m in book.sheets_metadata
         ])
+        metas = [(name, visible) for name, visible, worksheet in every if worksheet]
+        before, order = None, None
+        if sheet_guard is not None:
+            archive, guard = sheet_guard
+            plan = sheet_plan(archive, [name for name, _, _ in every])
+            if plan is None:
+                guard.check_all()
+            else:
+                def before(name: str) -> None:
+                    guard.check(plan[name])
+                size = {info.filename: info.compress_size for info in archive.infolist()}
+                order = sorted(range(len(metas)), key=lambda at: -size[plan[metas[at][0]]])  # biggest first
         if threads <= 1 or len(metas) <= 1:
-            sheets = [_calamine_call(path, limit, _raw_sheet, book, name, visible) for name, visible in metas]
+            sheets = [_calamine_call(path, limit, _raw_sheet, book, name, visible, before) for name, visible in metas]
         else:
-            sheets = _parse_in_threads(path, data, limit, book, metas, threads)
+            sheets = _parse_in_threads(path, data, limit, book, metas, threads, before, order)
+        if sheet_guard is not None:
+            sheet_guard[1].check_all()  # a worksheet part no sheet uses is still refused as it always was
     finally:
         book.close()
     if not sheets:
@@ -247,16 +276,19 @@ def _open_calamine(path: Path, data: bytes, limit: int, threads: int | None = No
     return sheets
 
 
-def _parse_in_threads(path: Path, data: bytes, limit: int, book, metas: list, threads: int) -> list[RawSheet]:
-    """`_raw_sheet` of every (name, visible) in `metas`, `threads` at a time, in their order; the first
-    thread uses `book`, the others open their own. The first failure (in sheet order) is raised."""
+def _parse_in_threads(path: Path, data: bytes, limit: int, book, metas: list, threads: int,
+                      before=None, order: list[int] | None = None) -> list[RawSheet]:
+    """`_raw_sheet` of every (name, visible) in `metas`, `threads` at a time, begun in `order` (indexes into
+    `metas`; default their order) and returned in theirs; the first thread uses `book`, the others open their
+    own. After a failure no new sheet is begun, and the first failure (in sheet order) is raised."""
     import threading
 
     import python_calamine as calamine
 
     results: list = [None] * len(metas)
-    pending = iter(range(len(metas)))
+    pending = iter(order if order is not None else range(len(metas)))
     lock = threading.Lock()
+    failed: list[int] = []
 
     def work(own) -> None:
         try:
@@ -266,16 +298,17 @@ def _parse_in_threads(path: Path, data: bytes, limit: int, book, metas: list, th
         try:
             while True:
                 with lock:
-                    at = next(pending, None)
+                    at = None if failed else next(pending, None)
                 if at is None:
                     return
                 if reader is None:
                     results[at] = failure
                     continue
                 try:
-                    results[at] = _calamine_call(path, limit, _raw_sheet, reader, *metas[at])
+                    results[at] = _calamine_call(path, limit, _raw_sheet, reader, *metas[at], before)
                 except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
                     results[at] = exc
+                    failed.append(at)
         finally:
             if reader is not None and reader is not own:
                 reader.close()
@@ -289,10 +322,14 @@ def _parse_in_threads(path: Path, data: bytes, limit: int, book, metas: list, th
     for result in results:
         if isinstance(result, BaseException):
             raise result
+    if failed or None in results:  # pragma: no cover - every sheet is either read or failed
+        raise Unreadable(path, "truncated")
     return results
 
 
-def _raw_sheet(book, name: str, visible: bool) -> RawSheet:
+def _raw_sheet(book, name: str, visible: bool, before=None) -> RawSheet:
+    if before is not None:
+        before(name)  # the sheet's part is checked before calamine parses it
     sheet = book.get_sheet_by_name(name)
     rows = sheet.to_python(skip_empty_area=False)
     return RawSheet(name, rows, _merged(sheet.merged_cell_ranges or [], rows), visible=visible)
