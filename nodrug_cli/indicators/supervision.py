@@ -130,7 +130,7 @@ def test_indicators(sets: PersonSets, tests: pd.DataFrame | None, schedule: list
               people_gap(sets.people(home & ~tested), "在家但本期无检测记录")),
         on_schedule("on_schedule_test_rate", sets.people(due), period, "检测日期", schedule, year, as_of, ("应检人次", "漏检人次")),
         count("relapses", int(relapsed.sum()), people_gap(
-            sets.people(relapsed), ids[relapsed].map(lambda i: f"{first_positive[i]:%Y-%m-%d} 检测阳性"))),
+            sets.people(relapsed), ids[relapsed].map(first_positive.dt.strftime("%Y-%m-%d 检测阳性")))),
         ratio("relapse_rate", int(relapsed.sum()), int(due.sum()), people_gap(sets.people(relapsed), "本期检测阳性")),
     ]
 

@@ -74,11 +74,11 @@ def _birth_micros(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> list[
 def _facts(ids: pd.Series, field: int) -> list:
     """One fact of every value of `ids`: 0 well formed, 1 checksum holds, 2 sex, 3 birth (non-text: no ID)."""
     values = ids.tolist()
-    new = list({v for v in values if v.__class__ is str and v not in _FACTS})
+    new = [v for v in set(values).difference(_FACTS) if v.__class__ is str]
     if new:
         _learn(new)
     get, none = _FACTS.get, _NOT_AN_ID
-    return [get(v, none)[field] if v.__class__ is str else none[field] for v in values]
+    return [get(v, none)[field] for v in values]  # a value that is not text is not in _FACTS
 
 
 def problem(value: object) -> str | None:

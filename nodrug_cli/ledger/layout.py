@@ -167,38 +167,34 @@ def _table(sheet: RawSheet, rows: list[list], key_: str, header: tuple[int, set[
         else:
             columns[name] = ref
     width = max((ref.index for ref in columns.values()), default=-1) + 1
-    body = _until_note(rows[header_index + 1:])
-    cells = _column_cells(body, width)
+    body = rows[header_index + 1:]
+    cells = _column_cells(body, max(width, 2))
+    end = _note_row(body, cells[0], cells[1])  # the table ends at the first note or signature row
+    cells = [values[:end] for values in cells[:width]]
     first_row = header_index + 2  # Excel row number of body[0]
-    keep = np.zeros(len(body), dtype=bool)  # a row with anything in it, that is not a 合计/小计 row
+    keep = np.zeros(end, dtype=bool)  # a row with anything in it, that is not a 合计/小计 row
     for values in cells:
         keep |= pd.notna(values)
     for values in cells[:3]:
         keep &= ~pd.Series(values, copy=False).isin(_TOTAL_WORDS).to_numpy()
-    index = pd.RangeIndex(first_row, first_row + len(body))[keep]
+    index = pd.RangeIndex(first_row, first_row + end)[keep]
     raw = pd.DataFrame({name: cells[ref.index][keep] for name, ref in columns.items()}, index=index, dtype=object)
     return SheetTable(key_, sheet.name, header_index + 1, columns, raw, duplicates=duplicates)
 
 
-
-def _until_note(body: list[list]) -> list[list]:
-    """The rows above the first note or signature row (the table ends there). Only rows whose column A or B
-    starts like a note are looked at closely; one search over the distinct texts of those columns usually
-    shows there is none."""
+def _note_row(body: list[list], *first_columns: np.ndarray) -> int:
+    """Where the first note or signature row is in `body` (len(body) when there is none). A note starts in
+    column A, or in B beside an empty 序号: only rows whose A or B starts like a note are looked at closely, and
+    one search over the distinct texts of those columns usually shows there is none."""
     candidates: set[int] = set()
-    for c in (0, 1):  # a note starts in column A, or in B beside an empty 序号
-        column = [row[c] if c < len(row) else None for row in body] if c >= min(map(len, body), default=0) \
-            else list(map(itemgetter(c), body))
-        texts = [v for v in set(column) if v.__class__ is str]
+    for column in first_columns:
+        texts = [v for v in set(column.tolist()) if v.__class__ is str]
         if not _NOTE_START.search("\n".join(texts)):  # a text with a line break inside can only add a false hit
             continue
         starts = {v for v in texts if v.lstrip().startswith(_NOTE_STARTS)}
         if starts:
-            candidates.update(at for at, v in enumerate(column) if v in starts)
-    for at in sorted(candidates):
-        if _is_note(body[at]):
-            return body[:at]
-    return body
+            candidates.update(np.flatnonzero(pd.Series(column, copy=False).isin(starts).to_numpy()).tolist())
+    return next((at for at in sorted(candidates) if _is_note(body[at])), len(body))
 
 
 def _column_cells(body: list[list], width: int) -> list[np.ndarray]:

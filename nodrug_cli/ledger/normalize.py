@@ -167,17 +167,36 @@ def parse_multi_enum(raw: pd.Series, lookup: dict[str, str]) -> tuple[pd.Series,
     return pd.Series(values, index=raw.index, dtype=object), _nothing_bad(raw)
 
 
+def id_text(value: object) -> str | None:
+    """An ID cell as text: NFKC, no spaces, x → X; None when blank."""
+    text = cell_text(value)
+    if text is not None:
+        if not text.isascii():
+            text = unicodedata.normalize("NFKC", text)
+        text = "".join(text.split()).upper() or None
+    return text
+
+
+# ID text by cell text: the same IDs fill 吸毒人员, 尿检记录 and 谈话记录 (bounded, for a batch worker).
+_ID_TEXTS: dict[str, str | None] = {}
+_ID_TEXTS_LIMIT = 500_000
+
+
 @per_unique
 def parse_id(raw: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """ID numbers as text (NFKC, no spaces, x → X). Also returns the mask of IDs stored as numbers."""
-    values, numeric = [], []
+    """ID numbers as text (`id_text`). Also returns the mask of IDs stored as numbers."""
+    if len(_ID_TEXTS) > _ID_TEXTS_LIMIT:
+        _ID_TEXTS.clear()
+    known, values, numeric = _ID_TEXTS, [], []
     for value in raw.tolist():
         kind = value.__class__
-        numeric.append((kind is int or kind is float) and value == value)
-        text = cell_text(value)
-        if text is not None:
-            if not text.isascii():
-                text = unicodedata.normalize("NFKC", text)
-            text = "".join(text.split()).upper() or None
+        if kind is str:
+            text = known.get(value, False)
+            if text is False:
+                text = known[value] = id_text(value)
+            numeric.append(False)
+        else:
+            text = id_text(value)
+            numeric.append((kind is int or kind is float) and value == value)
         values.append(text)
     return pd.Series(values, index=raw.index, dtype=object), _nothing_bad(raw), _mask(numeric, raw)
