@@ -519,7 +519,8 @@ def stage_table(stages: dict, wall: float) -> str:
     rows.append(["**in-process total**", f"**{total:.3f}**", "100%"])
     rest = wall - total
     rows.append(["(a fresh `nodrug score` process: interpreter, imports "
-                 f"{stages['imports_s']:.2f} s, exit)", f"{rest:.3f}", f"+{rest / total:.0%}"])
+                 f"{stages['imports_s']:.2f} s while the workbook is read in the background, exit)", f"{rest:+.3f}",
+                 f"{rest / total:+.0%}"])
     table = markdown(["stage (large ledger, `score --format json`)", "seconds", "share"], rows)
     note = f"\n\n(missing from this package, time left in the parent stage: {', '.join(stages['missing'])})" \
         if stages["missing"] else ""

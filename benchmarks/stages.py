@@ -33,9 +33,11 @@ COMPUTE = "compute indicators and score"
 RENDER = "render the JSON"
 TOP = [OTHER, READ, FIND, CHECK, COMPUTE, RENDER]  # these add up to the whole in-process run
 PARTS = {
-    READ: ({("nodrug_cli.ledger.workbook", "_open_calamine"): "calamine: parse into Python cells",
+    READ: ({("nodrug_cli.ledger.workbook", "_open_calamine"):
+                "calamine: parse into Python cells in two threads, each worksheet part checked (inflated, its XML "
+                "scanned) just before",
             ("nodrug_cli.ledger.workbook", "_clean"): "strip control characters"},
-           "load the file, safety checks (inflate and scan the XML)"),
+           "load the file, check the other zip parts"),
     CHECK: ({("nodrug_cli.ledger.read", "_type_columns"): "type columns (parse dates, IDs, enums)",
              ("nodrug_cli.ledger.read", "_schema_findings"): "schema checks (pandera)",
              ("nodrug_cli.ledger.crosscheck", "run"): "cross-sheet checks",

@@ -537,6 +537,51 @@ def test_a_worksheet_part_with_another_extension_is_still_checked(tmp_path):
     assert caught.value.reason == "too_large"
 
 
+def test_a_plain_workbook_maps_each_sheet_to_its_part_and_anything_else_to_none(tmp_path):
+    """Each worksheet part is checked just before its sheet is parsed only when the workbook says plainly which
+    part is whose; every other shape of workbook is checked whole first."""
+    import python_calamine
+
+    from corpus import ledger_xlsx, members, rezip
+    from nodrug_cli.ledger.sheetparts import sheet_plan
+
+    path = ledger_xlsx(tmp_path / "plain.xlsx")
+    names = python_calamine.CalamineWorkbook.from_path(str(path)).sheet_names
+    with zipfile.ZipFile(path) as archive:
+        plan = sheet_plan(archive, names)
+        assert list(plan) == names and sorted(plan.values()) == sorted(
+            n for n in archive.namelist() if n.startswith("xl/worksheets/sheet"))
+        assert sheet_plan(archive, list(reversed(names))) is None  # calamine sees other sheets: not plain
+    parts = members(path)
+    rels = parts["xl/_rels/workbook.xml.rels"]
+    for odd in (b"/xl/worksheets/../worksheets/sheet1.xml", b"worksheets/sub/sheet1.xml", b"/elsewhere/sheet1.xml"):
+        changed = dict(parts, **{"xl/_rels/workbook.xml.rels": rels.replace(b"/xl/worksheets/sheet1.xml", odd)})
+        with zipfile.ZipFile(rezip(tmp_path / "odd.xlsx", changed)) as archive:
+            assert sheet_plan(archive, names) is None, odd
+    twice = dict(parts, **{"xl/workbook.xml": parts["xl/workbook.xml"].replace(
+        f'name="{names[1]}"'.encode(), f'name="{names[0].upper()}"'.encode())})
+    with zipfile.ZipFile(rezip(tmp_path / "twice.xlsx", twice)) as archive:
+        assert sheet_plan(archive, [names[0], names[0].upper(), *names[2:]]) is None  # two sheets of one name
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_a_far_cell_in_the_last_sheet_or_in_no_sheet_is_refused_after_the_others_are_parsed(tmp_path, monkeypatch,
+                                                                                            threads):
+    from corpus import ledger_xlsx, members, rezip, sheet_part
+
+    monkeypatch.setattr("nodrug_cli.ledger.workbook.PARSE_THREADS", threads)
+    parts = members(ledger_xlsx(tmp_path / "base.xlsx"))
+    far = b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData>'
+    last = sorted(n for n in parts if n.startswith("xl/worksheets/sheet"))[-1]
+    in_last = dict(parts, **{last: parts[last].replace(b"</sheetData>", far)})
+    unused = dict(parts, **{"xl/worksheets/sheet99.xml": parts[sheet_part(parts, "吸毒人员")].replace(
+        b"</sheetData>", far)})
+    for name, variant in (("last", in_last), ("unused", unused)):
+        with pytest.raises(Unreadable) as caught:
+            open_workbook(rezip(tmp_path / f"{name}.xlsx", variant))
+        assert caught.value.reason == "too_large", name
+
+
 def test_a_libreoffice_ods_with_a_million_padding_rows_is_read(tmp_path):
     from builders import write_ods
     from corpus import members
