@@ -302,10 +302,44 @@ def test_corpus_reads_as_declared(case, tmp_path):
         assert (ledger.errors > 0) == case.errors, [(f.code, f.cell) for f in ledger.findings]
         got = {f.code for f in ledger.findings} | {f"{f.code}@{f.cell}" for f in ledger.findings}
         assert set(case.findings) <= got, sorted(got)
-        for sheet in ledger.tables.values():
-            for value in sheet.raw.to_numpy().ravel():
-                assert not (isinstance(value, str) and any(ch in value for ch in CONTROL_CHARS)), repr(value)
+        _assert_clean(ledger)
     assert time.perf_counter() - started < 10
+
+
+def _assert_clean(ledger) -> None:
+    """No control character in anything a ledger hands on: typed values, findings, tab names."""
+    shown = [v for frame in ledger.frames.values() for v in frame.to_numpy().ravel()]
+    shown += [x for f in ledger.findings for x in (f.value, f.header, f.sheet, f.detail)]
+    shown += [t.name for t in ledger.tables.values()]
+    for value in shown:
+        assert not (isinstance(value, str) and any(ch in value for ch in CONTROL_CHARS)), repr(value)
+
+
+def test_control_characters_far_down_a_sheet_never_reach_the_output(tmp_path):
+    """Rows below the head of a sheet are cleaned as they are read: a name, a 性别 and a date 250 rows down."""
+    from typer.testing import CliRunner
+
+    from corpus import _csv_text, _person_rows
+    from nodrug_cli.cli.app import app
+    from nodrug_cli.ledger.read import read_ledger
+
+    rows = _person_rows()
+    header = rows[0]
+    for n in range(300):
+        row = list(rows[1])
+        row[header.index("姓名")], row[header.index("身份证号")] = f"人员{n}", person_id(n + 10, True)
+        row[header.index("出生日期")] = None
+        rows.append(row)
+    far = rows[260]
+    far[header.index("姓名")] = "王\x1b[2J小明\x07"
+    far[header.index("性别")] = "男\x1b]0;pwned\x07\x9b"
+    path = tmp_path / "吸毒人员.csv"
+    path.write_text(_csv_text(rows), encoding="utf-8")
+    ledger = read_ledger(path, TODAY)
+    _assert_clean(ledger)
+    assert "王[2J小明" in set(ledger.frames["吸毒人员"]["姓名"])
+    result = CliRunner().invoke(app, ["validate", str(path), "--format", "json", "--as-of", "2025-12-31"])
+    assert result.exit_code in (0, 1) and not any(ch in result.output for ch in CONTROL_CHARS), result.output
 
 
 # -- the corpus through every command -----------------------------------------------------------------------

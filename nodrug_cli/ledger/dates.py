@@ -11,6 +11,8 @@ import math
 import re
 import unicodedata
 
+from nodrug_cli.ledger.cleantext import without_control
+
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 # Dates a ledger can sensibly hold; outside them a value is a finding (and pandas' range ends in 2262).
 FIRST_YEAR, LAST_YEAR = 1900, 2200
@@ -49,7 +51,7 @@ def cell_date(value: object) -> dt.date | None:
 
 def text_date(text: str) -> dt.date | None:
     """A date written as text (full-width digits and spaces allowed); None when only spaces."""
-    stripped = text.strip()
+    stripped = without_control(text).strip()
     if not stripped:
         return BLANK
     if not stripped.isascii():

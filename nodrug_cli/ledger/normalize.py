@@ -20,11 +20,11 @@ import unicodedata
 import numpy as np
 import pandas as pd
 
+from nodrug_cli.ledger.cleantext import without_control
 from nodrug_cli.ledger.dates import NotADate, cell_date
 from nodrug_cli.ledger.vector import per_unique
 
 _SPACE = re.compile(r"\s+")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def key(text: object) -> str:
@@ -61,9 +61,7 @@ def cell_text(value: object) -> str | None:
         text = str(int(value)) if math.isfinite(value) and value == round(value) else repr(value)
     else:
         text = str(value)
-    if not text.isprintable():  # rare: whitespace other than the space, or control characters
-        text = _CONTROL.sub("", text)
-    return text.strip() or None
+    return without_control(text).strip() or None
 
 
 def _nothing_bad(raw: pd.Series) -> pd.Series:

@@ -15,6 +15,7 @@ import pandera.pandas as pa
 
 from nodrug_cli.indicators.reconcile import current_list_findings
 from nodrug_cli.ledger import crosscheck, idcard
+from nodrug_cli.ledger.cleantext import without_control
 from nodrug_cli.ledger.findings import ERROR, Finding, sort_key
 from nodrug_cli.ledger.layout import SheetTable, locate_sheets
 from nodrug_cli.ledger.normalize import (
@@ -74,9 +75,11 @@ class Ledger:
 
 
 def show(value: object) -> object:
-    """A raw cell value as a clerk would read it (dates without a time, 3.0 as 3)."""
+    """A raw cell value as a clerk would read it (dates without a time, 3.0 as 3, no control characters)."""
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return None
+    if isinstance(value, str):
+        return without_control(value)
     if isinstance(value, (dt.datetime, pd.Timestamp)):
         return value.strftime("%Y-%m-%d") if (value.hour, value.minute, value.second) == (0, 0, 0) else str(value)
     if isinstance(value, dt.date):

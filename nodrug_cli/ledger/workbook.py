@@ -26,6 +26,7 @@ from functools import partial
 from itertools import chain
 from pathlib import Path
 
+from nodrug_cli.ledger.cleantext import CONTROL, without_control
 from nodrug_cli.ledger.guard import GRID_CELL_BYTES, ZIP_MAGIC, check_xls, inflate, ods_grid, xlsx_grid, xml_tags
 from nodrug_cli.ledger.sheetparts import PartGuard, sheet_plan
 from nodrug_cli.ledger.unreadable import Unreadable, human_size
@@ -379,18 +380,19 @@ def _damage_reason(exc: Exception) -> str:
     return "truncated"
 
 
-# Control characters (C0 but tab, line feed and carriage return; DEL; C1) are removed from text: they are
-# never part of a name, an ID or a date, and in a terminal they are commands.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# The rows a layout reads as words (a title, the header, a key/value block: `layout`) are cleaned of control
+# characters here with the sheet's name; the cells below them as they are read (see `cleantext`).
+CLEAN_HEAD_ROWS = 200
 
 
 def _clean(sheet: RawSheet) -> RawSheet:
-    """The sheet with control characters removed from every text cell (a quick look first: usually none)."""
-    text = "".join([v for v in chain.from_iterable(sheet.rows) if v.__class__ is str])
-    if _CONTROL.search(text) is None and _CONTROL.search(sheet.name) is None:
+    """The sheet with control characters removed from its name and the text of its first CLEAN_HEAD_ROWS rows."""
+    head = sheet.rows[:CLEAN_HEAD_ROWS]
+    text = "".join([v for v in chain.from_iterable(head) if v.__class__ is str])
+    if CONTROL.search(text) is None and CONTROL.search(sheet.name) is None:
         return sheet
-    rows = [[_CONTROL.sub("", v) if v.__class__ is str else v for v in row] for row in sheet.rows]
-    return RawSheet(_CONTROL.sub("", sheet.name), rows, sheet.merged, sheet.visible)
+    rows = [[without_control(v) if v.__class__ is str else v for v in row] for row in head] + sheet.rows[CLEAN_HEAD_ROWS:]
+    return RawSheet(without_control(sheet.name), rows, sheet.merged, sheet.visible)
 
 
 def _decode(path: Path, data: bytes) -> str:
