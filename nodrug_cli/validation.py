@@ -10,7 +10,7 @@ from nodrug_cli.exitcodes import ExitCode
 from nodrug_cli.ledger.findings import ERROR, Finding
 from nodrug_cli.ledger.read import Ledger, read_ledger, show
 from nodrug_cli.ledger.schema import sheet_meta, sheet_schemas
-from nodrug_cli.ledger.workbook import Unreadable
+from nodrug_cli.ledger.workbook import Opening, Unreadable
 from nodrug_cli.privacy import mask
 
 
@@ -35,15 +35,19 @@ class FileCheck:
 
 
 def check_files(paths: list[Path], today: dt.date, as_of: dt.date | None = None, year: int | None = None,
-                max_inflated: int | None = None) -> list[FileCheck]:
-    """Read and check every ledger; an unreadable one becomes a FileCheck with its error."""
+                max_inflated: int | None = None, first: Opening | None = None) -> list[FileCheck]:
+    """Read and check every ledger; an unreadable one becomes a FileCheck with its error. Each file is opened in
+    the background while the one before it is checked; `first` is the first file's opening, already begun."""
+    paths = [Path(p) for p in paths]
     results = []
-    for path in paths:
+    opening = first if first is not None or not paths else Opening(paths[0], max_inflated)
+    for at, path in enumerate(paths):
+        following = Opening(paths[at + 1], max_inflated) if at + 1 < len(paths) else None
         try:
-            results.append(FileCheck(Path(path), ledger=read_ledger(path, today, as_of=as_of, year=year,
-                                                                     max_inflated=max_inflated)))
+            results.append(FileCheck(path, ledger=read_ledger(path, today, as_of=as_of, year=year, opening=opening)))
         except Unreadable as exc:
-            results.append(FileCheck(Path(path), error=exc))
+            results.append(FileCheck(path, error=exc))
+        opening = following
     return results
 
 

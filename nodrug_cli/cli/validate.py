@@ -26,12 +26,16 @@ def command(
 
 def run(ledgers: list[Path], fmt: str, strict: bool, as_of: str | None, env: Env, max_size: str | None = None) -> None:
     """Check the files and print the report; raises typer.Exit with the exit code."""
-    from nodrug_cli.render.findings import render_plain, render_rich
-    from nodrug_cli.validation import check_files, exit_code, to_json
+    from nodrug_cli.ledger.workbook import Opening
 
     cutoff = parse_date_option(env, as_of, "--as-of")
     limit = parse_size_option(env, max_size)
-    results = check_files(ledgers, env.today, as_of=cutoff, max_inflated=limit)
+    first = Opening(ledgers[0], limit) if ledgers else None  # read while the rest is imported
+
+    from nodrug_cli.render.findings import render_plain, render_rich
+    from nodrug_cli.validation import check_files, exit_code, to_json
+
+    results = check_files(ledgers, env.today, as_of=cutoff, max_inflated=limit, first=first)
     masked = not env.is_terminal
     if fmt == "json":
         print(jsonout.dumps(to_json(results, env.lang, masked)), file=env.stdout)
