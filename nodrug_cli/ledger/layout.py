@@ -25,6 +25,7 @@ _NOTE_PREFIXES = ("注", "说明", "填表说明", "备注:", "制表", "审核"
 _NOTE_STARTS = ("注", "說明", "说明", "填表", "備注", "备注", "制表", "審核", "审核", "填报", "单位", "负责人")
 _NOTE_START = re.compile(r"(?:^|\n)\s*(?:" + "|".join(map(re.escape, _NOTE_STARTS)) + ")")
 _TOTAL_WORDS = ("合计", "小计", "总计", "合 计", "小 计", "总 计", "合  计")
+_TOTAL_SET = frozenset(_TOTAL_WORDS)
 
 
 def column_letter(index: int) -> str:
@@ -168,27 +169,30 @@ def _table(sheet: RawSheet, rows: list[list], key_: str, header: tuple[int, set[
             columns[name] = ref
     width = max((ref.index for ref in columns.values()), default=-1) + 1
     body = rows[header_index + 1:]
-    cells = _column_cells(body, max(width, 2))
-    end = _note_row(body, cells[0], cells[1])  # the table ends at the first note or signature row
+    cells = _column_cells(body, max(width, 3))
+    distinct = [set(values.tolist()) for values in cells[:3]]  # columns A–C hold notes and 合计 rows
+    end = _note_row(body, cells[:2], distinct[:2])  # the table ends at the first note or signature row
     cells = [values[:end] for values in cells[:width]]
     first_row = header_index + 2  # Excel row number of body[0]
     keep = np.zeros(end, dtype=bool)  # a row with anything in it, that is not a 合计/小计 row
     for values in cells:
         keep |= pd.notna(values)
-    for values in cells[:3]:
-        keep &= ~pd.Series(values, copy=False).isin(_TOTAL_WORDS).to_numpy()
+    for values, seen in zip(cells[:3], distinct):
+        if not _TOTAL_SET.isdisjoint(seen):
+            keep &= ~pd.Series(values, copy=False).isin(_TOTAL_WORDS).to_numpy()
     index = pd.RangeIndex(first_row, first_row + end)[keep]
     raw = pd.DataFrame({name: cells[ref.index][keep] for name, ref in columns.items()}, index=index, dtype=object)
     return SheetTable(key_, sheet.name, header_index + 1, columns, raw, duplicates=duplicates)
 
 
-def _note_row(body: list[list], *first_columns: np.ndarray) -> int:
+def _note_row(body: list[list], columns: list[np.ndarray], distinct: list[set]) -> int:
     """Where the first note or signature row is in `body` (len(body) when there is none). A note starts in
-    column A, or in B beside an empty 序号: only rows whose A or B starts like a note are looked at closely, and
-    one search over the distinct texts of those columns usually shows there is none."""
+    column A, or in B beside an empty 序号 (`columns`, with the `distinct` values of each): only rows whose A or
+    B starts like a note are looked at closely, and one search over the distinct texts of those columns usually
+    shows there is none."""
     candidates: set[int] = set()
-    for column in first_columns:
-        texts = [v for v in set(column.tolist()) if v.__class__ is str]
+    for column, values in zip(columns, distinct):
+        texts = [v for v in values if v.__class__ is str]
         if not _NOTE_START.search("\n".join(texts)):  # a text with a line break inside can only add a false hit
             continue
         starts = {v for v in texts if v.lstrip().startswith(_NOTE_STARTS)}
