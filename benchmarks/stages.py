@@ -36,7 +36,7 @@ PARTS = {
     READ: ({("nodrug_cli.ledger.workbook", "_open_calamine"):
                 "calamine: parse into Python cells in two threads, each worksheet part checked (inflated, its XML "
                 "scanned) just before",
-            ("nodrug_cli.ledger.workbook", "_clean"): "strip control characters"},
+            ("nodrug_cli.ledger.workbook", "_clean"): "strip control characters from the head rows (cells: as they are read)"},
            "load the file, check the other zip parts"),
     CHECK: ({("nodrug_cli.ledger.read", "_type_columns"): "type columns (parse dates, IDs, enums)",
              ("nodrug_cli.ledger.read", "_schema_findings"): "schema checks (pandera)",
