@@ -157,3 +157,16 @@ def test_year_and_as_of_options(tmp_path):
     assert data["indicators"]["june_campaign"]["status"] == "not_computable"  # no 宣传活动 sheet at all
     bad = score(path, "--as-of", "明天")
     assert bad.exit_code == 2
+
+
+def test_a_reader_that_stops_reading_is_not_told_the_ledger_has_errors(tmp_path):
+    """`nodrug score … | head` where head has gone before nodrug writes: exit 141, no traceback, not 1."""
+    import subprocess
+    import sys
+
+    ledger = Path(__file__).resolve().parent.parent / "sample_ledgers" / "石桥村.xlsx"
+    proc = subprocess.Popen([sys.executable, "-m", "nodrug_cli", "score", str(ledger), "--format", "json",
+                             "--as-of", "2025-12-31"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()  # the JSON is larger than Python's output buffer: it is written, and fails, mid-command
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 141 and "Traceback" not in err, err

@@ -66,7 +66,17 @@ def main() -> None:
             print("已中断。", file=sys.stderr)
             sys.exit(130)
         raise
+    except SystemExit:
+        if type(sys.stdout).__name__ == "PacifyFlushWrapper":  # click's answer to a reader that stopped reading
+            _exit(OUTPUT_CLOSED)
+        raise
     _exit(code if isinstance(code, int) else 0)
+
+
+# Exit code when the program reading nodrug's output stopped before the end (`nodrug score … | head`): the
+# shell's code for a process ended by SIGPIPE, rather than click's 1, which nodrug uses for "the ledger has
+# errors". Output that fitted in the pipe before the reader left ends with the command's own code.
+OUTPUT_CLOSED = 141
 
 
 def _exit(code: int) -> None:
