@@ -33,7 +33,7 @@ COMPUTE = "compute indicators and score"
 RENDER = "render the JSON"
 TOP = [OTHER, READ, FIND, CHECK, COMPUTE, RENDER]  # these add up to the whole in-process run
 PARTS = {
-    READ: ({("nodrug_cli.ledger.workbook", "_open_calamine"):
+    READ: ({("nodrug_cli.ledger.workbook", "read_sheets"):
                 "calamine: parse into Python cells in two threads, each worksheet part checked (inflated, its XML "
                 "scanned) just before",
             ("nodrug_cli.ledger.workbook", "_clean"): "strip control characters from the head rows (cells: as they are read)"},

@@ -603,7 +603,7 @@ def test_a_far_cell_in_the_last_sheet_or_in_no_sheet_is_refused_after_the_others
                                                                                             threads):
     from corpus import ledger_xlsx, members, rezip, sheet_part
 
-    monkeypatch.setattr("nodrug_cli.ledger.workbook.PARSE_THREADS", threads)
+    monkeypatch.setattr("nodrug_cli.ledger.cells.PARSE_THREADS", threads)
     parts = members(ledger_xlsx(tmp_path / "base.xlsx"))
     far = b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData>'
     last = sorted(n for n in parts if n.startswith("xl/worksheets/sheet"))[-1]

@@ -200,9 +200,9 @@ def test_inflation_limit_refuses_before_reading(tmp_path):
 
 
 def _sheets_with(monkeypatch, threads, path):
-    from nodrug_cli.ledger import workbook
+    from nodrug_cli.ledger import cells, workbook
 
-    monkeypatch.setattr(workbook, "PARSE_THREADS", threads)
+    monkeypatch.setattr(cells, "PARSE_THREADS", threads)
     return [(s.name, s.rows, s.merged, s.visible) for s in workbook.open_workbook(path)]
 
 
@@ -228,7 +228,7 @@ def test_a_damaged_sheet_is_the_same_finding_whichever_thread_reads_it(tmp_path,
             target.writestr(info, data)
     reasons = set()
     for threads in (1, 2, 3):
-        monkeypatch.setattr("nodrug_cli.ledger.workbook.PARSE_THREADS", threads)
+        monkeypatch.setattr("nodrug_cli.ledger.cells.PARSE_THREADS", threads)
         with pytest.raises(Unreadable) as caught:
             read_ledger(bad, TODAY)
         reasons.add(caught.value.reason)
