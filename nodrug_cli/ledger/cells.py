@@ -30,7 +30,7 @@ PARSE_THREADS = 2
 
 
 def read_sheets(path: Path, data: bytes, limit: int, threads: int | None = None,
-                   sheet_guard: tuple[zipfile.ZipFile, PartGuard] | None = None) -> list[RawSheet]:
+                sheet_guard: tuple[zipfile.ZipFile, PartGuard] | None = None) -> list[RawSheet]:
     """Every worksheet as raw cells. With `threads` > 1 the sheets are parsed at once, each thread on its own
     workbook object over the same bytes: calamine parses a sheet without holding Python's lock, so a ledger's
     big sheets (吸毒人员, 尿检记录, 谈话记录) take the time of the largest rather than of all.
