@@ -14,8 +14,7 @@ import datetime as dt
 import math
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.chart import BarChart, Reference
+from openpyxl.chart import Reference
 from openpyxl.chart.label import DataLabelList
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -23,11 +22,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from nodrug_cli.indicators.model import NA, NOT_COMPUTABLE
 from nodrug_cli.ledger.findings import sort_key
-from nodrug_cli.outputs import atomic_path
 from nodrug_cli.privacy import mask
 from nodrug_cli.render.xlsx_style import BODY as _BODY, BOLD as _BOLD, CENTER as _CENTER, FONT
 from nodrug_cli.render.xlsx_style import HEAD_FILL as _HEAD_FILL, LEFT as _LEFT, LOST_FILL as _LOST_FILL, TITLE as _TITLE
-from nodrug_cli.render.xlsx_style import Words, fit_height, header_row, merge, number, page_setup, put, set_widths
+from nodrug_cli.render.xlsx_style import (Words, fit_height, header_row, merge, new_book, number, page_setup,
+                                          percent_bars, put, save_book, set_widths)
 from nodrug_cli.standards.engine import Assessment, ItemResult, basis
 from nodrug_cli.validation import finding_dict
 
@@ -97,21 +96,14 @@ LAST_FORM_COL = len(FORM_WIDTHS)
 
 def write_assessment(assessment: Assessment, path: Path, full_pii: bool = False, lang: str = "zh") -> None:
     """Write the assessment workbook to `path` (through a temporary file); IDs and names masked unless `full_pii`."""
-    w = _Words(lang)
-    book = Workbook()
-    book.remove(book.active)
+    w = Words(WORDS, lang)
+    book = new_book()
     _form_sheet(book.create_sheet(w("form")), assessment, w)
     _indicator_sheet(book.create_sheet(w("indicators")), assessment, w)
     _gap_sheet(book.create_sheet(w("gaps")), assessment, w, full_pii)
     _issue_sheet(book.create_sheet(w("issues")), assessment, w, full_pii)
     _chart_sheet(book.create_sheet(w("chart")), assessment, w)
-    book.active = 0
-    with atomic_path(Path(path)) as temp:
-        book.save(temp)
-
-
-def _Words(lang: str) -> Words:
-    return Words(WORDS, lang)
+    save_book(book, path)
 
 
 # --- 考评表 -----------------------------------------------------------------------------------------
@@ -128,7 +120,7 @@ def _labelled(ws: Worksheet, row: int, label: str, value: object, value_cols: tu
     fit_height(ws, row, [(value, _span(*value_cols))])
 
 
-def _form_sheet(ws: Worksheet, a: Assessment, w: _Words) -> None:
+def _form_sheet(ws: Worksheet, a: Assessment, w: Words) -> None:
     set_widths(ws, FORM_WIDTHS)
     std = a.standard
     merge(ws, 1, 1, LAST_FORM_COL, w("title", community=a.community, year=a.year), font=_TITLE, align=_CENTER,
@@ -162,7 +154,7 @@ def _form_sheet(ws: Worksheet, a: Assessment, w: _Words) -> None:
     page_setup(ws, f"{head}:{head}", LAST_FORM_COL, sign, w)
 
 
-def _item_row(ws: Worksheet, row: int, r: ItemResult, w: _Words) -> None:
+def _item_row(ws: Worksheet, row: int, r: ItemResult, w: Words) -> None:
     item = r.item
     if item.bonus:
         points = w("bonus", f"{item.points:g}")
@@ -182,7 +174,7 @@ def _item_row(ws: Worksheet, row: int, r: ItemResult, w: _Words) -> None:
     fit_height(ws, row, list(zip(values, FORM_WIDTHS)), minimum=22)
 
 
-def _summary_rows(ws: Worksheet, row: int, a: Assessment, w: _Words) -> int:
+def _summary_rows(ws: Worksheet, row: int, a: Assessment, w: Words) -> int:
     """合计, 等级, 一票否决, 考评结论, 无毒结论, 跳过的错误行; returns the last row written."""
     full, available, earned, excluded = a.base_full, a.base_available, a.base_earned, a.excluded_items
     text = w("total_text", base=number(a.total - a.bonus), bonus=number(a.bonus), total=number(a.total))
@@ -211,7 +203,7 @@ def _summary_rows(ws: Worksheet, row: int, a: Assessment, w: _Words) -> int:
     return row
 
 
-def _verdict(a: Assessment, w: _Words) -> str:
+def _verdict(a: Assessment, w: Words) -> str:
     if a.passed:
         return w("passed")
     reasons = []
@@ -225,7 +217,7 @@ def _verdict(a: Assessment, w: _Words) -> str:
     return w("failed", "；".join(reasons))
 
 
-def _drug_free_text(a: Assessment, w: _Words) -> str:
+def _drug_free_text(a: Assessment, w: Words) -> str:
     """The 无毒 verdict in words: outright, by the criteria, or which criteria failed."""
     shown = "，".join(f"{a.indicators[c.indicator].label(w.lang)} {a.indicators[c.indicator].display()}"
                      for c in a.standard.drug_free.outright)
@@ -239,7 +231,7 @@ def _drug_free_text(a: Assessment, w: _Words) -> str:
     return f"{first}；{second}"
 
 
-def _criteria_rows(ws: Worksheet, row: int, a: Assessment, w: _Words) -> int:
+def _criteria_rows(ws: Worksheet, row: int, a: Assessment, w: Words) -> int:
     """Each 无毒 criterion with pass/fail and the evidence behind a fail; returns the last row written."""
     if not a.criteria:
         return row - 1
@@ -277,7 +269,7 @@ def extras_text(ind, lang: str = "zh") -> str:
     return "；".join(parts)
 
 
-def _indicator_sheet(ws: Worksheet, a: Assessment, w: _Words) -> None:
+def _indicator_sheet(ws: Worksheet, a: Assessment, w: Words) -> None:
     widths = (26, 30, 10, 8, 8, 10, 40)
     set_widths(ws, widths)
     header_row(ws, 1, WORDS["ind_header"][w.index], widths)
@@ -328,7 +320,7 @@ def _as_date(value: object) -> object:
 
 def gap_rows(a: Assessment, full_pii: bool, lang: str = "zh") -> list[tuple]:
     """One row per person, window, month, venue, checklist item or cell behind a lost point."""
-    w = _Words(lang)
+    w = Words(WORDS, lang)
     masked = not full_pii
     # Cell-level gaps quote a finding's message, which may hold the cell's value: quote it masked.
     messages = {}
@@ -360,7 +352,7 @@ def gap_rows(a: Assessment, full_pii: bool, lang: str = "zh") -> list[tuple]:
     return rows
 
 
-def _gap_sheet(ws: Worksheet, a: Assessment, w: _Words, full_pii: bool) -> None:
+def _gap_sheet(ws: Worksheet, a: Assessment, w: Words, full_pii: bool) -> None:
     widths = (16, 22, 22, 10, 16, 12, 12, 40)
     set_widths(ws, widths)
     header_row(ws, 1, WORDS["gap_header"][w.index], widths)
@@ -382,7 +374,7 @@ def _gap_sheet(ws: Worksheet, a: Assessment, w: _Words, full_pii: bool) -> None:
 
 # --- 台账问题 --------------------------------------------------------------------------------------
 
-def _issue_sheet(ws: Worksheet, a: Assessment, w: _Words, full_pii: bool) -> None:
+def _issue_sheet(ws: Worksheet, a: Assessment, w: Words, full_pii: bool) -> None:
     widths = (7, 18, 14, 22, 44, 40)
     set_widths(ws, widths)
     header_row(ws, 1, WORDS["issue_header"][w.index], widths)
@@ -428,7 +420,7 @@ def rate_thresholds(a: Assessment, lang: str = "zh") -> list[tuple[str, float, f
     return rows
 
 
-def _chart_sheet(ws: Worksheet, a: Assessment, w: _Words) -> None:
+def _chart_sheet(ws: Worksheet, a: Assessment, w: Words) -> None:
     widths = (32, 10, 10)
     set_widths(ws, widths)
     header_row(ws, 1, WORDS["chart_header"][w.index], widths)
@@ -441,17 +433,7 @@ def _chart_sheet(ws: Worksheet, a: Assessment, w: _Words) -> None:
         page_setup(ws, None, len(widths), 2, w)
         return
     last = len(rows) + 1
-    chart = BarChart()
-    chart.type = "bar"  # horizontal bars: the item names stay readable
-    chart.title = w("chart_title")
-    chart.y_axis.number_format = "0%"
-    chart.y_axis.scaling.min = 0
-    chart.y_axis.scaling.max = 1
-    chart.y_axis.majorUnit = 0.2
-    chart.x_axis.scaling.orientation = "maxMin"  # first item at the top, as in the table
-    chart.y_axis.crosses = "max"  # …and the percentage axis still at the bottom
-    chart.x_axis.delete = False  # openpyxl 3.1 hides both axes unless told otherwise
-    chart.y_axis.delete = False
+    chart = percent_bars(w("chart_title"))
     chart.add_data(Reference(ws, min_col=2, max_col=3, min_row=1, max_row=last), titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=last))
     chart.dataLabels = DataLabelList(showVal=True, showSerName=False, showCatName=False, showLegendKey=False,

@@ -13,7 +13,6 @@ import math
 import re
 from pathlib import Path
 
-from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.label import DataLabelList
 from openpyxl.chart.series import SeriesLabel
@@ -24,9 +23,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from nodrug_cli.batch import KEY_INDICATORS, BatchReport, LedgerOutcome, Rollup
 from nodrug_cli.history.sanctions import GRANT, KEEP, REVOKE, WARN
 from nodrug_cli.indicators.model import NA, NOT_COMPUTABLE, kind, label
-from nodrug_cli.outputs import atomic_path
-from nodrug_cli.render.xlsx_style import (fit_height, header_row, merge, number, page_setup, put, set_widths,
-                                          text_width)
+from nodrug_cli.render.xlsx_style import (fit_height, header_row, merge, new_book, number, page_setup, percent_bars,
+                                          put, save_book, set_widths, text_width)
 from nodrug_cli.render.xlsx_style import BODY, BOLD, CENTER, FONT, LEFT, LOST_FILL, TITLE, Words
 
 # Fixed words, Chinese and English. What the ledgers and the standard say (names, grades, criteria) stays as written.
@@ -100,22 +98,15 @@ _ACTUAL_COLOR, _TARGET_COLOR = "4472C4", "A5A5A5"  # the target's bars grey, so 
 
 def write_summary(report: BatchReport, path: Path, lang: str = "zh") -> None:
     """Write the town/district review workbook for a batch run to `path` (through a temporary file)."""
-    w = _Words(lang)
-    book = Workbook()
-    book.remove(book.active)
+    w = Words(WORDS, lang)
+    book = new_book()
     _ledger_sheet(book.create_sheet(w("summary")), report, w)
     _town_sheet(book.create_sheet(w("towns")), report, w)
     _sanction_sheet(book.create_sheet(w("sanctions")), report, w)
-    book.active = 0
-    with atomic_path(Path(path)) as temp:
-        book.save(temp)
+    save_book(book, path)
 
 
-def _Words(lang: str) -> Words:
-    return Words(WORDS, lang)
-
-
-def _standard_line(report: BatchReport, w: _Words) -> str:
+def _standard_line(report: BatchReport, w: Words) -> str:
     std = report.standard or {}
     name = std.get("title") or std.get("name") or "—"
     return w("standard", f"{name}（{std['source']}）" if std.get("source") and w.lang == "zh"
@@ -136,7 +127,7 @@ def _line(ws: Worksheet, row: int, text: str, widths: tuple[float, ...], note: b
 
 # --- 汇总 ------------------------------------------------------------------------------------------
 
-def _ledger_sheet(ws: Worksheet, report: BatchReport, w: _Words) -> None:
+def _ledger_sheet(ws: Worksheet, report: BatchReport, w: Words) -> None:
     labels = WORDS["ledger_header"][w.index] + tuple(_two_lines(label(k, w.lang)) for k in KEY_INDICATORS) + (
         w("reason"),)
     widths = _room_for_words(LEDGER_WIDTHS + (INDICATOR_WIDTH,) * len(KEY_INDICATORS) + (REASON_WIDTH,), labels)
@@ -158,7 +149,7 @@ def _ledger_sheet(ws: Worksheet, report: BatchReport, w: _Words) -> None:
     page_setup(ws, f"{_HEAD}:{_HEAD}", len(widths), row, w, landscape=True)
 
 
-def _ledger_row(ws: Worksheet, row: int, n: int, o: LedgerOutcome, w: _Words, widths: tuple[float, ...]) -> None:
+def _ledger_row(ws: Worksheet, row: int, n: int, o: LedgerOutcome, w: Words, widths: tuple[float, ...]) -> None:
     ok = o.status == "ok"
     criteria = "\n".join(_short(c) for c in o.failed_criteria) if o.failed_criteria else None
     status = w.table("status").get(o.status, o.status)
@@ -202,7 +193,7 @@ def _short(criterion: str, limit: int = 24) -> str:
     return short if len(short) <= limit else short[:limit - 1] + "…"
 
 
-def _indicator_cell(ind: dict | None, key: str, w: _Words) -> tuple[object, str | None]:
+def _indicator_cell(ind: dict | None, key: str, w: Words) -> tuple[object, str | None]:
     """A key indicator as a number with its format (rates as percentages), or words when it has no value."""
     if not ind:
         return None, None
@@ -223,7 +214,7 @@ def _indicator_cell(ind: dict | None, key: str, w: _Words) -> tuple[object, str 
 
 # --- 镇街汇总 ---------------------------------------------------------------------------------------
 
-def _town_sheet(ws: Worksheet, report: BatchReport, w: _Words) -> None:
+def _town_sheet(ws: Worksheet, report: BatchReport, w: Words) -> None:
     widths = _room_for_words(TOWN_WIDTHS, WORDS["town_header"][w.index])
     set_widths(ws, widths)
     _title(ws, w("towns_title", year=report.year), widths)
@@ -258,7 +249,7 @@ def _town_sheet(ws: Worksheet, report: BatchReport, w: _Words) -> None:
     page_setup(ws, f"{_TOWN_HEAD}:{_TOWN_HEAD}", len(widths), last_row, w)
 
 
-def _town_row(ws: Worksheet, row: int, r: Rollup, name: str, w: _Words, widths: tuple[float, ...],
+def _town_row(ws: Worksheet, row: int, r: Rollup, name: str, w: Words, widths: tuple[float, ...],
               bold: bool) -> None:
     font = BOLD if bold else BODY
     met = _target_met(r, w)
@@ -273,7 +264,7 @@ def _town_row(ws: Worksheet, row: int, r: Rollup, name: str, w: _Words, widths: 
     fit_height(ws, row, list(zip(values, widths)))
 
 
-def _target_met(r: Rollup, w: _Words) -> str:
+def _target_met(r: Rollup, w: Words) -> str:
     """是 when every target set is met (rate ≥ target), 否 naming the rates that fall short, — when none is set."""
     pairs = [("drug_free_rate", r.drug_free_rate, r.target_drug_free_rate),
              ("pass_rate", r.pass_rate, r.target_pass_rate)]
@@ -288,17 +279,7 @@ def _rate_chart(ws: Worksheet, value_col: int, target_col: int | None, last: int
                 widths: tuple[float, ...]) -> BarChart:
     """Horizontal bars of one rate by town, with its target as a second series when there is one."""
     towns = last - _TOWN_HEAD
-    chart = BarChart()
-    chart.type = "bar"  # horizontal bars: the town names stay readable
-    chart.title = title
-    chart.y_axis.number_format = "0%"
-    chart.y_axis.scaling.min = 0
-    chart.y_axis.scaling.max = 1
-    chart.y_axis.majorUnit = 0.2
-    chart.x_axis.scaling.orientation = "maxMin"  # first town at the top, as in the table
-    chart.y_axis.crosses = "max"  # …and the percentage axis still at the bottom
-    chart.x_axis.delete = False  # openpyxl 3.1 hides both axes unless told otherwise
-    chart.y_axis.delete = False
+    chart = percent_bars(title)
     for col in (value_col, target_col):
         if col is not None:
             chart.add_data(Reference(ws, min_col=col, min_row=_TOWN_HEAD + 1, max_row=last))
@@ -322,7 +303,7 @@ def _rate_chart(ws: Worksheet, value_col: int, target_col: int | None, last: int
 
 # --- 奖惩 ------------------------------------------------------------------------------------------
 
-def _ladder_note(report: BatchReport, w: _Words) -> str:
+def _ladder_note(report: BatchReport, w: Words) -> str:
     """The standard's ladder in words; both seeds' when the report does not say which applies."""
     ladder = (report.standard or {}).get("sanctions")
     if ladder in WORDS["ladder"][w.index]:
@@ -331,7 +312,7 @@ def _ladder_note(report: BatchReport, w: _Words) -> str:
         "。" if w.lang == "zh" else ".")
 
 
-def _sanction_sheet(ws: Worksheet, report: BatchReport, w: _Words) -> None:
+def _sanction_sheet(ws: Worksheet, report: BatchReport, w: Words) -> None:
     widths = _room_for_words(SANCTION_WIDTHS, WORDS["sanction_header"][w.index])
     set_widths(ws, widths)
     _title(ws, w("sanctions_title", year=report.year), widths)

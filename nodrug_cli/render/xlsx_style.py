@@ -6,10 +6,16 @@ from __future__ import annotations
 import math
 import unicodedata
 
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.chart import BarChart
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
+
+from nodrug_cli.outputs import atomic_path
 
 FONT = "宋体"  # what printed Chinese government forms use; other machines substitute their CJK serif
 THIN = Side(style="thin", color="000000")
@@ -126,3 +132,34 @@ def header_row(ws: Worksheet, row: int, labels: tuple[str, ...], widths: tuple[f
     for c, label in enumerate(labels, start=1):
         put(ws, row, c, label, font=BOLD, align=CENTER, fill=HEAD_FILL)
     fit_height(ws, row, list(zip(labels, widths)), minimum=22)
+
+
+def new_book() -> Workbook:
+    """An empty workbook (no default sheet): the writer adds its own."""
+    book = Workbook()
+    book.remove(book.active)
+    return book
+
+
+def save_book(book: Workbook, path: Path) -> None:
+    """Save `book` to `path` with its first sheet open, through a temporary file renamed into place."""
+    book.active = 0
+    with atomic_path(Path(path)) as temp:
+        book.save(temp)
+
+
+def percent_bars(title: str) -> BarChart:
+    """A chart of horizontal bars on a 0–100 % axis, the first row of the table at the top (the names stay
+    readable), the percentage axis at the bottom."""
+    chart = BarChart()
+    chart.type = "bar"
+    chart.title = title
+    chart.y_axis.number_format = "0%"
+    chart.y_axis.scaling.min = 0
+    chart.y_axis.scaling.max = 1
+    chart.y_axis.majorUnit = 0.2
+    chart.x_axis.scaling.orientation = "maxMin"
+    chart.y_axis.crosses = "max"  # with the order reversed, this keeps the percentage axis at the bottom
+    chart.x_axis.delete = False  # openpyxl 3.1 hides both axes unless told otherwise
+    chart.y_axis.delete = False
+    return chart
