@@ -1,8 +1,9 @@
 """The reminder rules of DOMAIN.md §8, from one ledger, a standard and the as-of date T.
 
-Windows here are anchored at 措施开始日期 (else 首次登记日期), not 1 January, so they run on across
-year ends. The current window is the one with start ≤ T < end (on its last day it is still current,
-0 days left); the last fully elapsed window is the one before it. Only records dated ≤ T count.
+The windows are the score's (indicators/windows.py: anchored at 措施开始日期, else 首次登记日期, running
+across year ends), so a worker who meets every reminder on time loses no point. The current window is
+the one with start ≤ T < end (on its last day it is still current, 0 days left); the last fully elapsed
+window is the one before it. Only records dated ≤ T count.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import datetime as dt
 import pandas as pd
 
 from nodrug_cli.indicators.people import SUPERVISED, column, ledger_people
-from nodrug_cli.indicators.windows import add_years, mark_met, shift, windows
+from nodrug_cli.indicators.windows import add_years, anchors, mark_met, person_keys, shift, windows
 from nodrug_cli.ledger.read import Ledger
 from nodrug_cli.remind.model import Reminder, sort_key
 from nodrug_cli.standards.model import Standard
@@ -40,11 +41,8 @@ def window_reminders(ledger: Ledger, people: pd.DataFrame, records: pd.DataFrame
     if people.empty:
         return []
     t = pd.Timestamp(as_of)
-    ids = column(people, "身份证号")
-    order_start = pd.to_datetime(column(people, "措施开始日期"))
-    anchor = order_start.fillna(pd.to_datetime(column(people, "首次登记日期")))
-    wins = windows(pd.Series(anchor.to_numpy(), index=ids), pd.Series(order_start.to_numpy(), index=ids), schedule, t,
-                   include_current=True)
+    ids = person_keys(people)
+    wins = windows(anchors(people, dt.date(as_of.year, 1, 1)), schedule, t, include_current=True)
     if wins.empty:
         return []
     done = records[records[date_column] <= t] if records is not None else pd.DataFrame(columns=["身份证号", date_column])

@@ -3,14 +3,21 @@
 Pure: the ledger's frames and the standard in, an `Assessment` out. Rules per item:
 threshold (full points or 0), tiers (points by band), per_missing (points off per missing unit),
 per_unit (points per unit up to the maximum), checklist (the 自查项目 item is 是), veto (failing it
-fails the whole assessment). An item whose indicator has a zero denominator follows its `na`:
-pass (full points), fail (0) or exclude (left out, the total rescaled to the full maximum).
-An indicator whose sheet is missing scores 0.
+fails the whole assessment). An item whose indicator has a zero denominator is left out and the total
+rescaled to the full maximum (DOMAIN.md §5: "An item over a not-applicable indicator is left out of the
+score … unless the standard says `na: pass` or `na: fail` for it"). An indicator whose sheet is missing
+scores 0.
+
+The verdict (DOMAIN.md §6): `passed` holds when no veto item failed, the grade reaches the pass grade, the
+吸毒人员 sheet has no errors (every seed asks for 底数清 — seed 002 criterion 3 "对本辖区内的吸毒人员……情况要
+掌握清楚"; an assessment on a registry with errors cannot pass), and, for a standard whose verdict is 无毒,
+every 无毒 criterion holds.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from nodrug_cli.indicators.compute import Indicators, Params, compute_indicators
@@ -63,7 +70,7 @@ class Assessment:
     bonus: float
     grade: str
     vetoed: bool
-    drug_free_outright: bool
+    drug_free_outright: bool  # the standard's optional `outright` conditions all hold (no built-in has them)
     drug_free_passed: bool
     criteria: list[CriterionResult]
     skipped_rows: int
@@ -79,10 +86,22 @@ class Assessment:
         return [r.item.id for r in self.items if r.points is None and not r.item.bonus and r.item.rule != "veto"]
 
     @property
-    def passed(self) -> bool:
-        """The verdict `--check` tests: not vetoed, the pass grade reached, and 无毒 where the standard decides by it."""
+    def registry_clean(self) -> bool:
+        """The 吸毒人员 sheet is there and has no errors (底数清)."""
+        ind = self.indicators.values.get("registry_errors")
+        return ind is not None and ind.value == 0
+
+    @property
+    def grade_passed(self) -> bool:
+        """The grade reaches the standard's pass grade and no veto item failed."""
         ranks = [g.name for g in self.standard.ordered_grades()]
-        good = not self.vetoed and ranks.index(self.grade) <= ranks.index(self.standard.pass_grade)
+        return not self.vetoed and ranks.index(self.grade) <= ranks.index(self.standard.pass_grade)
+
+    @property
+    def passed(self) -> bool:
+        """The verdict `--check` tests: not vetoed, the pass grade reached, a registry without errors, and 无毒
+        where the standard decides by it."""
+        good = self.grade_passed and self.registry_clean
         if self.standard.verdict == "drug_free":
             good = good and self.drug_free_passed
         return good
@@ -181,8 +200,17 @@ def score_item(item: Item, ind: Indicator) -> ItemResult:
                       **common)
 
 
-def check_condition(cond: Condition, ind: Indicator) -> tuple[bool, str]:
-    """Whether one condition holds, and the evidence when it does not."""
+def check_condition(cond: Condition, ind: Indicator | None, item: ItemResult | None = None) -> tuple[bool, str]:
+    """Whether one condition holds, and the evidence when it does not.
+
+    A condition on a not-applicable indicator holds unless it says `na: fail` (DOMAIN.md §6: "a 无毒 criterion
+    over a not-applicable indicator holds (nobody to test is nobody missed)"); one on a missing sheet fails.
+    A condition on an item holds when the item was met or does not apply.
+    """
+    if item is not None:
+        if item.passed is not False:
+            return True, ""
+        return False, f"{item.item.id} {item.item.title}：{item.note or '未达标'}"
     ind = ind.measured(cond.measure)
     if ind.status == NOT_COMPUTABLE:
         return False, f"{ind.label()}：{basis(ind)}"
@@ -219,10 +247,11 @@ def checklist_findings(ledger: Ledger, standard: Standard) -> list[Finding]:
     return out
 
 
-def assess(ledger: Ledger, standard: Standard) -> Assessment:
-    """Compute the indicators and score them against `standard`."""
-    indicators = compute_indicators(ledger, params_for(standard))
+def assess(ledger: Ledger, standard: Standard, last_year: Mapping[str, int] | None = None) -> Assessment:
+    """Compute the indicators (with last year's counts from history, when given) and score them."""
+    indicators = compute_indicators(ledger, params_for(standard), last_year)
     results = [score_item(item, indicators[item.indicator_key]) for item in standard.items]
+    by_id = {r.item.id: r for r in results}
     base = [r for r in results if not r.item.bonus and r.item.rule != "veto"]
     full = sum(r.item.points for r in base)
     available = sum(r.item.points for r in base if r.points is not None)
@@ -232,13 +261,17 @@ def assess(ledger: Ledger, standard: Standard) -> Assessment:
     if standard.bonus_cap is not None:
         bonus = min(standard.bonus_cap, bonus)
     vetoed = any(r.item.rule == "veto" and r.passed is False for r in results)
-    outright_checks = [check_condition(c, indicators[c.indicator]) for c in standard.drug_free.outright]
-    outright = all(ok for ok, _ in outright_checks)
+
+    def check(c: Condition) -> tuple[bool, str]:
+        return check_condition(c, indicators[c.indicator] if c.indicator else None, by_id.get(c.item or ""))
+
+    outright_checks = [check(c) for c in standard.drug_free.outright]
+    outright = bool(outright_checks) and all(ok for ok, _ in outright_checks)
     criteria = []
     for crit in standard.drug_free.criteria:
-        checks = [check_condition(c, indicators[c.indicator]) for c in crit.all]
+        checks = [check(c) for c in crit.all]
         criteria.append(CriterionResult(crit.id, crit.title, all(ok for ok, _ in checks), [e for ok, e in checks if not ok],
-                                        [c.indicator for c, (ok, _) in zip(crit.all, checks) if not ok]))
+                                        [c.indicator or c.item for c, (ok, _) in zip(crit.all, checks) if not ok]))
     drug_free = outright or (bool(criteria) and all(c.passed for c in criteria))
     grand = round(total + bonus, 2)
     info = ledger.info

@@ -63,9 +63,11 @@ class Strict(BaseModel):
 
 
 class Condition(Strict):
-    """One test of an indicator: value ≥ min and/or ≤ max; what a zero denominator means."""
+    """One test: an indicator's value ≥ min and/or ≤ max (what a zero denominator means: `na`), or — with
+    `item` — that a scored item of the standard was met or does not apply."""
 
-    indicator: str
+    indicator: str | None = None
+    item: str | None = None  # the id of one of the standard's items
     measure: str | None = None  # test one of the indicator's further numbers (e.g. change_vs_baseline)
     min: float | None = None
     max: float | None = None
@@ -73,11 +75,13 @@ class Condition(Strict):
     note: str | None = None
 
     _num = field_validator("min", "max", mode="before")(lambda cls, v: _number(v))
-    _key = field_validator("indicator")(lambda cls, v: check_indicator(v))
+    _key = field_validator("indicator")(lambda cls, v: v if v is None else check_indicator(v))
 
     @model_validator(mode="after")
     def _bounded(self):
-        if self.min is None and self.max is None:
+        if (self.indicator is None) == (self.item is None):
+            raise ValueError("须给出 indicator（指标）或 item（考核项目编号），二者取一")
+        if self.indicator is not None and self.min is None and self.max is None:
             raise ValueError("须给出 min 或 max")
         check_extra(self.indicator, self.measure)
         return self
@@ -118,7 +122,8 @@ class Item(Strict):
     deduct: float | None = Field(default=None, gt=0)  # per_missing: points off per unit
     per: float | None = Field(default=None, gt=0)  # per_unit: points per unit
     item: str | None = None  # checklist: the 自查项目 name
-    na: Literal["pass", "fail", "exclude"] = "pass"
+    # a not-applicable indicator (0/0): left out and the total rescaled, unless the standard says pass or fail
+    na: Literal["pass", "fail", "exclude"] = "exclude"
     bonus: bool = False
     note: str | None = None
 
@@ -160,8 +165,10 @@ class Criterion(Strict):
 
 
 class DrugFree(Strict):
-    outright: list[Condition] = Field(min_length=1, default_factory=lambda: [
-        Condition(indicator="current_users", max=0), Condition(indicator="new_users", max=0)])
+    """When a community is 无毒: every criterion holds (DOMAIN.md §6). `outright` is an optional further way
+    (all its conditions hold); no built-in standard uses it."""
+
+    outright: list[Condition] = Field(default_factory=list)
     criteria: list[Criterion] = Field(default_factory=list)
 
 
@@ -210,6 +217,13 @@ class Standard(Strict):
         duplicates = {i for i in ids if ids.count(i) > 1}
         if duplicates:
             raise ValueError(f"考核项目编号重复：{'、'.join(sorted(duplicates))}")
+        known = set(ids)
+        conditions = [*self.drug_free.outright, *(c for crit in self.drug_free.criteria for c in crit.all)]
+        unknown = sorted({c.item for c in conditions if c.item is not None and c.item not in known})
+        if unknown:
+            raise ValueError(f"无毒条件引用了不存在的考核项目：{'、'.join(unknown)}")
+        if self.verdict == "drug_free" and not self.drug_free.criteria and not self.drug_free.outright:
+            raise ValueError("verdict: drug_free 须在 drug_free 中给出 criteria（无毒条件）")
         names = [g.name for g in self.grades]
         if self.pass_grade not in names:
             raise ValueError(f"pass_grade “{self.pass_grade}”不在 grades 中（{'、'.join(names)}）")
@@ -218,8 +232,8 @@ class Standard(Strict):
     def checklist_items(self) -> list[str]:
         """Every 自查项目 the standard reads, in the order it first names them."""
         keys = [i.indicator_key for i in self.items]
-        keys += [c.indicator for c in self.drug_free.outright]
-        keys += [c.indicator for crit in self.drug_free.criteria for c in crit.all]
+        keys += [c.indicator for c in self.drug_free.outright if c.indicator]
+        keys += [c.indicator for crit in self.drug_free.criteria for c in crit.all if c.indicator]
         return list(dict.fromkeys(k.split(".", 1)[1] for k in keys if family(k) == "checklist"))
 
     def ordered_grades(self) -> list[Grade]:
