@@ -58,8 +58,10 @@ class Ledger:
 
     @property
     def skipped_rows(self) -> int:
-        """How many data rows have errors and are left out of indicators."""
-        return sum(len(rows) for key, rows in self.error_rows.items() if sheet_meta(key)["layout"] == "table")
+        """How many data rows have errors and are left out of indicators. 吸毒人员 rows with errors are not left
+        out: they stay in every person set their readable cells decide (DOMAIN.md §2, §4)."""
+        return sum(len(rows) for key, rows in self.error_rows.items()
+                   if sheet_meta(key)["layout"] == "table" and key != "吸毒人员")
 
     @property
     def errors(self) -> int:

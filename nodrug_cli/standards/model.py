@@ -189,6 +189,24 @@ class Schedules(Strict):
         return months
 
 
+class ReportDuty(Strict):
+    """A report a town must file on fixed days (a reminder duty that belongs to the standard, DOMAIN.md §8)."""
+
+    title: str  # 毒情评估报告
+    day: int = Field(ge=1, le=28)  # due by this day of each month listed
+    months: list[int] = Field(min_length=1)
+    by: str  # who files it
+    to: str | None = None  # to whom
+    source: str  # the standard's own words
+
+    @field_validator("months")
+    @classmethod
+    def _months(cls, months: list[int]) -> list[int]:
+        if any(not 1 <= m <= 12 for m in months):
+            raise ValueError("months 须为 1–12 的月份")
+        return sorted(set(months))
+
+
 class Standard(Strict):
     """A whole standard: where it comes from, how it schedules, grades and scores."""
 
@@ -206,6 +224,7 @@ class Standard(Strict):
     items: list[Item] = Field(min_length=1)
     drug_free: DrugFree = Field(default_factory=DrugFree)
     targets: dict[str, dict[int, float]] = Field(default_factory=dict)  # roll-up targets by year (batch)
+    reports: list[ReportDuty] = Field(default_factory=list)  # reports the towns must file (reminders)
     sanctions: Literal["seed002", "seed003", "none"] = "seed002"
 
     _targets = field_validator("targets", mode="before")(
