@@ -55,15 +55,26 @@ def test_builtin_details_from_the_seeds():
     assert [i.category for i in baiyun.items if i.rule != "veto"][:1] == ["禁毒工作基础建设"]
     assert {i.category for i in baiyun.items if i.rule != "veto"} == {"禁毒工作基础建设", "禁毒工作宣传发动", "涉毒人员比例",
                                                                       "涉毒人员管控比例"}
-    veto = [i for i in baiyun.items if i.rule == "veto"]
-    assert [(i.indicator, i.min) for i in veto] == [("venue_pledge_rate", 1.0)]
+    # seed 001's 一票否决 is what a venue's 责任状 imposes on the venue: an ordinary item, not a veto on the community
+    assert [i for i in baiyun.items if i.rule == "veto"] == []
+    pledge = next(i for i in baiyun.items if i.indicator == "venue_pledge_rate")
+    assert (pledge.rule, pledge.min, pledge.category) == ("threshold", 1.0, "涉毒人员管控比例")
     zhongkai = load.load_standard("zhongkai-2015")
     assert zhongkai.sanctions == "seed003" and zhongkai.verdict == "drug_free"
     assert zhongkai.targets["drug_free_rate"] == {2015: 0.5, 2016: 0.65, 2017: 0.8, 2018: 0.9, 2019: 0.95, 2020: 1.0}
     assert [g.name for g in zhongkai.ordered_grades()] == ["优秀", "合格", "不合格"]
     assert {i.item for i in zhongkai.items if i.rule == "veto"} >= {"无制毒窝点", "无贩毒团伙和网络",
                                                                     "无在逃涉毒骨干犯罪分子和制毒师傅", "无娱乐场所涉毒"}
-    assert [c.id for c in zhongkai.drug_free.criteria] == ["1", "2", "3", "4", "5", "6"]
+    # the project's own 无毒 rule (P1–P4, DOMAIN.md §6), then seed 003's six main standards
+    assert [c.id for c in zhongkai.drug_free.criteria] == ["P1", "P2", "P3", "P4", "1", "2", "3", "4", "5", "6"]
+    assert zhongkai.drug_free.outright == [] and [r.day for r in zhongkai.reports] == [25]
+    for name in ("county-2021", "baiyun-2022"):
+        criteria = load.load_standard(name).drug_free.criteria
+        assert [c.id for c in criteria] == ["P1", "P2", "P3", "P4"]
+        assert [c.indicator for c in criteria[0].all] == ["active_users"]
+    boumei = load.load_standard("boumei-2023")
+    assert [c.id for c in boumei.drug_free.criteria] == [str(n) for n in range(1, 11)] and boumei.drug_free.outright == []
+    assert all(not load.load_standard(n).reports for n in ("boumei-2023", "county-2021", "baiyun-2022"))
 
 
 def test_checklist_names_are_shared_not_respelled():
@@ -294,10 +305,19 @@ def test_drug_free_verdict_needs_the_criteria_as_well_as_the_grade(ledger):
     assert bad.criteria[0].evidence and "无制毒贩毒种毒" in bad.criteria[0].evidence[0]
 
 
-def test_an_empty_outright_list_is_refused():
-    with pytest.raises(ValueError):
+def test_a_drug_free_verdict_needs_criteria():
+    with pytest.raises(ValueError, match="criteria"):
         rubric([{"id": "A1", "rule": "threshold", "indicator": "help_rate", "min": 1, "points": 100}],
-               drug_free={"outright": []})
+               verdict="drug_free", drug_free={"criteria": []})
+
+
+def test_a_condition_on_an_item_names_an_item_of_the_standard():
+    items = [{"id": "A1", "rule": "threshold", "indicator": "help_rate", "min": 1, "points": 100}]
+    rubric(items, drug_free={"criteria": [{"id": "1", "title": "t", "all": [{"item": "A1"}]}]})
+    with pytest.raises(ValueError, match="B9"):
+        rubric(items, drug_free={"criteria": [{"id": "1", "title": "t", "all": [{"item": "B9"}]}]})
+    with pytest.raises(ValueError, match="二者取一"):
+        rubric(items, drug_free={"criteria": [{"id": "1", "title": "t", "all": [{"item": "A1", "indicator": "help_rate", "min": 1}]}]})
 
 
 # ── bad standard files: the Chinese message names the file, the item (id) and the field ────────────────

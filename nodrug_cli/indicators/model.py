@@ -113,12 +113,17 @@ class Indicator:
         base = label(self.key, lang)
         return f"{base}·{EXTRAS[family(self.key)][self.measure][0]}" if self.measure else base
 
+    def label_base(self, lang: str = "zh") -> str:
+        """The indicator's own name, without the extra a view shows."""
+        return label(self.key, lang)
+
     def measured(self, measure: str | None) -> "Indicator":
         """This indicator, or a view of one of its extras (not applicable when the extra is absent)."""
         if not measure or self.status != OK and self.status != NA:
             return self
         value = self.extra.get(measure)
-        return Indicator(self.key, value, None, None, OK if value is not None else NA, self.gap, self.extra, measure)
+        extra = {**self.extra, "now": self.value}
+        return Indicator(self.key, value, None, None, OK if value is not None else NA, self.gap, extra, measure)
 
     def display(self) -> str:
         """The value as a clerk reads it: 96.0%, 1.25‰, 3, 是/否, — for not applicable."""

@@ -52,18 +52,21 @@ def shift(day: dt.date, months: int) -> dt.date:
     return add_months(pd.Series([pd.Timestamp(day)]), months).iloc[0].date()
 
 
-def windows(anchor: pd.Series, schedule: list[int], until: pd.Timestamp, include_current: bool = False) -> pd.DataFrame:
+def windows(anchor: pd.Series, schedule: list[int], until: pd.Timestamp, include_current: bool = False,
+            since: pd.Timestamp | None = None) -> pd.DataFrame:
     """Every window [start, end) per person from its anchor a, as a frame (person, index, start, end).
 
     `anchor` is indexed by person. Window i is [w(i), w(i+1)) with w(i+1) = a + (k0 + … + ki) months, where
     ki is `schedule`'s entry for the program year at w(i) (the largest n with a + n years ≤ w(i); past the
     schedule's end its last entry holds). Only windows with end ≤ `until` are kept, plus, with
-    `include_current`, the one window that contains `until`.
+    `include_current`, the one window that contains `until`; with `since`, windows ending on or before it are
+    dropped (a person registered twenty years ago has hundreds of them, and nobody asks about those).
     """
     step = np.asarray([int(k) for k in schedule] or [1], dtype=np.int64)
     people = np.asarray(anchor.index, dtype=object)
     a = pd.to_datetime(anchor).to_numpy(dtype="datetime64[D]")
     limit = np.datetime64(pd.Timestamp(until).date(), "D").astype(np.int64)
+    floor = np.iinfo(np.int64).min if since is None else np.datetime64(pd.Timestamp(since).date(), "D").astype(np.int64)
     a_days = np.where(np.isnat(a), 0, a.astype(np.int64))
     a_year = np.where(np.isnat(a), 0, a.astype("datetime64[Y]").astype(np.int64))
     start = a_days.copy()
@@ -81,7 +84,7 @@ def windows(anchor: pd.Series, schedule: list[int], until: pd.Timestamp, include
         elapsed[idx] += step[n]
         end = _shift_days(a_days[idx], elapsed[idx])
         done = end <= limit
-        keep = done | (include_current & (current <= limit) & (end > limit))
+        keep = (done | (include_current & (current <= limit) & (end > limit))) & (end > floor)
         if keep.any():
             parts.append((people[idx[keep]], i, current[keep], end[keep]))
         start[idx] = end
@@ -123,9 +126,8 @@ def anchors(people: pd.DataFrame, fallback: dt.date) -> pd.Series:
 
 def due_windows(people: pd.DataFrame, schedule: list[int], period_start: dt.date, as_of: dt.date) -> pd.DataFrame:
     """The windows of DOMAIN.md §5 that are due in the period: their last day falls in [1 Jan, T]."""
-    wins = windows(anchors(people, period_start), schedule, pd.Timestamp(as_of) + pd.Timedelta(days=1))
-    last_day = wins["end"] - pd.Timedelta(days=1)
-    return wins[last_day >= pd.Timestamp(period_start)].reset_index(drop=True)
+    return windows(anchors(people, period_start), schedule, pd.Timestamp(as_of) + pd.Timedelta(days=1),
+                   since=pd.Timestamp(period_start)).reset_index(drop=True)
 
 
 def mark_met(wins: pd.DataFrame, records: pd.DataFrame, date_column: str) -> pd.Series:

@@ -14,7 +14,7 @@ import pandas as pd
 
 from nodrug_cli.indicators.people import ABSTINENCE_YEARS, NOT_YET_THREE, SUPERVISED, column, ledger_people
 from nodrug_cli.indicators.supervision import REPORT_DAYS
-from nodrug_cli.indicators.windows import add_years, anchors, mark_met, person_keys, windows
+from nodrug_cli.indicators.windows import add_years, anchors, mark_met, person_keys, shift, windows
 from nodrug_cli.ledger.read import Ledger
 from nodrug_cli.remind.model import Reminder, sort_key
 from nodrug_cli.standards.model import Standard
@@ -41,7 +41,10 @@ def window_reminders(ledger: Ledger, people: pd.DataFrame, records: pd.DataFrame
         return []
     t = pd.Timestamp(as_of)
     ids = person_keys(people)
-    wins = windows(anchors(people, dt.date(as_of.year, 1, 1)), schedule, t, include_current=True)
+    # only the current window and the one before it matter: both end after T − the longest step (a week's margin
+    # for month-end clamping, which can make a window a few days longer than its months)
+    since = pd.Timestamp(shift(as_of, -max(schedule))) - pd.Timedelta(days=7)
+    wins = windows(anchors(people, dt.date(as_of.year, 1, 1)), schedule, t, include_current=True, since=since)
     if wins.empty:
         return []
     done = records[records[date_column] <= t] if records is not None else pd.DataFrame(columns=["身份证号", date_column])

@@ -78,10 +78,13 @@ def verdict_lines(a: Assessment, lang: str = "zh") -> list[str]:
             lines.append(f"无毒：否，未达到 {names}" if not en else f"drug-free: no; criteria not met: {names}")
             for c in failed:
                 lines.append(f"  · {c.id} {c.title}：{'；'.join(c.evidence)}")
-    else:
+    elif a.outright_evidence:
         lines.append(("无毒：否（" + "；".join(a.outright_evidence) + "）") if not en
                      else "drug-free: no (" + "; ".join(a.outright_evidence) + ")")
-    lines.append(("结论：" + ("通过" if a.passed else "未通过")) if not en else f"verdict: {'pass' if a.passed else 'fail'}")
+    verdict = ("结论：" + ("通过" if a.passed else "未通过")) if not en else f"verdict: {'pass' if a.passed else 'fail'}"
+    if not a.registry_clean and not a.passed:
+        verdict += "（吸毒人员表有错误，底数不清）" if not en else " (the registry sheet has errors)"
+    lines.append(verdict)
     errors = sum(1 for f in a.findings if f.severity == ERROR)
     if errors or a.skipped_rows:
         lines.append(f"台账有 {errors} 个错误，{a.skipped_rows} 行未计入指标（用 nodrug validate 查看）" if not en

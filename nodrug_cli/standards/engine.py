@@ -139,6 +139,11 @@ def basis(ind: Indicator) -> str:
         sheet = ind.extra.get("missing_sheet", "")
         return "自查项目无此项" if ind.kind == "checklist" else f"缺少“{sheet}”表，无法计算"
     label = ind.label()
+    if ind.measure in ("fell", "rose"):  # a trend: show both years' counts
+        now = ind.extra.get("now")
+        last = ind.extra.get("last_year")
+        source = "（上年取自历史记录）" if ind.extra.get("last_year_source") == "history" else ""
+        return f"{ind.label_base()} 本期 {now} 人，上年同期 {last} 人{source}"
     if ind.kind in ("rate", "permille") and ind.denominator is not None:
         suffix = f"（应检 {ind.extra['应检人次']} 人次，漏检 {ind.extra['漏检人次']} 人次）" if "应检人次" in ind.extra else ""
         suffix = suffix or (f"（应谈 {ind.extra['应谈人次']} 人次，漏谈 {ind.extra['漏谈人次']} 人次）" if "应谈人次" in ind.extra else "")
