@@ -49,9 +49,9 @@ def info(name: str, town: str, year: int, holder: bool | None) -> list[list]:
 
 
 def passing(path: Path, name: str, town: str, year: int = 2025, holder: bool | None = None,
-            events: bool = False) -> Path:
-    """No registered persons, every checklist item 是, awareness 100 %: 无毒 outright, 88.24 (合格); with a full
-    year of four events a month, 100 (优秀)."""
+            events: bool = True) -> Path:
+    """No registered persons, every checklist item 是, awareness 100 %, four events in every month: all ten 无毒
+    criteria hold (1–3 with nobody registered) and every item that applies is met: 100 (优秀), 无毒."""
     extra = {
         "自查项目": [["项目", "是否落实"]] + [[item, "是"] for item in CHECKLIST],
         "知晓率调查": [["调查日期", "人群类别", "调查人数", "知晓人数"], [dt.date(year, 5, 1), "社区居民", 100, 100]],
@@ -65,14 +65,16 @@ def passing(path: Path, name: str, town: str, year: int = 2025, holder: bool | N
 
 
 def failing(path: Path, name: str, town: str, year: int = 2025, holder: bool | None = None) -> Path:
-    """No registered persons but no 自查项目 sheet: 55 (不合格), not 无毒."""
+    """No registered persons but no 自查项目, 宣传活动 or 知晓率调查 sheet: of boumei-2023's items only those whose
+    indicator applies count (C1–C5 and C7 are 0/0, left out: 55 points), and of those only C6 (no relapse either
+    year) and D1 (no registry errors) are met: 10/55 → 18.18 (不合格), not 无毒."""
     sheets = minimal_ledger(persons=[], tests=[], talks=[])
     sheets["社区概况"] = info(name, town, year, holder)
     return write_xlsx(path, sheets)
 
 
 def with_bad_id(path: Path, name: str, town: str, year: int = 2025) -> Path:
-    """The default minimal ledger with the first person's ID checksum broken: one error, 50 (不合格)."""
+    """The default minimal ledger with the first person's ID checksum broken: one error, 13.68 (不合格)."""
     sheets = minimal_ledger()
     good = person_id(1)
     sheets["吸毒人员"][1][1] = good[:-1] + ("0" if good[-1] != "0" else "1")
@@ -153,14 +155,17 @@ def test_folder_of_two_towns_every_row_rollup_and_exit_code(tmp_path):
     for name, town in (("戊社区", SHIMEN), ("甲村", QINGHE)):
         assert by[name]["town"] == town
         assert (by[name]["status"], by[name]["reason"], by[name]["grade"], by[name]["drug_free"],
-                by[name]["errors"]) == ("ok", None, "合格", True, 0)
-        assert by[name]["total"] == pytest.approx(88.24, abs=0.01)
+                by[name]["errors"]) == ("ok", None, "优秀", True, 0)
+        assert by[name]["total"] == 100.0
     assert (by["乙村"]["status"], by["乙村"]["total"], by["乙村"]["grade"], by["乙村"]["drug_free"],
-            by["乙村"]["errors"]) == ("ok", 55.0, "不合格", False, 0)
+            by["乙村"]["errors"]) == ("ok", 18.18, "不合格", False, 0)  # 10 of the 55 points that apply (C1–C5, C7: 0/0)
     bad = by["丙村"]
     assert (bad["status"], bad["reason"], bad["town"], bad["grade"], bad["drug_free"], bad["errors"]) == (
         "invalid", "台账有 1 个错误", QINGHE, "不合格", False, 1)
-    assert bad["total"] == 50.0
+    # the mistyped ID keeps the 社区戒毒 person in every set (DOMAIN.md §4); the tests and talks, keyed with the
+    # right ID, no longer match him: 6 test and 6 talk windows missed (C3, C4: 4 of 10 each), C6 met (5), C1, C2,
+    # C5, D1 and the missing sheets' items 0; C7 (0/0) left out → 13 of 95 → 13.68
+    assert bad["total"] == 13.68
     unreadable = rows[-1]
     assert unreadable["path"] == str(root / "坏文件.xlsx")
     assert unreadable["status"] == "unreadable" and "不是 Excel/WPS 工作簿" in unreadable["reason"]

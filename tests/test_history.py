@@ -53,8 +53,11 @@ def count(db: Path, sql: str, *args) -> int:
 
 
 def ledger(path: Path, year: int, aware: int = 100, checklist: bool = True, name: str = "甲村") -> Path:
-    """A community with no registered persons; with the checklist it is 无毒 outright."""
-    extra = {"知晓率调查": [["调查日期", "人群类别", "调查人数", "知晓人数"], [dt.date(year, 5, 1), "社区居民", 100, aware]]}
+    """A community with no registered persons and four events in every month; with the checklist it meets all ten
+    无毒 criteria (1–3 hold with nobody registered, 4–10 are its work)."""
+    extra = {"知晓率调查": [["调查日期", "人群类别", "调查人数", "知晓人数"], [dt.date(year, 5, 1), "社区居民", 100, aware]],
+             "宣传活动": [["活动日期", "活动名称"]] + [[dt.date(year, month, day), f"禁毒宣传{month}-{day}"]
+                                                 for month in range(1, 13) for day in (3, 10, 17, 24)]}
     if checklist:
         extra["自查项目"] = [["项目", "是否落实"]] + [[item, "是"] for item in CHECKLIST]
     sheets = minimal_ledger(persons=[], tests=[], talks=[], extra=extra)
