@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 
 from nodrug_cli.indicators.model import Indicator, count, missing, ratio
@@ -112,7 +113,7 @@ def owing(sets: PersonSets, schedule: list[int], year: int, as_of: dt.date) -> t
     (a person whose first window has not ended yet owes nothing)."""
     due = sets.people(sets.due)
     wins = due_windows(due, schedule, dt.date(year, 1, 1), as_of)
-    keys = set(wins["person"])
+    keys = pd.unique(wins["person"].to_numpy())
     owes = pd.Series(False, index=sets.registry.index)
     owes[due.index] = person_keys(due).isin(keys).to_numpy()
     return wins, owes
@@ -122,12 +123,12 @@ def on_schedule(key: str, due: pd.DataFrame, wins: pd.DataFrame, records: pd.Dat
                 count_label: tuple[str, str]) -> Indicator:
     """The windows rule: met windows / due windows, with each missed window in the gap."""
     met = mark_met(wins, records.rename(columns={"身份证号": "person"}), date_column)
-    names = dict(zip(person_keys(due), column(due, "姓名")))
+    names = dict(zip(person_keys(due).tolist(), column(due, "姓名").tolist()))
     missed = wins[~met]
-    starts = missed["start"].dt.strftime("%Y-%m-%d")
-    ends = (missed["end"] - pd.Timedelta(days=1)).dt.strftime("%Y-%m-%d")
+    starts = np.datetime_as_string(missed["start"].to_numpy(dtype="datetime64[D]"), unit="D").tolist()
+    ends = np.datetime_as_string((missed["end"].to_numpy(dtype="datetime64[D]") - np.timedelta64(1, "D")), unit="D").tolist()
     gap = [{"id": None if str(p).startswith("#") else p, "name": names.get(p), "start": s, "end": e, "reason": "本期无记录"}
-           for p, s, e in zip(missed["person"].tolist(), starts.tolist(), ends.tolist())]
+           for p, s, e in zip(missed["person"].tolist(), starts, ends)]
     due_label, missed_label = count_label
     return ratio(key, int(met.sum()), len(wins), gap, **{due_label: len(wins), missed_label: int((~met).sum())})
 

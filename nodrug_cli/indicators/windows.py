@@ -71,41 +71,61 @@ def windows(anchor: pd.Series, schedule: list[int], until: pd.Timestamp, include
     a_year = np.where(np.isnat(a), 0, a.astype("datetime64[Y]").astype(np.int64))
     start = a_days.copy()
     elapsed = np.zeros(len(a), dtype=np.int64)
+    number = np.zeros(len(a), dtype=np.int64)  # each person's window index
     active = ~np.isnat(a) & (a_days <= limit)
+    a_month = np.where(np.isnat(a), 0, a.astype("datetime64[M]").astype(np.int64))
+    floor_month = None if since is None else np.datetime64(pd.Timestamp(since).date(), "M").astype(np.int64)
+    last = len(step) - 1
     parts = []
-    i = 0
     while active.any():
         idx = np.flatnonzero(active)
         current = start[idx]
         # program year at the window's start: the largest n with a + n years ≤ current
         n = current.astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64) - a_year[idx]
         n -= _shift_days(a_days[idx], n * 12) > current
-        n = np.clip(n, 0, len(step) - 1)
+        n = np.clip(n, 0, last)
+        if floor_month is not None:
+            # once the schedule's last step holds (the program year only grows), skip the windows that end well
+            # before `since` in one go: they would be dropped anyway (s windows of k months end by a + e + s·k
+            # months ≤ a + M − k months, inside the month before `since` at the latest)
+            k = step[last]
+            skip = np.where(n == last, np.maximum(0, (floor_month - a_month[idx] - elapsed[idx]) // k - 1), 0)
+            if skip.any():
+                elapsed[idx] += skip * k
+                number[idx] += skip
+                current = np.where(skip > 0, _shift_days(a_days[idx], elapsed[idx]), current)
         elapsed[idx] += step[n]
         end = _shift_days(a_days[idx], elapsed[idx])
         done = end <= limit
         keep = (done | (include_current & (current <= limit) & (end > limit))) & (end > floor)
         if keep.any():
-            parts.append((people[idx[keep]], i, current[keep], end[keep]))
+            parts.append((people[idx[keep]], number[idx[keep]], current[keep], end[keep]))
         start[idx] = end
+        number[idx] += 1
         active[idx] = done
-        i += 1
     if not parts:
         return pd.DataFrame({"person": pd.Series(dtype=object), "index": pd.Series(dtype=np.int64),
                              "start": pd.Series(dtype="datetime64[ns]"), "end": pd.Series(dtype="datetime64[ns]")})
     frame = pd.DataFrame({
         "person": np.concatenate([p for p, _, _, _ in parts]),
-        "index": np.concatenate([np.full(len(p), k, dtype=np.int64) for p, k, _, _ in parts]),
+        "index": np.concatenate([k for _, k, _, _ in parts]),
         "start": np.concatenate([s for _, _, s, _ in parts]).astype("datetime64[D]").astype("datetime64[ns]"),
         "end": np.concatenate([e for _, _, _, e in parts]).astype("datetime64[D]").astype("datetime64[ns]"),
     })
-    return frame.sort_values(["person", "start"], ignore_index=True)
+    codes, _ = pd.factorize(frame["person"], sort=True)  # by person, then start; far cheaper than sorting strings
+    order = np.lexsort((frame["start"].to_numpy(), codes))
+    return frame.take(order).reset_index(drop=True)
 
 
 def person_keys(people: pd.DataFrame) -> pd.Series:
     """Each person's key for windows and records: the 身份证号, or `#row` where none can be read."""
     ids = people["身份证号"] if "身份证号" in people else pd.Series(None, index=people.index, dtype=object)
-    return ids.astype(object).where(ids.notna(), pd.Series([f"#{i}" for i in people.index], index=people.index))
+    missing = ids.isna()
+    if not missing.any():
+        return ids
+    ids = ids.astype(object).copy()
+    ids[missing] = [f"#{i}" for i in people.index[missing.to_numpy()]]
+    return ids
 
 
 def anchors(people: pd.DataFrame, fallback: dt.date) -> pd.Series:
