@@ -132,12 +132,13 @@ def test_a_crash_in_the_rules_for_one_ledger_is_a_message_for_that_ledger(tmp_pa
 
     def rules(ledger, rubric, day, within):
         if ledger.path == bad:
-            raise ZeroDivisionError("rules failed here")
+            raise ZeroDivisionError(f"rules failed here on {person_id(2)}")
         return reminders_for(ledger, rubric, day, within)
 
     got = collect([bad, good], load_standard(None), D(2025, 5, 12), 7, D(2025, 5, 12), rules=rules)
     assert int(got.code) == 2
     assert [e["path"] for e in got.errors] == [str(bad)] and "ZeroDivisionError" in got.errors[0]["error"]
+    assert person_id(2) not in got.errors[0]["error"] and person_id(2)[:6] + "********" in got.errors[0]["error"]
     assert {r.community for r in got.reminders} == {"百灵社区"} and len(got.reminders) == 2
 
 

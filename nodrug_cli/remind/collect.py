@@ -9,14 +9,17 @@ reading it or applying the rules), else 1 for a ledger with errors (its rows wit
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from nodrug_cli.exitcodes import ExitCode
+from nodrug_cli.privacy import mask_id
 from nodrug_cli.remind.model import Reminder, sort_key
 
 _MAX_CAUSE = 160  # an exception's text can be long (or quote a cell): keep the message one short line
+_ID = re.compile(r"\d{17}[\dXx]")  # an exception may quote a cell: cron mails what is printed, so mask IDs
 
 
 @dataclass
@@ -48,7 +51,7 @@ def collect(files: list[Path], rubric, day: dt.date, within: int, today: dt.date
             out.code = max(out.code, ExitCode.UNUSABLE)
             continue
         except Exception as exc:  # noqa: BLE001 — one ledger's failure must not stop the others
-            cause = f"{type(exc).__name__}: {exc}"[:_MAX_CAUSE]
+            cause = _ID.sub(lambda m: mask_id(m.group()), f"{type(exc).__name__}: {exc}")[:_MAX_CAUSE]
             out.errors.append({"path": str(path), "error": f"处理此台账时出错（{cause}），此台账没有生成提醒；"
                                                            "其他台账照常提醒。请用 nodrug validate 检查此台账"})
             out.code = max(out.code, ExitCode.UNUSABLE)

@@ -37,18 +37,21 @@ class Outcome:
         return self.todo - self.sent - self.uncertain
 
     def message(self) -> str:
-        """What the cron admin reads on stderr, in Chinese."""
-        what = self.channel.words
+        """What the cron admin reads on stderr, in Chinese: what went out, what did not, what happens next."""
         if self.error is None:
-            return f"已发送 {self.sent} 条提醒（{what}）"
-        done = f"已发送 {self.sent} 条并已记录；" if self.sent else ""
-        rest = f"其余 {self.pending} 条下次运行时补发。" if self.pending else ""
+            return f"已发送 {self.sent} 条提醒（{self.channel.words}）"
+        parts = [f"已发送 {self.sent} 条并已记录"] if self.sent else []
         if isinstance(self.error, RateLimited):
-            return f"发送暂停：{self.error}。{done}本次不再向此机器人发送，{rest or '下次运行时补发。'}"
-        if isinstance(self.error, Uncertain):
-            return (f"发送结果不确定：{self.error}。{done}这一条消息中的 {self.uncertain} 条提醒本次不重发，"
-                    f"下次运行时再发一次并注明“可能重复”；{rest}")
-        return f"发送失败：{self.error}。{done}{rest}"
+            head = f"发送暂停：{self.error}"
+            parts.append("本次不再向此机器人发送")
+        elif isinstance(self.error, Uncertain):
+            head = f"发送结果不确定：{self.error}"
+            parts.append(f"没有应答的这条消息中的 {self.uncertain} 条提醒本次不重发，下次运行时再发一次并注明“可能重复”")
+        else:
+            head = f"发送失败：{self.error}"
+        if self.pending:
+            parts.append(f"其余 {self.pending} 条下次运行时补发")
+        return f"{head}。" + "；".join(parts) + ("。" if parts else "")
 
 
 @dataclass
