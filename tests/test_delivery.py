@@ -111,6 +111,27 @@ def test_posts_are_paced_and_no_window_holds_more_than_the_limit(robot_factory):
     assert all(b - a >= 60 for a, b in zip(starts, starts[2:]))  # any two posts apart: never 3 within 60 s
 
 
+def test_a_robot_that_takes_twenty_a_minute_gets_all_twenty_seven_posts_in_one_paced_run(robot_factory):
+    """The issue's case: 27 posts to a WeCom robot that refuses the 21st post of a minute. The clock is
+    passed in; each fake minute that passes opens a new minute at the robot too."""
+    robot = robot_factory("ok", per_minute=20)
+    t = FakeTime()
+
+    def sleep(seconds: float) -> None:
+        minute = t.now // 60
+        t.sleep(seconds)
+        if t.now // 60 != minute:
+            robot.next_minute()
+
+    items = [Reminder(**{**reminder(n % 100).__dict__, "person_id": person_id(n % 100, born=dt.date(1980, 1, 1)
+                                                                              + dt.timedelta(days=n // 100))})
+             for n in range(760)]
+    assert len({r.key for r in items}) == 760
+    sent = post_webhook(robot.url, "wecom", items, AS_OF, pace=Pacer(*PACES["wecom"], clock=t.clock, sleep=sleep))
+    assert sent == len(robot.requests) == len(robot.accepted) >= 27  # nothing refused
+    assert len(t.sleeps) == (sent - 1) // 20  # one pause after each 20 posts, none before
+
+
 # --- rate limits and timeouts ------------------------------------------------------------------------
 
 def test_a_rate_limit_stops_at_once_and_each_accepted_post_was_reported(robot_factory):
