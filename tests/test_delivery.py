@@ -245,3 +245,40 @@ def test_mark_uncertain_then_sent(tmp_path):
         assert unsent(history, items, "c") == items  # the uncertain one goes again
         mark_sent(history, items, "c")
         assert unsent(history, items, "c") == [] and uncertain_keys(history, items, "c") == frozenset()
+
+
+# --- mail: the same rule for a message without answer ------------------------------------------------
+
+class SlowCollector:
+    """An SMTP server that takes the message and answers only after `delay` seconds."""
+
+    def __init__(self, delay: float):
+        self.delay, self.envelopes = delay, []
+
+    async def handle_DATA(self, server, session, envelope):
+        import asyncio
+
+        self.envelopes.append(envelope)
+        await asyncio.sleep(self.delay)
+        return "250 Message accepted for delivery"
+
+
+def test_a_mail_without_answer_after_the_data_is_uncertain_and_not_sent_twice(tmp_path):
+    from aiosmtpd.controller import Controller
+    from servers import free_port
+
+    from nodrug_cli.remind.channels import send_mail
+    from nodrug_cli.remind.mailconfig import MailConfig
+
+    handler = SlowCollector(delay=3)
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        config = MailConfig(host="127.0.0.1", port=controller.port, sender="jdb@example.org", tls="none")
+        items = many(2)
+        with pytest.raises(Uncertain, match="可能已发出") as caught:
+            send_mail(config, ["a@example.org"], items, AS_OF, timeout=0.5, retries=2, backoff=0.01)
+        assert caught.value.uncertain == items
+        assert len(handler.envelopes) == 1  # taken once, not retried
+    finally:
+        controller.stop()

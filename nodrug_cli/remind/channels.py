@@ -62,6 +62,7 @@ def build_mail(sender: str, to: list[str], reminders: Iterable[Reminder], as_of:
 def _smtp_once(config: "MailConfig", sender: str, recipients: list[str], message: EmailMessage,
                timeout: float) -> None:
     timeout_cause = f"超时（{timeout:g} 秒无应答）"
+    sending = False  # once the message is on its way, a timeout or a dropped line leaves its fate unknown
     try:
         if config.tls == "ssl":
             smtp: smtplib.SMTP = smtplib.SMTP_SSL(config.host, config.port, timeout=timeout,
@@ -77,6 +78,7 @@ def _smtp_once(config: "MailConfig", sender: str, recipients: list[str], message
                 smtp.ehlo()
             if config.user:
                 smtp.login(config.user, config.password or "")
+            sending = True
             refused = smtp.send_message(message, from_addr=sender, to_addrs=recipients)
             if refused:
                 raise Failure("部分收件人被拒收：" + "、".join(sorted(refused)), FINAL)
@@ -91,17 +93,16 @@ def _smtp_once(config: "MailConfig", sender: str, recipients: list[str], message
         raise Failure(f"服务器拒绝（{exc.smtp_code} {text.strip()}）", RETRY if 400 <= exc.smtp_code < 500 else FINAL) from None
     except smtplib.SMTPServerDisconnected as exc:
         cause = timeout_cause if _is_timeout(exc) else f"连接中断（{exc}）"
-        raise Failure(cause, RETRY) from None
+        raise Failure(cause + ("，邮件可能已发出" if sending else ""), UNCERTAIN if sending else RETRY) from None
     except smtplib.SMTPException as exc:
         raise Failure(f"SMTP 错误（{exc}）", FINAL) from None
     except ssl.SSLError as exc:
         raise Failure(f"TLS 握手失败（{exc.reason or exc}）", FINAL) from None
-    except (TimeoutError, socket.timeout):
-        raise Failure(timeout_cause, RETRY) from None
-    except OSError as exc:
-        if _is_timeout(exc):
-            raise Failure(timeout_cause, RETRY) from None
-        raise Failure(f"连接失败（{exc.strerror or exc}）", RETRY) from None
+    except OSError as exc:  # TimeoutError is an OSError
+        cause = timeout_cause if _is_timeout(exc) else f"连接失败（{exc.strerror or exc}）"
+        if sending:
+            raise Failure(cause + "，邮件可能已发出", UNCERTAIN) from None
+        raise Failure(cause, RETRY) from None
 
 
 def send_mail(config: "MailConfig", to: list[str], reminders: Iterable[Reminder], as_of: dt.date,
@@ -110,7 +111,9 @@ def send_mail(config: "MailConfig", to: list[str], reminders: Iterable[Reminder]
 
     tls "ssl" connects with TLS at once (SMTPS, port 465), "starttls" upgrades the connection and
     refuses to go on in clear text when the server cannot, "none" sends in clear (a local relay).
-    Connection errors, timeouts and 4xx answers are retried; a refused login or recipient is not.
+    Connection errors, timeouts and 4xx answers are retried; a refused login or recipient is not. A
+    timeout or a dropped connection while the message is being sent raises `Uncertain` (with the
+    reminders in `.uncertain`) and is not retried: the server may have taken it.
     """
     items = list(reminders)
     if not items:
@@ -121,4 +124,8 @@ def send_mail(config: "MailConfig", to: list[str], reminders: Iterable[Reminder]
         raise DeliveryError(label, "没有收件人")
     sender = parseaddr(config.sender)[1] or config.sender
     message = build_mail(config.sender, list(to), items, as_of, noted)
-    attempts(label, lambda: _smtp_once(config, sender, recipients, message, timeout), retries, backoff)
+    try:
+        attempts(label, lambda: _smtp_once(config, sender, recipients, message, timeout), retries, backoff)
+    except Uncertain as exc:
+        exc.uncertain = items
+        raise
