@@ -97,7 +97,7 @@ def markdown_posts(reminders: Iterable[Reminder], as_of: dt.date, community_titl
 
     lines = ["- " + md_plain(r.message(full_pii=False)) + (RESENT_NOTE if r.key in noted else "") for r in items]
 
-    def pack(total: int) -> list[list[int]]:
+    def pack(total: int) -> tuple[list[list[int]], int]:
         budget = limit_bytes - _bytes(heading(total, total))  # the widest heading for this many parts
         if budget < 8:
             raise ValueError(f"limit_bytes={limit_bytes} 太小，连标题都放不下")
@@ -111,16 +111,15 @@ def markdown_posts(reminders: Iterable[Reminder], as_of: dt.date, community_titl
                 used = 0
             groups[-1].append(i)
             used += size
-        return groups
+        return groups, budget
 
     # First without a part number; when split, again with room for "（i/n）" until n's width is stable.
     total = 1
     while True:
-        groups = pack(total)
+        groups, budget = pack(total)  # lines are cut to the budget they were packed with
         if len(groups) == 1 or (total > 1 and len(str(len(groups))) <= len(str(total))):
             break
         total = len(groups)
-    budget = limit_bytes - _bytes(heading(len(groups), len(groups)))
     return [(heading(n, len(groups)) + "\n".join(_fit(lines[i], budget) for i in group), [items[i] for i in group])
             for n, group in enumerate(groups, 1)]
 
