@@ -107,6 +107,8 @@ def test_dingtalk_signed_robot_with_the_secret_option_or_its_environment_variabl
     assert len(robot.accepted) == 2 and "SECabc123" not in signed.output
     wrong_kind = remind(path, "--as-of", "2025-05-12", "--webhook", robot.url, "--webhook-secret", "SECabc123")
     assert wrong_kind.exit_code == 2 and "钉钉" in wrong_kind.output
+    no_hook = remind(path, "--as-of", "2025-05-12", "--webhook-secret", "SECabc123")
+    assert no_hook.exit_code == 2 and "--webhook" in no_hook.output
 
 
 def test_one_broken_ledger_does_not_stop_the_others_and_the_exit_code_says_so(tmp_path, robot_factory):
