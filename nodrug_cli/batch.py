@@ -98,11 +98,10 @@ def outcome_of(a, info: dict, path: str) -> LedgerOutcome:
     from nodrug_cli.ledger.findings import ERROR
 
     errors = sum(1 for f in a.findings if f.severity == ERROR)
-    ranks = [g.name for g in a.standard.ordered_grades()]
     return LedgerOutcome(
         path=path, status="invalid" if errors else "ok", reason=f"台账有 {errors} 个错误" if errors else None,
         community=a.community, town=a.town, year=a.year, as_of=a.as_of.isoformat(), total=a.total, grade=a.grade,
-        grade_passed=not a.vetoed and ranks.index(a.grade) <= ranks.index(a.standard.pass_grade), passed=a.passed,
+        grade_passed=a.grade_passed, passed=a.passed,
         drug_free=a.drug_free_passed, vetoed=a.vetoed,
         failed_criteria=[f"{c.id} {c.title}" for c in a.criteria if not c.passed] if not a.drug_free_outright else [],
         errors=errors, warnings=len(a.findings) - errors,

@@ -210,8 +210,7 @@ def _verdict(a: Assessment, w: Words) -> str:
     reasons = []
     if a.vetoed:
         reasons.append(w("why_veto"))
-    ranks = [g.name for g in a.standard.ordered_grades()]
-    if ranks.index(a.grade) > ranks.index(a.standard.pass_grade):
+    if not a.standard.reaches_pass(a.grade):
         reasons.append(w("why_grade", a.grade))
     if not a.registry_clean:
         reasons.append(w("why_registry"))

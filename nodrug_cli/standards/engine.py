@@ -94,8 +94,7 @@ class Assessment:
     @property
     def grade_passed(self) -> bool:
         """The grade reaches the standard's pass grade and no veto item failed."""
-        ranks = [g.name for g in self.standard.ordered_grades()]
-        return not self.vetoed and ranks.index(self.grade) <= ranks.index(self.standard.pass_grade)
+        return not self.vetoed and self.standard.reaches_pass(self.grade)
 
     @property
     def passed(self) -> bool:

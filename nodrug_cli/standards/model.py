@@ -255,5 +255,10 @@ class Standard(Strict):
         keys += [c.indicator for crit in self.drug_free.criteria for c in crit.all if c.indicator]
         return list(dict.fromkeys(k.split(".", 1)[1] for k in keys if family(k) == "checklist"))
 
+    def reaches_pass(self, grade: str) -> bool:
+        """Whether `grade` is the pass grade or better (the one place the grade order is read)."""
+        ranks = [g.name for g in self.ordered_grades()]
+        return grade in ranks and ranks.index(grade) <= ranks.index(self.pass_grade)
+
     def ordered_grades(self) -> list[Grade]:
         return sorted(self.grades, key=lambda g: g.min, reverse=True)
