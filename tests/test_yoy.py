@@ -44,10 +44,14 @@ def test_last_year_comes_from_history_when_the_ledger_lacks_it(tmp_path):
     text = runner.invoke(app, ["score", str(y2025), "--db", str(db), "--as-of", "2025-12-31"]).output
     assert "新增吸毒人员" in text
     from nodrug_cli.history.store import History
-    from nodrug_cli.history.yoy import fill_last_year
+    from nodrug_cli.history.yoy import from_history
 
     with History(db) as history:
-        fill_last_year(alone.indicators["new_users"], history, "测试社区", "青禾镇", 2025)
-    assert alone.indicators["new_users"].extra["last_year"] == 2
-    assert alone.indicators["new_users"].extra["change"] == -0.5
-    assert alone.indicators["new_users"].extra["last_year_source"] == "history"
+        last_year = from_history(history)
+    assert last_year("测试社区", "青禾镇", 2025) == {"new_users": 2}
+    assert last_year("测试社区", "石门镇", 2025) == {}  # another town's community of the same name
+    filled = assess(read_ledger(y2025, dt.date(2026, 1, 5)), load_standard("boumei-2023"),
+                    last_year=last_year("测试社区", "青禾镇", 2025))
+    assert filled.indicators["new_users"].extra["last_year"] == 2
+    assert filled.indicators["new_users"].extra["change"] == -0.5
+    assert filled.indicators["new_users"].extra["last_year_source"] == "history"

@@ -33,7 +33,8 @@ def run(community: str | None, db: Path | None, fmt: str, env: Env) -> None:
     if fmt == "json":
         print(jsonout.dumps({"assessments": [
             {"community": r.community, "town": r.town or None, "year": r.year, "standard": r.standard, "as_of": r.as_of,
-             "total": r.total, "grade": r.grade, "drug_free": r.drug_free} for r in records]}), file=env.stdout)
+             "review": r.review, "total": r.total, "grade": r.grade, "passed": r.passed, "drug_free": r.drug_free}
+            for r in records]}), file=env.stdout)
         return
     if not records:
         print(f"历史数据库中没有{'“' + community + '”的' if community else ''}考评记录。", file=env.stdout)
@@ -46,8 +47,9 @@ def run(community: str | None, db: Path | None, fmt: str, env: Env) -> None:
     for r in records:
         groups.setdefault((r.town, r.community, r.standard), []).append(r)
     for (town, name, standard), recs in groups.items():
-        recs.sort(key=lambda r: r.year)
-        years = [str(r.year) for r in recs]
+        recs.sort(key=lambda r: (r.year, r.review))  # a year's interim check before its review
+        # an interim check (not the year's review) is stored apart and never moves the sanctions: marked 期中
+        years = [str(r.year) if r.review else f"{r.year}（期中 {r.as_of[5:]}）" for r in recs]
         rows = [["得分", *[f"{r.total:g}" if r.total is not None else "" for r in recs], _change([r.total for r in recs])],
                 ["等级", *[r.grade or "" for r in recs], ""],
                 ["无毒", *["是" if r.drug_free else "否" for r in recs], ""]]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Mapping
 
 from nodrug_cli.indicators.model import Indicator, count
 from nodrug_cli.indicators.outreach import awareness_indicators, checklist_indicators, event_indicators, venue_indicators
@@ -36,8 +37,12 @@ class Indicators:
         return self.values[key]
 
 
-def compute_indicators(ledger: Ledger, params: Params) -> Indicators:
-    """All indicators for the ledger's period and as-of date; rows with errors are left out."""
+def compute_indicators(ledger: Ledger, params: Params, last_year: Mapping[str, int] | None = None) -> Indicators:
+    """All indicators for the ledger's period and as-of date.
+
+    `last_year`: counts history stored for the same community's review of the year before, by indicator key;
+    one is used where the ledger's own last-year count is 0 (a ledger kept for one year cannot show last year).
+    """
     year, as_of = ledger.year, ledger.as_of
     all_rows, sets = ledger_people(ledger, as_of)
     tests = ledger.frame("尿检记录")
@@ -51,4 +56,10 @@ def compute_indicators(ledger: Ledger, params: Params) -> Indicators:
     errors = [f for f in ledger.findings if f.canonical == "吸毒人员" and f.severity == ERROR]
     values.append(count("registry_errors", len(errors), [
         {"cell": f.cell, "reason": f.message(shown_value=mask(f.value, f.value_kind))} for f in errors]))
-    return Indicators({i.key: i for i in values}, sets)
+    out = Indicators({i.key: i for i in values}, sets)
+    for key, count_then in (last_year or {}).items():
+        ind = out.values.get(key)
+        if ind is not None and count_then and not ind.extra.get("last_year"):
+            ind.extra.update(last_year=int(count_then), change=(int(ind.value or 0) - count_then) / count_then,
+                             last_year_source="history")
+    return out

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Mapping
 
 from nodrug_cli.indicators.compute import Indicators, Params, compute_indicators
 from nodrug_cli.indicators.model import NA, NOT_COMPUTABLE, Indicator
@@ -219,10 +220,12 @@ def checklist_findings(ledger: Ledger, standard: Standard) -> list[Finding]:
     return out
 
 
-def assess(ledger: Ledger, standard: Standard) -> Assessment:
-    """Compute the indicators and score them against `standard`."""
-    indicators = compute_indicators(ledger, params_for(standard))
-    results = [score_item(item, indicators[item.indicator_key]) for item in standard.items]
+def score_items(values: Mapping[str, Indicator], standard: Standard):
+    """Every item scored: (results, base total rescaled, bonus capped, vetoed, (full, available, earned)).
+
+    Used for a community's own indicators and for a town's pooled ones (batch), so both score alike.
+    """
+    results = [score_item(item, values[item.indicator_key]) for item in standard.items]
     base = [r for r in results if not r.item.bonus and r.item.rule != "veto"]
     full = sum(r.item.points for r in base)
     available = sum(r.item.points for r in base if r.points is not None)
@@ -232,6 +235,18 @@ def assess(ledger: Ledger, standard: Standard) -> Assessment:
     if standard.bonus_cap is not None:
         bonus = min(standard.bonus_cap, bonus)
     vetoed = any(r.item.rule == "veto" and r.passed is False for r in results)
+    return results, total, bonus, vetoed, (full, available, earned)
+
+
+def grade_of(standard: Standard, total: float, vetoed: bool) -> str:
+    """The grade a total earns (the lowest when vetoed)."""
+    return _grade(standard, total, vetoed)
+
+
+def assess(ledger: Ledger, standard: Standard, last_year: Mapping[str, int] | None = None) -> Assessment:
+    """Compute the indicators (with history's last-year counts, see `compute_indicators`) and score them."""
+    indicators = compute_indicators(ledger, params_for(standard), last_year=last_year)
+    results, total, bonus, vetoed, (full, available, earned) = score_items(indicators.values, standard)
     outright_checks = [check_condition(c, indicators[c.indicator]) for c in standard.drug_free.outright]
     outright = all(ok for ok, _ in outright_checks)
     criteria = []
