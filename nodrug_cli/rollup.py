@@ -134,7 +134,7 @@ def score_town(name: str, group: list, standard, year: int) -> TownResult:
     ranks = [g.name for g in standard.ordered_grades()]
     n = len(group)
     passed = sum(1 for o in group if o.passed)
-    free = sum(1 for o in group if o.drug_free)
+    free = sum(1 for o in group if o.drug_free and o.passed)  # §7: 无毒 only with a passed verdict
     free_rate = _share(free, n)
     target = standard.targets.get("drug_free_rate")
     met = target.met(free_rate, year) if target and free_rate is not None else None
@@ -162,7 +162,7 @@ def rollup(outcomes: list, standard, year: int) -> tuple[list[TownResult], Count
     for town, rank in zip(towns, competition_ranks([t.total for t in towns])):
         town.rank = rank
     n, passed = len(scored), sum(1 for o in scored if o.passed)
-    free = sum(1 for o in scored if o.drug_free)
+    free = sum(1 for o in scored if o.drug_free and o.passed)
     towns_passed = sum(1 for t in towns if t.grade_passed)
     pass_target = standard.targets.get("pass_rate")
     free_target = standard.targets.get("drug_free_rate")
