@@ -90,6 +90,9 @@ def test_interim_checks_are_provisional_and_never_replace_the_review(tmp_path):
     # the history command tells interim checks from reviews
     shown = run("history", "甲村", "--db", db)
     assert "2025（期中 07-31）" in shown.stdout and "2026（期中 06-30）" in shown.stdout
+    # and shows the ladder: the reviews' sanctions, the interim checks' marked 暂定
+    ladder = next(line for line in shown.stdout.splitlines() if line.startswith("奖惩")).split()[1:]
+    assert ladder == ["黄牌警告（暂定）", "黄牌警告", "黄牌警告（暂定）", "收回授牌（暂定）", "收回授牌"]
 
 
 def test_score_review_flag_and_interim_record(tmp_path):
@@ -143,6 +146,7 @@ def test_spot_check_result_withdraws_the_title_under_seed_003(tmp_path):
     listed = json.loads(run("sample", "--list", "--db", db, "--format", "json").stdout)["draws"]
     assert {(d["community"], d["result"], d["checked_on"]) for d in listed} >= {(victim, "failed", "2020-03-01")}
     assert "不合格" in run("sample", "--list", "--db", db).stdout
+    assert "抽查 收回授牌" in run("history", victim, "--db", db).stdout
     # the title is gone: the next draw leaves it out
     again = json.loads(run("sample", "--standard", "zhongkai-2015", "--db", db, "--seed", 7, "--rate", 1,
                            "--format", "json").stdout)

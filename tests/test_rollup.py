@@ -133,3 +133,26 @@ def test_a_vetoed_community_is_not_counted_drug_free(tmp_path):
     assert by["甲村"]["passed"] is False and by["甲村"]["drug_free"] is False, result.output
     assert data["towns"][0]["drug_free"] == sum(1 for r in data["ledgers"] if r["passed"])
     assert json.dumps(data, ensure_ascii=False).count("一票否决") == 0  # the JSON carries no rule words
+
+
+def test_text_output_ranks_and_the_county_line(tmp_path):
+    """county-2021 in 2021: both towns pass, 2/2 = 100 % > 85 %; the text names the target in the seed's word."""
+    from test_batch import runner
+
+    from nodrug_cli.cli.app import app
+
+    root = tmp_path / "台账"
+    root.mkdir()
+    for name, town in (("甲村", QINGHE), ("乙村", SHIMEN), ("丙村", SHIMEN)):
+        passing(root / f"{name}.xlsx", name, town, 2021)
+    result = runner.invoke(app, ["batch", str(root), "--standard", "county-2021", "--as-of", "2021-12-31",
+                                 "--no-history", "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[2].split()[0] == "排名" and [line.split()[0] for line in lines[4:7]] == ["1", "1", "1"]  # ties
+    county = next(line for line in lines if line.startswith("乡镇考核总合格率"))
+    _, data = batch_json(root, "--standard", "county-2021", "--no-history", as_of="2021-12-31")
+    c = data["county"]
+    assert county == (f"乡镇考核总合格率 {c['town_pass_rate'] * 100:.1f}%（{c['towns_passed']}/2 个镇街等级合格及以上），"
+                      f"目标 超过 85.0%：{'达到' if c['town_pass_met'] else '未达到'}")
+    assert c["town_pass_met"] == (c["town_pass_rate"] > 0.85)

@@ -47,9 +47,9 @@ def command(
 def run(paths, standard, year, as_of, jobs, output, force, fmt, db, no_history, env: Env, max_size=None,
         review=False) -> None:
     from nodrug_cli.batch import BatchReport, is_review, rollup, sorted_outcomes
-    from nodrug_cli.rollup import rank_ledgers
     from nodrug_cli.history.store import History, HistoryError
     from nodrug_cli.outputs import OutputRefused
+    from nodrug_cli.rollup import rank_ledgers
 
     cutoff = parse_date_option(env, as_of, "--as-of")
     limit = parse_size_option(env, max_size)

@@ -39,6 +39,8 @@ WORDS = {
     "counts": ("共 {n} 个台账：正常 {ok} 个，台账有错误 {invalid} 个，无法读取 {unreadable} 个；"
                "无毒村（社区） {free} 个",
                "{n} ledgers: {ok} clean, {invalid} with errors, {unreadable} unreadable; {free} drug-free"),
+    "rank_note": ("排名：镇（街道）内按得分排名，同分同名次（如 1、2、2、4）；无毒：考评通过且无毒。",
+                  "Rank: by score within the town, ties share a rank (1, 2, 2, 4); drug-free: passed and drug-free."),
     "ledger_header": (("序号", "镇（街道）", "村（社区）", "文件", "状态", "得分", "排名", "等级", "无毒", "未达标准则",
                        "错误数", "警告数"),
                       ("No.", "Town", "Community", "File", "Status", "Score", "Rank", "Grade", "Drug-free",
@@ -140,7 +142,7 @@ def _ledger_sheet(ws: Worksheet, report: BatchReport, w: Words) -> None:
     statuses = [o.status for o in report.outcomes]
     counts = w("counts", n=len(statuses), ok=statuses.count("ok"), invalid=statuses.count("invalid"),
                unreadable=statuses.count("unreadable"), free=sum(1 for o in report.outcomes if o.drug_free))
-    _line(ws, 3, counts, widths)
+    _line(ws, 3, f"{counts}\n{w('rank_note')}", widths)
     header_row(ws, _HEAD, labels, widths)
     row = _HEAD
     for n, o in enumerate(report.outcomes, start=1):

@@ -182,9 +182,6 @@ class Schedules(Strict):
         return months
 
 
-SANCTION_ACTIONS = ("授牌", "黄牌警告", "收回授牌", "保持")
-
-
 class LadderRule(Strict):
     """One rung of a sanction ladder: when an event of this kind happens to a unit in this state, do `action`.
 
@@ -194,7 +191,7 @@ class LadderRule(Strict):
     event: Literal["review", "spot_check"]  # the year's review (考核/复评) or a spot check's re-inspection (抽查)
     holder: bool  # whether the unit holds the plaque before the event
     passed: bool  # whether it passed the review or the re-inspection
-    failures: int | None = Field(default=None, ge=1)  # this failure is at least the N-th since the plaque was granted
+    failures: int | None = Field(default=None, ge=1)  # a failed review that is at least the N-th since the grant
     action: Literal["授牌", "黄牌警告", "收回授牌", "保持"]
     accountability: str | None = None  # what else the seed says follows (追究责任), shown beside the action
     source: str  # the seed's sentence the rule comes from, or "本项目自定：…" for the project's own choice
