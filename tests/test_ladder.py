@@ -92,7 +92,7 @@ def test_interim_checks_are_provisional_and_never_replace_the_review(tmp_path):
     assert "2025（期中 07-31）" in shown.stdout and "2026（期中 06-30）" in shown.stdout
     # and shows the ladder: the reviews' sanctions, the interim checks' marked 暂定
     ladder = next(line for line in shown.stdout.splitlines() if line.startswith("奖惩")).split()[1:]
-    assert ladder == ["黄牌警告（暂定）", "黄牌警告", "黄牌警告（暂定）", "收回授牌（暂定）", "收回授牌"]
+    assert ladder == ["黄牌警告（暂定）", "黄牌警告", "收回授牌（暂定）", "收回授牌"]  # 2025 期中, 2025, 2026 期中, 2026
 
 
 def test_score_review_flag_and_interim_record(tmp_path):

@@ -18,7 +18,7 @@ from nodrug_cli.cli.common import Env, Format, fail
 def command(
     rate: float = typer.Option(0.1, "--rate", min=0.0, max=1.0, help="抽查比例（默认 0.1，即 10%）"),
     seed: int = typer.Option(None, "--seed", metavar="N", help="随机种子；同一种子得到同一抽签结果（不填则随机生成并显示）"),
-    year: int = typer.Option(None, "--year", metavar="Y", help="年度（默认：历史中最近的年度）"),
+    year: int = typer.Option(None, "--year", metavar="Y", help="年度（默认：历史中最近的年度）；--result 时为抽签的年度，--list 时只列该年度"),
     standard: str = typer.Option(None, "--standard", metavar="NAME",
                                  help="按哪个标准的授牌情况抽查（默认 boumei-2023；--list 时不填则列出全部标准的）"),
     output: Path = typer.Option(None, "-o", "--output", metavar="FILE", help="把抽查名单写入 .xlsx 或 .csv 文件"),
