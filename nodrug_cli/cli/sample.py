@@ -95,6 +95,9 @@ def run_results(results: list[str], town, checked_on, year, standard, db, fmt, e
         with History(_existing(db, env)) as history:
             draws = history.draws(standard=standard)
             year = year or max((d.year for d in draws), default=None)
+            if year is None:
+                raise fail(env, f"历史数据库中没有按标准 {standard} 的抽查记录：先运行 nodrug sample 抽签",
+                           f"no spot-check draws under {standard} in the history database")
             for name, passed in parsed:  # every name checked before anything is written
                 towns = {d.town for d in draws if d.year == year and d.community == name and town in (None, d.town)}
                 if len(towns) != 1:
