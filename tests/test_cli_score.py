@@ -138,7 +138,8 @@ def test_copy_a_standard_change_one_threshold_and_the_verdict_changes(tmp_path):
     c1 = next(i for i in before["items"] if i["id"] == "B2")
     assert c1["passed"] is False  # 外来务工人员 84.7% < 95%
     mine.write_text(shown.output.replace("indicator: awareness_rate.外来务工人员, min: 95%",
-                                         "indicator: awareness_rate.外来务工人员, min: 80%"), encoding="utf-8")
+                                         "indicator: awareness_rate.外来务工人员, min: 80%")
+                    .replace("name: boumei-2023\n", "name: mine\n"), encoding="utf-8")  # edited copies are renamed
     after = json.loads(score(SAMPLES / "石桥村.xlsx", *AS_OF, "--standard", mine, "--format", "json").output)
     assert next(i for i in after["items"] if i["id"] == "B2")["passed"] is True
     assert after["total"] > before["total"]

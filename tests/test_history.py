@@ -225,7 +225,8 @@ def test_history_json_has_the_readme_keys(tmp_path):
     data = json.loads(result.stdout)
     assert set(data) == {"assessments"}
     assert [set(a) for a in data["assessments"]] == [
-        {"community", "town", "year", "standard", "as_of", "total", "grade", "drug_free"}] * 2
+        {"community", "town", "year", "standard", "as_of", "review", "total", "grade", "passed", "drug_free"}] * 2
+    assert all(a["review"] for a in data["assessments"])  # as of 31 December: the year's review
     assert [(a["community"], a["town"], a["year"], a["standard"], a["as_of"], a["total"], a["grade"], a["drug_free"])
             for a in data["assessments"]] == [
         ("甲村", "青禾镇", 2024, "boumei-2023", "2024-12-31", y2024["total"], y2024["grade"], True),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections import Counter
 from enum import Enum
@@ -34,17 +35,21 @@ def command(
     format: BatchFormat = typer.Option(BatchFormat.text, "--format", help="输出格式：text、json 或 md"),
     db: Path = typer.Option(None, "--db", metavar="PATH", help="历史数据库（默认：环境变量 NODRUG_DB，否则用户数据目录）"),
     no_history: bool = typer.Option(False, "--no-history", help="不读写历史数据库（奖惩只按本次台账的“是否已授牌”推算）"),
+    review: bool = typer.Option(False, "--review",
+                                help="本次为年度考核（截止日为 12 月 31 日时自动视为年度考核；其余为期中检查，奖惩只作暂定）"),
     max_size: str = typer.Option(None, "--max-size", metavar="SIZE",
                                  help="工作表展开后的大小上限，超过即拒绝读取（默认 4G；如 8G、500M）"),
 ) -> None:
     """批量考评：一次检查全镇（街道）各村（社区）台账，排名、汇总无毒率、推算奖惩，可写出汇总表。"""
-    run(paths, standard, year, as_of, jobs, output, force, format.value, db, no_history, Env(), max_size)
+    run(paths, standard, year, as_of, jobs, output, force, format.value, db, no_history, Env(), max_size, review)
 
 
-def run(paths, standard, year, as_of, jobs, output, force, fmt, db, no_history, env: Env, max_size=None) -> None:
-    from nodrug_cli.batch import BatchReport, rollup, sorted_outcomes
+def run(paths, standard, year, as_of, jobs, output, force, fmt, db, no_history, env: Env, max_size=None,
+        review=False) -> None:
+    from nodrug_cli.batch import BatchReport, is_review, rollup, sorted_outcomes
     from nodrug_cli.history.store import History, HistoryError
     from nodrug_cli.outputs import OutputRefused
+    from nodrug_cli.rollup import rank_ledgers
 
     cutoff = parse_date_option(env, as_of, "--as-of")
     limit = parse_size_option(env, max_size)
@@ -55,21 +60,28 @@ def run(paths, standard, year, as_of, jobs, output, force, fmt, db, no_history, 
         raise fail(env, "没有找到任何台账文件（.xlsx .xlsm .xls .ods）", "no ledger files found")
     done: list = []
     try:
-        outcomes = _score(files, standard, env, cutoff, year, jobs or os.cpu_count() or 1, done, limit)
+        last_year = None if no_history else _last_year(db)
+    except HistoryError as exc:
+        raise fail(env, str(exc), str(exc)) from None
+    try:
+        outcomes = _score(files, standard, env, cutoff, year, jobs or os.cpu_count() or 1, done, limit, last_year)
     except KeyboardInterrupt:
         print(f"已中断：完成 {len(done)}/{len(files)} 个台账；未写出汇总，历史数据库未改动。重新运行即可。",
               file=env.stderr)
         raise typer.Exit(INTERRUPTED) from None
     scored = [o for o in outcomes if o.status != "unreadable"]
     report_year = year or (Counter(o.year for o in scored).most_common(1)[0][0] if scored else (cutoff or env.today).year)
+    reviewed = [review or is_review(dt.date.fromisoformat(o.as_of), o.year) for o in scored]
     try:
-        sanctions = _sanctions(scored, rubric, report_year, None if no_history else History(db))
+        sanctions = _sanctions(scored, rubric, report_year, None if no_history else History(db), reviewed)
     except HistoryError as exc:
         raise fail(env, str(exc), str(exc)) from None
-    towns, overall = rollup(outcomes, rubric.targets, report_year)
+    towns, overall = rollup(outcomes, rubric, report_year)
+    ordered = sorted_outcomes(outcomes)
+    rank_ledgers(ordered)
     report = BatchReport(report_year, {"name": rubric.name, "title": rubric.title, "source": rubric.source,
-                                       "sanctions": rubric.sanctions},
-                         sorted_outcomes(outcomes), towns, overall, sanctions)
+                                       "sanctions": rubric.sanctions.model_dump()},
+                         ordered, towns, overall, sanctions, all(reviewed))
     if output is not None:
         from nodrug_cli.render.summary_xlsx import write_summary
 
@@ -84,11 +96,21 @@ def run(paths, standard, year, as_of, jobs, output, force, fmt, db, no_history, 
     raise typer.Exit(int(ExitCode.FINDINGS if bad else ExitCode.OK))
 
 
-def _score(files, standard, env: Env, cutoff, year, jobs, done: list, limit=None):
+def _last_year(db):
+    """History's stored counts, read once before scoring and handed to every worker."""
+    from nodrug_cli.history.store import History
+    from nodrug_cli.history.yoy import from_history
+
+    with History(db) as history:
+        return from_history(history)
+
+
+def _score(files, standard, env: Env, cutoff, year, jobs, done: list, limit=None, last_year=None):
     from nodrug_cli.batch import score_all
 
     if not env.is_terminal:
-        return score_all(files, standard, env.today, cutoff, year, jobs, progress=done.append, max_inflated=limit)
+        return score_all(files, standard, env.today, cutoff, year, jobs, progress=done.append, max_inflated=limit,
+                         last_year=last_year)
     from rich.progress import Progress
 
     with Progress(transient=True) as bar:
@@ -98,27 +120,41 @@ def _score(files, standard, env: Env, cutoff, year, jobs, done: list, limit=None
             done.append(outcome)
             bar.advance(task)
 
-        return score_all(files, standard, env.today, cutoff, year, jobs, progress=step, max_inflated=limit)
+        return score_all(files, standard, env.today, cutoff, year, jobs, progress=step, max_inflated=limit,
+                         last_year=last_year)
 
 
-def _sanctions(scored, rubric, year: int, history) -> list[dict]:
-    """Record this batch in history (unless none) and replay each community's ladder up to `year`."""
+def _sanctions(scored, rubric, year: int, history, reviewed: list[bool]) -> list[dict]:
+    """Record this batch in history (unless none) and work out each community's sanction for `year`.
+
+    A review moves the ladder (replayed from the stored reviews and spot checks); an interim check is stored
+    apart and shows the sanction that would follow, marked provisional.
+    """
     from nodrug_cli.batch import to_record
-    from nodrug_cli.history.sanctions import replay
+    from nodrug_cli.history.sanctions import provisional, replay
 
-    records = [to_record(o, rubric.name) for o in scored]
+    records = [to_record(o, rubric.name, review) for o, review in zip(scored, reviewed)]
+    checks = []
     if history is not None:
         with history:
             history.record(records)
             stored = history.assessments(standard=rubric.name)
+            checks = history.draws(standard=rubric.name)
     else:
         stored = records
     out = []
-    for o in scored:
-        mine = [r for r in stored if r.community == o.community and r.town == (o.town or "") and r.year <= year]
-        steps = replay(mine, rubric.sanctions)
-        if steps and steps[-1].year == year:
-            out.append({"community": o.community, "town": o.town, "year": year, "action": steps[-1].action})
+    for o, mine_now in zip(scored, records):
+        unit = (o.town or "", o.community)
+        mine = [r for r in stored if (r.town, r.community) == unit and r.year <= year]
+        spot = [c for c in checks if (c.town, c.community) == unit]
+        if mine_now.review:
+            steps = [s for s in replay(mine, rubric.sanctions, spot) if s.year == year and s.event == "review"]
+            step = steps[-1] if steps else None
+        else:
+            step = provisional([r for r in mine if r.review], mine_now, rubric.sanctions, spot)
+        if step is not None:
+            out.append({"community": o.community, "town": o.town, "year": year, "event": step.event,
+                        "action": step.action, "provisional": step.provisional, "accountability": step.accountability})
     return sorted(out, key=lambda s: (s["town"] or "", s["community"]))
 
 

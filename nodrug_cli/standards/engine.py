@@ -251,11 +251,12 @@ def checklist_findings(ledger: Ledger, standard: Standard) -> list[Finding]:
     return out
 
 
-def assess(ledger: Ledger, standard: Standard, last_year: Mapping[str, int] | None = None) -> Assessment:
-    """Compute the indicators (with last year's counts from history, when given) and score them."""
-    indicators = compute_indicators(ledger, params_for(standard), last_year)
-    results = [score_item(item, indicators[item.indicator_key]) for item in standard.items]
-    by_id = {r.item.id: r for r in results}
+def score_items(values: Mapping[str, Indicator], standard: Standard):
+    """Every item scored: (results, base total rescaled, bonus capped, vetoed, (full, available, earned)).
+
+    Used for a community's own indicators and for a town's pooled ones (batch), so both score alike.
+    """
+    results = [score_item(item, values[item.indicator_key]) for item in standard.items]
     base = [r for r in results if not r.item.bonus and r.item.rule != "veto"]
     full = sum(r.item.points for r in base)
     available = sum(r.item.points for r in base if r.points is not None)
@@ -265,6 +266,20 @@ def assess(ledger: Ledger, standard: Standard, last_year: Mapping[str, int] | No
     if standard.bonus_cap is not None:
         bonus = min(standard.bonus_cap, bonus)
     vetoed = any(r.item.rule == "veto" and r.passed is False for r in results)
+    return results, total, bonus, vetoed, (full, available, earned)
+
+
+def grade_of(standard: Standard, total: float, vetoed: bool) -> str:
+    """The grade a total earns (the lowest when vetoed)."""
+    return _grade(standard, total, vetoed)
+
+
+def assess(ledger: Ledger, standard: Standard, last_year: Mapping[str, int] | None = None) -> Assessment:
+    """Compute the indicators (with last year's counts from history, when given: see `compute_indicators`) and
+    score them."""
+    indicators = compute_indicators(ledger, params_for(standard), last_year)
+    results, total, bonus, vetoed, (full, available, earned) = score_items(indicators.values, standard)
+    by_id = {r.item.id: r for r in results}
 
     def check(c: Condition) -> tuple[bool, str]:
         return check_condition(c, indicators[c.indicator] if c.indicator else None, by_id.get(c.item or ""))

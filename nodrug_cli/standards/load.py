@@ -56,7 +56,16 @@ def load_standard(name_or_path: str | Path | None = None) -> Standard:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise StandardError(f"无法读取标准文件 {path}：{exc}", f"cannot read the standard file {path}: {exc}") from None
-    return parse_standard(text, str(path))
+    standard = parse_standard(text, str(path))
+    if standard.name in builtin_names() and standard != _builtin(standard.name):
+        # history is kept by the standard's name: an edited copy under a built-in's name would mix its results
+        # (and its sanction ladder) with the built-in one's
+        raise StandardError(
+            f"标准文件 {path} 沿用了内置标准的名称“{standard.name}”，但内容与内置标准不同：请把 name 改成新名称"
+            f"（历史记录按名称保存，改名后与内置标准的记录分开）",
+            f"{path} keeps the built-in name “{standard.name}” but differs from the built-in standard: give it a new "
+            f"name (history is kept by name, so an edited copy must not share the built-in one's)")
+    return standard
 
 
 @cache

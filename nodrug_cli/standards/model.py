@@ -207,6 +207,49 @@ class ReportDuty(Strict):
         return sorted(set(months))
 
 
+class LadderRule(Strict):
+    """One rung of a sanction ladder: when an event of this kind happens to a unit in this state, do `action`.
+
+    The first rule that matches an event applies; an event no rule matches leaves the unit as it was (保持).
+    """
+
+    event: Literal["review", "spot_check"]  # the year's review (考核/复评) or a spot check's re-inspection (抽查)
+    holder: bool  # whether the unit holds the plaque before the event
+    passed: bool  # whether it passed the review or the re-inspection
+    failures: int | None = Field(default=None, ge=1)  # a failed review that is at least the N-th since the grant
+    action: Literal["授牌", "黄牌警告", "收回授牌", "保持"]
+    accountability: str | None = None  # what else the seed says follows (追究责任), shown beside the action
+    source: str  # the seed's sentence the rule comes from, or "本项目自定：…" for the project's own choice
+
+
+class Ladder(Strict):
+    """The standard's sanction ladder (DOMAIN.md §7); no rules: the standard sets no plaque or sanction."""
+
+    source: str | None = None  # the seed's paragraph, quoted
+    rules: list[LadderRule] = Field(default_factory=list)
+
+
+class Target(Strict):
+    """A roll-up target by year: the share it measures and how the seed compares (达到/以上 ≥, 超过 >)."""
+
+    label: str = ""  # what is counted, in the seed's words: 乡镇考核总合格率, 无毒村（社区）, 无毒机关单位、学校 …
+    by_year: dict[int, float]
+    compare: Literal[">=", ">"] = ">="
+    source: str | None = None  # the seed's sentence
+    flag_below: str | None = None  # what a town below the target in `flag_years` is marked (挂牌重点整治)
+    flag_years: list[int] = Field(default_factory=list)
+
+    _rates = field_validator("by_year", mode="before")(
+        lambda cls, v: {int(y): _number(x) for y, x in (v or {}).items()})
+
+    def met(self, rate: float, year: int) -> bool | None:
+        """Whether `rate` meets the year's target (None when the year has none)."""
+        goal = self.by_year.get(year)
+        if goal is None:
+            return None
+        return rate > goal + 1e-12 if self.compare == ">" else rate >= goal - 1e-12
+
+
 class Standard(Strict):
     """A whole standard: where it comes from, how it schedules, grades and scores."""
 
@@ -223,12 +266,33 @@ class Standard(Strict):
     bonus_cap: float | None = Field(default=None, ge=0)  # None: bonus points are not capped
     items: list[Item] = Field(min_length=1)
     drug_free: DrugFree = Field(default_factory=DrugFree)
-    targets: dict[str, dict[int, float]] = Field(default_factory=dict)  # roll-up targets by year (batch)
+    # roll-up targets (batch): pass_rate is the county's share of towns graded 合格 or better, drug_free_rate the
+    # share of 无毒村（社区）; any other key is a unit type the community ledgers do not cover (shown as 无数据)
+    targets: dict[str, Target] = Field(default_factory=dict)
     reports: list[ReportDuty] = Field(default_factory=list)  # reports the towns must file (reminders)
-    sanctions: Literal["seed002", "seed003", "none"] = "seed002"
+    sanctions: Ladder = Field(default_factory=Ladder)
 
-    _targets = field_validator("targets", mode="before")(
-        lambda cls, v: {k: {int(y): _number(x) for y, x in (d or {}).items()} for k, d in (v or {}).items()})
+    @field_validator("targets", mode="before")
+    @classmethod
+    def _short_targets(cls, value):
+        """`drug_free_rate: {2025: 50%}` (a target by year, compared ≥) is short for a Target with a default label."""
+        labels = {"pass_rate": "乡镇考核总合格率", "drug_free_rate": "无毒村（社区）"}
+        out = {}
+        for key, target in (value or {}).items():
+            if isinstance(target, dict) and "by_year" not in target:
+                target = {"by_year": target}
+            if isinstance(target, dict) and not target.get("label"):
+                target = {**target, "label": labels.get(key, key)}
+            out[key] = target
+        return out
+
+    @field_validator("sanctions", mode="before")
+    @classmethod
+    def _ladder(cls, value):
+        if value in ("seed002", "seed003", "none"):  # the names older copies of the built-ins used
+            raise ValueError("奖惩规则现写成规则列表（rules），不再写 seed002/seed003/none；"
+                             "用 nodrug standards show boumei-2023 查看写法")
+        return value
 
     @model_validator(mode="after")
     def _consistent(self):
