@@ -290,7 +290,7 @@ def read_ledger(
     findings += crosscheck.run(tables, frames, as_of, _findings)
     ledger = Ledger(path, tables, frames, info, findings, year, as_of, _error_rows(tables, findings), unusable)
     kept = {k: ledger.frame(k) for k in frames}
-    if kept.get("现有吸毒人员") is not None and kept["现有吸毒人员"].empty:
+    if "现有吸毒人员" in frames and frames["现有吸毒人员"].empty:
         kept["现有吸毒人员"] = None  # a header with no names: the office does not keep the list, nothing to compare
     findings += current_list_findings(tables, kept, as_of, _findings)
     findings.sort(key=sort_key)
