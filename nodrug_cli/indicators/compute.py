@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from nodrug_cli.indicators.model import Indicator, count
+from nodrug_cli.indicators.model import NOT_COMPUTABLE, Indicator, count
 from nodrug_cli.indicators.outreach import awareness_indicators, checklist_indicators, event_indicators, venue_indicators
 from nodrug_cli.indicators.people import PersonSets, ledger_people, person_sets, registered_by
 from nodrug_cli.indicators.supervision import (abstinence_indicators, one_year_earlier, registry_indicators,
@@ -63,6 +63,9 @@ def compute_indicators(ledger: Ledger, params: Params, last_year: Mapping[str, i
     values += venue_indicators(ledger.frame("重点场所"))
     values += checklist_indicators(ledger.frame("自查项目"), params.checklist_items)
     errors = [f for f in ledger.findings if f.canonical == "吸毒人员" and f.severity == ERROR]
+    for ind in values:  # a sheet present but lacking a required column: say which column, not "missing sheet"
+        if ind.status == NOT_COMPUTABLE and (why := ledger.why_missing(ind.extra.get("missing_sheet", ""))):
+            ind.extra["missing_reason"] = why
     values.append(count("registry_errors", len(errors), [
         {"cell": f.cell, "reason": f.message(shown_value=mask(f.value, f.value_kind))} for f in errors]))
     by_key = {i.key: i for i in values}

@@ -25,6 +25,7 @@ from nodrug_cli.indicators.model import NA, NOT_COMPUTABLE, Indicator
 from nodrug_cli.ledger.findings import Finding, sort_key
 from nodrug_cli.ledger.normalize import loose_key
 from nodrug_cli.ledger.read import Ledger
+from nodrug_cli.standards.load import builtin_checklist_items
 from nodrug_cli.standards.model import Condition, Item, Standard
 
 
@@ -136,6 +137,8 @@ def basis(ind: Indicator) -> str:
     """计算依据: the numbers behind the value, as a reviewer writes them."""
     if ind.status == NOT_COMPUTABLE:
         sheet = ind.extra.get("missing_sheet", "")
+        if ind.extra.get("missing_reason"):
+            return f"{ind.extra['missing_reason']}，无法计算"
         return "自查项目无此项" if ind.kind == "checklist" else f"缺少“{sheet}”表，无法计算"
     label = ind.label()
     if ind.measure in ("fell", "rose"):  # a trend: show both years' counts
@@ -235,12 +238,13 @@ def _grade(standard: Standard, total: float, vetoed: bool) -> str:
 
 
 def checklist_findings(ledger: Ledger, standard: Standard) -> list[Finding]:
-    """A warning for each 自查项目 row that matches no checklist item of the standard, listing the names it expects."""
+    """A warning for each 自查项目 row that matches no checklist item of the standard, listing the names it expects.
+    An item of another built-in standard is known, not a typo: the blank template lists them all."""
     frame = ledger.frame("自查项目", clean=False)
     if frame is None or "项目" not in frame:
         return []
     wanted = standard.checklist_items()
-    keys = {loose_key(w) for w in wanted}
+    keys = {loose_key(w) for w in [*wanted, *builtin_checklist_items()]}
     table = ledger.tables["自查项目"]
     out = []
     for row, name in frame["项目"].dropna().items():

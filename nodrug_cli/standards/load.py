@@ -68,6 +68,11 @@ def load_standard(name_or_path: str | Path | None = None) -> Standard:
     return standard
 
 
+def builtin_checklist_items() -> list[str]:
+    """Every 自查项目 some built-in standard reads, each once, standard by standard (the blank template lists them)."""
+    return list(dict.fromkeys(item for name in builtin_names() for item in _builtin(name).checklist_items()))
+
+
 @cache
 def _builtin(name: str) -> Standard:
     """A built-in standard, parsed once per process (a batch scores hundreds of ledgers against it)."""
