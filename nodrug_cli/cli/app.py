@@ -49,11 +49,14 @@ def main() -> None:
     # collector's default (a pass every 700 new containers) spends about a tenth of a large score's time
     # finding nothing. Rarer passes still collect what cycles there are.
     gc.set_threshold(50_000, 20, 20)
+    from nodrug_cli.cli.signals import Stopped, install, stopped_code
+
+    install()
     try:
         code = app(standalone_mode=False)
-    except KeyboardInterrupt:
-        print("已中断。", file=sys.stderr)
-        sys.exit(130)
+    except (KeyboardInterrupt, Stopped) as exc:
+        code, words = stopped_code(exc)
+        _stop(words, code)
     except Exception as exc:  # typer vendors click in some versions: recognise its usage errors by name
         names = {cls.__name__ for cls in type(exc).__mro__}
         if "NoArgsIsHelpError" in names:
@@ -63,14 +66,27 @@ def main() -> None:
             print(usage_message(exc), file=sys.stderr)
             sys.exit(2)
         if "Abort" in names:
-            print("已中断。", file=sys.stderr)
-            sys.exit(130)
+            _stop(*reversed(stopped_code(exc.__context__ or exc)))
         raise
     except SystemExit:
         if type(sys.stdout).__name__ == "PacifyFlushWrapper":  # click's answer to a reader that stopped reading
             _exit(OUTPUT_CLOSED)
         raise
     _exit(code if isinstance(code, int) else 0)
+
+
+def _stop(words: str, code: int) -> None:
+    """End a run the user or the system stopped: one line on stderr, the signal's exit code."""
+    import signal
+    import sys
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C while leaving changes nothing
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    try:
+        print(f"{words}。", file=sys.stderr)
+    except (OSError, ValueError):
+        pass
+    _exit(code)
 
 
 # Exit code when the program reading nodrug's output stopped before the end (`nodrug score … | head`): the

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from nodrug_cli import jsonout
-from nodrug_cli.cli.common import Env, fail, parse_date_option, parse_size_option, standard_and_ledgers
+from nodrug_cli.cli.common import TEXT_SUFFIXES, Env, fail, parse_date_option, parse_size_option, standard_and_ledgers
 from nodrug_cli.exitcodes import ExitCode
 
 
@@ -59,7 +59,7 @@ def run(paths, as_of, within, standard, fmt, output, force, webhook, webhook_kin
 
     day = parse_date_option(env, as_of, "--as-of") or env.today
     limit = parse_size_option(env, max_size)
-    rubric, files, nothing = standard_and_ledgers(env, standard, paths, output, force)
+    rubric, files, nothing = standard_and_ledgers(env, standard, paths, output, force, TEXT_SUFFIXES[fmt])
     errors: list[dict] = [{"path": p, "error": "没有找到台账"} for p in nothing]
     reminders = []
     ledger_errors = False

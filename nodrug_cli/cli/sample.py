@@ -8,13 +8,13 @@ from pathlib import Path
 import typer
 
 from nodrug_cli import jsonout
-from nodrug_cli.cli.common import Env, Format, fail
+from nodrug_cli.cli.common import Env, Format, fail, year_option
 
 
 def command(
     rate: float = typer.Option(0.1, "--rate", min=0.0, max=1.0, help="抽查比例（默认 0.1，即 10%）"),
     seed: int = typer.Option(None, "--seed", metavar="N", help="随机种子；同一种子得到同一抽签结果（不填则随机生成并显示）"),
-    year: int = typer.Option(None, "--year", metavar="Y", help="年度（默认：历史中最近的年度）"),
+    year: int = year_option("年度（默认：历史中最近的年度）"),
     standard: str = typer.Option("boumei-2023", "--standard", metavar="NAME", help="按哪个标准的授牌情况抽查"),
     output: Path = typer.Option(None, "-o", "--output", metavar="FILE", help="把抽查名单写入 .xlsx 或 .csv 文件"),
     force: bool = typer.Option(False, "--force", help="输出文件已存在时覆盖"),
@@ -35,7 +35,7 @@ def run(rate, seed, year, standard, output, force, db, fmt, env: Env) -> None:
     try:
         ladder = load_standard(standard).sanctions
         if output is not None:
-            check_output(output, force)
+            check_output(output, force, suffixes=(".xlsx", ".csv"))
         with History(db) as history:
             records = history.assessments(standard=standard)
             if not records:

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import typer
 
-from nodrug_cli.cli.common import Env, Lang, fail
+from nodrug_cli.cli.common import XLSX, Env, Lang, fail
 from nodrug_cli.exitcodes import ExitCode
 
 
 def command(
     output: Path = typer.Option(..., "-o", "--output", help="要写入的空白台账文件（.xlsx）", show_default=False,
-                                metavar="FILE"),
+                                metavar="FILE.xlsx"),
     force: bool = typer.Option(False, "--force", help="文件已存在时覆盖"),
     lang: Lang = typer.Option(Lang.zh, "--lang", help="语言：zh 或 en"),
 ) -> None:
@@ -26,7 +26,7 @@ def run(output: Path, force: bool, env: Env) -> None:
     from nodrug_cli.render.template_xlsx import write_template
 
     try:
-        check_output(output, force)
+        check_output(output, force, suffixes=XLSX)
         write_template(output)
     except OutputRefused as exc:
         raise fail(env, exc.message("zh"), exc.message("en")) from None
