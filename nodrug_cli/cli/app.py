@@ -6,14 +6,12 @@ import typer
 
 from nodrug_cli import __version__
 from nodrug_cli.cli import batch, history, remind, sample, score, standards, template, validate
+from nodrug_cli.cli.zh import chinese_app, usage_message
 
-app = typer.Typer(
+app = chinese_app(
     name="nodrug",
     help="无毒村（社区）创建台账工具：检查台账、计算指标、考评打分、批量汇总、到期提醒。",
     no_args_is_help=True,
-    add_completion=False,
-    rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 
@@ -117,22 +115,3 @@ def _exit(code: int) -> None:
     except (BrokenPipeError, ValueError):
         pass
     os._exit(code)
-
-
-def usage_message(exc) -> str:
-    """A click usage error in Chinese (click's own words kept after it), naming the command's --help."""
-    kind = type(exc).__name__
-    ctx = getattr(exc, "ctx", None)
-    command = ctx.command_path if ctx is not None else "nodrug"
-    param = getattr(exc, "param", None)
-    if kind == "MissingParameter" and param is not None:
-        label = getattr(param, "metavar", None) or getattr(param, "name", "") or ""
-        what = f"缺少参数 {str(label).upper()}"
-    elif kind == "NoSuchOption":
-        what = f"没有这个选项：{exc.option_name}"
-    elif kind == "BadParameter":
-        name = param.opts[0] if param is not None and param.opts else "参数"
-        what = f"{name} 的值不对（{exc.message}）"
-    else:
-        what = f"用法有误（{exc.format_message()}）"
-    return f"{what}。运行 {command} --help 查看用法。"

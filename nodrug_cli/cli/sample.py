@@ -12,7 +12,7 @@ from nodrug_cli.cli.common import Env, Format, fail, year_option
 
 
 def command(
-    rate: float = typer.Option(0.1, "--rate", min=0.0, max=1.0, help="抽查比例（默认 0.1，即 10%）"),
+    rate: float = typer.Option(0.1, "--rate", min=0.0, max=1.0, metavar="R", help="抽查比例（默认 0.1，即 10%）"),
     seed: int = typer.Option(None, "--seed", metavar="N", help="随机种子；同一种子得到同一抽签结果（不填则随机生成并显示）"),
     year: int = year_option("年度（默认：历史中最近的年度）"),
     standard: str = typer.Option("boumei-2023", "--standard", metavar="NAME", help="按哪个标准的授牌情况抽查"),
