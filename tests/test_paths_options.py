@@ -103,8 +103,9 @@ def test_read_only_db_must_exist(tmp_path, ledger):
         assert not missing.parent.exists()
     default = Path(os.environ["NODRUG_DB"])
     assert invoke("history").exit_code == 2 and not default.exists()  # NODRUG_DB is read the same way
-    recorded = invoke("score", ledger, "--db", missing.with_name("new.sqlite").name, "--record", "--as-of", "2025-12-31")
-    assert recorded.exit_code in (0, 1)  # --record writes: the database may be made
+    made = tmp_path / "new.sqlite"
+    recorded = invoke("score", ledger, "--db", made, "--record", "--as-of", "2025-12-31")
+    assert recorded.exit_code == 0 and made.exists()  # --record writes: the database is made
 
 
 def test_history_of_an_unknown_community_exits_1(tmp_path, ledger):
