@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import glob
 import os
+import stat
 import zipfile
 from pathlib import Path
 from typing import Iterable
@@ -62,8 +63,11 @@ def _skipped(path: Path) -> bool:
 
 def written_by_nodrug(path: Path) -> bool:
     """Whether `path` is a workbook nodrug wrote (its custom properties carry OUTPUT_MARK). Reads only the zip's
-    directory and one small part; anything that cannot be read this way is not nodrug's."""
+    directory and one small part; anything that cannot be read this way is not nodrug's. Only regular files are
+    opened (a named pipe called `x.xlsx` would never answer)."""
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return False
         with zipfile.ZipFile(path) as archive:
             info = archive.getinfo(_CUSTOM_PROPS)
             if info.file_size > 64 * 1024:

@@ -173,3 +173,15 @@ def test_a_missing_file_among_ledgers_is_a_failure(tmp_path):
     assert result.exit_code == 1
     assert f"没有找到台账：{root / '没有这个村.xlsx'}" in result.stderr
     assert [r["community"] for r in data["ledgers"]] == ["甲村"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
+def test_a_named_pipe_in_the_folder_is_never_waited_on(tmp_path):
+    root = tmp_path / "台账"
+    root.mkdir()
+    passing(root / "甲村.xlsx", "甲村", QINGHE)
+    os.mkfifo(root / "管道.xlsx")
+    result, data = batch_json(root, "--db", tmp_path / "h.sqlite")
+    assert result.exit_code == 1
+    rows = {Path(r["path"]).name: r["status"] for r in data["ledgers"]}
+    assert rows == {"甲村.xlsx": "ok", "管道.xlsx": "unreadable"}

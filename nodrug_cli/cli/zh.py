@@ -158,7 +158,7 @@ def usage_message(exc) -> str:
     param = getattr(exc, "param", None)
     if kind == "MissingParameter" and param is not None:
         label = getattr(param, "metavar", None) or getattr(param, "name", "") or ""
-        what = f"缺少参数 {str(label).upper()}" if param.param_type_name == "argument" else f"缺少选项 {param.opts[0]}"
+        what = f"缺少参数 {str(label).upper()}" if param.param_type_name == "argument" else f"缺少选项 {'/'.join(param.opts)}"
     elif kind == "NoSuchOption":
         maybe = sorted(getattr(exc, "possibilities", None) or [])
         what = f"没有这个选项：{exc.option_name}" + (f"（是不是 {' 或 '.join(maybe)}？）" if maybe else "")
