@@ -62,14 +62,14 @@ def check_output(path: Path, force: bool, inputs: tuple[Path, ...] = (), suffixe
     """Refuse an output path that is an input, a folder, an existing file without `force`, or (when `suffixes`
     are given) one whose extension is not among them: xlsx bytes under `考评表.xls` or `模板.csv` would not open."""
     path = Path(path)
-    if suffixes and path.suffix.lower() not in suffixes:
-        raise OutputRefused("wrong_suffix", path, (" 或 ".join(suffixes), " or ".join(suffixes)))
     for source in inputs:
         try:
             if path.exists() and os.path.samefile(path, source) or path.resolve() == Path(source).resolve():
                 raise OutputRefused("is_input", path, source)
         except OSError:
             pass
+    if suffixes and path.suffix.lower() not in suffixes:
+        raise OutputRefused("wrong_suffix", path, (" 或 ".join(suffixes), " or ".join(suffixes)))
     if path.is_dir():
         raise OutputRefused("is_directory", path)
     if path.exists() and not force:
