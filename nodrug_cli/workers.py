@@ -6,7 +6,7 @@ outlive the run.
   again one at a time in a worker of their own, so only the one that kills its worker is blamed).
 - Workers die with the run whatever ends it: they ignore Ctrl-C and SIGTERM's handler of the parent (the
   parent kills them itself), ask Linux to kill them when the parent dies (`PR_SET_PDEATHSIG`, even after a
-  SIGKILL of the parent), and elsewhere watch the parent's pid from a thread.
+  SIGKILL of the parent), and elsewhere wait in a thread on the pipe multiprocessing keeps to the parent.
 """
 
 from __future__ import annotations
@@ -15,14 +15,12 @@ import os
 import signal
 import sys
 import threading
-import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from typing import Callable
 
 WORKER_DIED = "处理该台账时进程异常退出（文件可能损坏或过大，或内存不足）：其余台账不受影响"
 _PR_SET_PDEATHSIG = 1
-_WATCH_INTERVAL_S = 0.5
 
 
 def guarded(args: tuple):
@@ -37,17 +35,18 @@ def guarded(args: tuple):
                                    reason=f"处理该台账时程序出错（{type(exc).__name__}：{exc}）：请把该文件交给维护人员")
 
 
-def _watch_parent(parent: int) -> None:
-    while True:
-        if os.getppid() != parent:
-            os._exit(1)
-        time.sleep(_WATCH_INTERVAL_S)
+def _exit_when(parent) -> None:
+    parent.join()  # returns when the parent's end of the pipe closes: it has ended, however
+    os._exit(1)
 
 
-def die_with_parent(parent: int) -> None:
-    """Run in each worker as it starts: end this process when `parent` ends, however it ends."""
+def die_with_parent() -> None:
+    """Run in each worker as it starts: end this process when the batch ends, however it ends."""
+    import multiprocessing
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent answers it
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler, inherited through fork
+    parent = multiprocessing.parent_process()  # the batch, whatever the start method (fork, spawn, forkserver)
     armed = False
     if sys.platform.startswith("linux"):
         try:
@@ -57,10 +56,10 @@ def die_with_parent(parent: int) -> None:
             armed = libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
         except (OSError, AttributeError):
             armed = False
-    if os.getppid() != parent:  # the parent died before the request took effect
+    if parent is not None and not parent.is_alive():  # it ended before the request took effect
         os._exit(1)
-    if not armed:
-        threading.Thread(target=_watch_parent, args=(parent,), name="nodrug-watch-parent", daemon=True).start()
+    if parent is not None and (not armed or os.getppid() != parent.pid):  # elsewhere, or under a forkserver
+        threading.Thread(target=_exit_when, args=(parent,), name="nodrug-watch-parent", daemon=True).start()
 
 
 def _kill(pool: ProcessPoolExecutor) -> None:
@@ -96,7 +95,7 @@ def score_all(args: list[tuple], jobs: int, progress: Callable | None = None) ->
 
 
 def _new_pool(jobs: int) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(max_workers=jobs, initializer=die_with_parent, initargs=(os.getpid(),))
+    return ProcessPoolExecutor(max_workers=jobs, initializer=die_with_parent)
 
 
 def _run_pool(args: list[tuple], indices: list[int], jobs: int, results: dict, progress) -> list[int]:
