@@ -6,51 +6,17 @@ Workers return plain, picklable `LedgerOutcome`s; only the main process writes h
 from __future__ import annotations
 
 import datetime as dt
-import glob
 import hashlib
 import math
-import os
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from nodrug_cli.ledger.workbook import LEDGER_SUFFIXES
+from nodrug_cli.discovery import (BATCH_SUFFIXES, NOT_A_LEDGER, SCORED, find_ledgers, mark_duplicates,  # noqa: F401
+                                  not_a_ledger)
 
-BATCH_SUFFIXES = tuple(s for s in LEDGER_SUFFIXES if s != ".csv")  # a CSV holds one sheet, never a whole ledger
 KEY_INDICATORS = ("current_users", "new_users", "control_rate", "urinalysis_rate", "on_schedule_test_rate", "help_rate",
                   "event_months_met", "awareness_rate.总体")
-
-
-def find_ledgers(paths: Iterable[str | Path]) -> tuple[list[Path], list[str]]:
-    """Ledger files under the given files, folders (recursively) and globs; also the paths that matched nothing.
-
-    In folders and globs, Excel's lock files (`~$…`), hidden files and folders, and other file types are
-    skipped; a file named outright is always tried (and reported if it cannot be read).
-    """
-    found: list[Path] = []
-    nothing: list[str] = []
-    for given in paths:
-        path = Path(given)
-        if path.is_dir():
-            candidates = []
-            for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                candidates += [Path(root) / f for f in sorted(files) if not _skipped(Path(f))]
-        elif path.exists() or not any(ch in str(given) for ch in "*?["):
-            candidates = [path]
-        else:
-            candidates = [Path(p) for p in sorted(glob.glob(str(given), recursive=True)) if not _skipped(Path(p))]
-        if not candidates:
-            nothing.append(str(given))
-        found += candidates
-    return list(dict.fromkeys(found)), nothing
-
-
-def _skipped(path: Path) -> bool:
-    name = path.name
-    return name.startswith(("~$", ".")) or path.suffix.lower() not in BATCH_SUFFIXES
 
 
 @dataclass
@@ -58,7 +24,7 @@ class LedgerOutcome:
     """One ledger's row in the summary (plain data, so it crosses process boundaries)."""
 
     path: str
-    status: str  # ok | unreadable | invalid
+    status: str  # ok | invalid (scored) | unreadable | failed | duplicate | not_ledger (see discovery.SCORED)
     reason: str | None = None
     community: str | None = None
     town: str | None = None
@@ -94,6 +60,8 @@ def score_one(path: str, standard_ref: str | None, today: dt.date, as_of: dt.dat
                                           last_year=last_year, max_inflated=max_inflated)
     except Unreadable as exc:
         return LedgerOutcome(path=path, status="unreadable", reason=exc.message("zh"))
+    if not_a_ledger(ledger.findings):
+        return LedgerOutcome(path=path, status="not_ledger", reason=NOT_A_LEDGER)
     return outcome_of(assessment, ledger.info, path)
 
 
@@ -128,59 +96,13 @@ def score_all(paths: list[Path], standard_ref: str | None, today: dt.date, as_of
               max_inflated: int | None = None, last_year=None) -> list[LedgerOutcome]:
     """Score every ledger, `jobs` at a time in worker processes (1: in this process). Order follows `paths`.
 
-    A worker that dies (the operating system killed it) makes its ledger an unreadable row, not a lost batch.
+    Anything that goes wrong with one ledger (unreadable, a crash, a worker that dies) is that ledger's row
+    (`workers`); two ledgers of the same community are both marked `duplicate` (`mark_duplicates`).
     """
+    from nodrug_cli.workers import score_all as run
+
     args = [(str(p), standard_ref, today, as_of, year, max_inflated, last_year) for p in paths]
-    if jobs <= 1 or len(paths) <= 1:
-        out = []
-        for a in args:
-            out.append(score_one(*a))
-            if progress:
-                progress(out[-1])
-        return out
-    results: dict[int, LedgerOutcome] = {}
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = {}
-        queue = list(enumerate(args))
-        try:
-            # keep a bounded number of tasks in flight so Ctrl-C stops promptly
-            while queue or futures:
-                while queue and len(futures) < jobs * 4:
-                    i, a = queue.pop(0)
-                    futures[pool.submit(score_one, *a)] = i
-                done, _ = wait(futures, return_when=FIRST_COMPLETED)
-                for future in done:
-                    i = futures.pop(future)
-                    try:
-                        results[i] = future.result()
-                    except BrokenProcessPool:
-                        results[i] = LedgerOutcome(path=args[i][0], status="unreadable",
-                                               reason="读取时进程异常退出（文件可能损坏或过大）")
-                        pool.shutdown(wait=False, cancel_futures=True)
-                        return _finish_in_process(args, results, progress)
-                    if progress:
-                        progress(results[i])
-        except BaseException:
-            for future in futures:
-                future.cancel()
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
-    return [results[i] for i in range(len(args))]
-
-
-def _finish_in_process(args: list[tuple], results: dict[int, LedgerOutcome], progress) -> list[LedgerOutcome]:
-    """After a worker died, score the ledgers not yet done one by one in fresh single-use workers."""
-    for i, a in enumerate(args):
-        if i in results:
-            continue
-        try:
-            with ProcessPoolExecutor(max_workers=1) as single:
-                results[i] = single.submit(score_one, *a).result()
-        except BrokenProcessPool:
-            results[i] = LedgerOutcome(path=a[0], status="unreadable", reason="读取时进程异常退出（文件可能损坏或过大）")
-        if progress:
-            progress(results[i])
-    return [results[i] for i in range(len(args))]
+    return mark_duplicates(run(args, jobs, progress))
 
 
 def rollup(outcomes: list[LedgerOutcome], standard, year: int):
@@ -196,8 +118,8 @@ def is_review(as_of: dt.date, year: int, marked: bool = False) -> bool:
 
 
 def sorted_outcomes(outcomes: list[LedgerOutcome]) -> list[LedgerOutcome]:
-    """By town, then score (highest first); unreadable files last."""
-    return sorted(outcomes, key=lambda o: (o.status == "unreadable", o.town or "", -(o.total or 0), o.community or "",
+    """By town, then score (highest first); rows that were not scored (unreadable, failed, duplicate) last."""
+    return sorted(outcomes, key=lambda o: (o.status not in SCORED, o.town or "", -(o.total or 0), o.community or "",
                                            o.path))
 
 

@@ -71,7 +71,9 @@ def findings_markdown() -> str:
 
 def unreadable_markdown() -> str:
     """Every reason a file cannot be read, as the one-line message the user sees."""
-    rows = [[f"`{reason}`", _cell(zh.format(detail="〈上限〉")), _cell(en.format(detail="<limit>"))]
+    details = {"text_named_workbook": ("〈扩展名〉", "<extension>")}  # the {detail} of every other reason is the limit
+    rows = [[f"`{reason}`", _cell(zh.format(detail=details.get(reason, ("〈上限〉",))[0])),
+             _cell(en.format(detail=details.get(reason, (None, "<limit>"))[1]))]
             for reason, (zh, en) in UNREADABLE_MESSAGES.items()]
     return tabulate(rows, headers=("reason", "提示（无法读取 文件名：…）", "message (--lang en)"), tablefmt="github",
                     disable_numparse=True) + "\n"

@@ -7,13 +7,16 @@ meets it — and the town is scored by the same standard (`score_items`), gettin
 A town is graded, not titled: 无毒 is a community's title. Project's own choices, said here once:
 - an indicator that any community of the town cannot compute (a sheet missing) is not computable for the
   town too, so it scores as the standard scores a missing sheet (an unknown never makes a town look better);
-- unreadable ledgers cannot be placed in a town: they are counted in the county's row only, never pooled;
+- ledgers that were not scored (unreadable, failed, duplicate) cannot be placed in a town: they are counted in
+  the county's row only, never pooled;
 - ranks are competition ranks (1, 2, 2, 4): communities by score within their town, towns by town score.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+
+from nodrug_cli.discovery import SCORED
 
 COUNTED_KINDS = ("count",)
 OTHER_UNIT_TYPES = "other"  # targets other than pass_rate / drug_free_rate: unit types the ledgers do not cover
@@ -154,7 +157,7 @@ def _keyed(entry: dict | None, key: str) -> dict | None:
 
 def rollup(outcomes: list, standard, year: int) -> tuple[list[TownResult], CountyResult]:
     """Per town (pooled, scored, ranked) and for the county, against the standard's targets for `year`."""
-    scored = [o for o in outcomes if o.status != "unreadable"]
+    scored = [o for o in outcomes if o.status in SCORED]
     by_town: dict[str, list] = {}
     for o in scored:
         by_town.setdefault(o.town or "（未填镇街）", []).append(o)
@@ -178,7 +181,7 @@ def rollup(outcomes: list, standard, year: int) -> tuple[list[TownResult], Count
         communities=n, passed=passed, community_pass_rate=_share(passed, n), drug_free=free, drug_free_rate=free_rate,
         drug_free_target=free_target.by_year.get(year) if free_target else None,
         drug_free_met=free_target.met(free_rate, year) if free_target and free_rate is not None else None,
-        unreadable=len(outcomes) - n, other_targets=others)
+        unreadable=len(outcomes) - n, other_targets=others)  # unreadable: every row not scored (failed, duplicate…)
     return towns, county
 
 
@@ -186,7 +189,7 @@ def rank_ledgers(outcomes: list) -> None:
     """Each scored ledger's competition rank by score within its town (unreadable ledgers have none)."""
     by_town: dict[str, list] = {}
     for o in outcomes:
-        if o.status != "unreadable":
+        if o.status in SCORED:
             by_town.setdefault(o.town or "", []).append(o)
     for group in by_town.values():
         for o, rank in zip(group, competition_ranks([o.total for o in group])):

@@ -229,7 +229,8 @@ def test_json_has_exactly_the_readme_shape(tmp_path):
     shape = readme_batch_json()
     root = town_folder(tmp_path / "台账")
     _, data = batch_json(root, "--db", tmp_path / "h.sqlite")
-    assert set(data) == set(shape) == {"year", "review", "standard", "ledgers", "towns", "county", "sanctions"}
+    assert set(data) == set(shape) == {"year", "review", "standard", "ledgers", "towns", "county", "sanctions",
+                                       "skipped"}
     assert data["ledgers"] and all(set(r) == set(shape["ledgers"][0]) for r in data["ledgers"])
     assert set(shape["ledgers"][0]) == LEDGER_KEYS
     assert all(set(t) == set(shape["towns"][0]) == TOWN_KEYS for t in data["towns"])

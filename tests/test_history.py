@@ -236,9 +236,19 @@ def test_history_json_has_the_readme_keys(tmp_path):
 
 
 def test_history_of_an_unknown_community_and_the_nodrug_db_default(tmp_path, env_db):
-    result = runner.invoke(app, ["history", "无此村", "--db", str(tmp_path / "h.sqlite")])
-    assert result.exit_code == 0
-    assert "没有“无此村”的考评记录" in result.stdout
+    missing = tmp_path / "没有的文件夹" / "h.sqlite"
+    result = runner.invoke(app, ["history", "无此村", "--db", str(missing)])
+    assert result.exit_code == 2  # a query never creates a database: a mistyped --db is told
+    assert f"历史数据库 {missing} 不存在" in result.stderr
+    assert not missing.parent.exists()
+    db = tmp_path / "h.sqlite"
+    with History(db) as history:
+        history.record([record("甲村")])
+    result = runner.invoke(app, ["history", "无此村", "--db", str(db)])
+    assert result.exit_code == 1
+    assert "没有“无此村”的考评记录" in result.stderr
+    data = runner.invoke(app, ["history", "无此村", "--db", str(db), "--format", "json"])
+    assert data.exit_code == 1 and json.loads(data.stdout) == {"assessments": []}
     with History(env_db) as history:  # no --db: NODRUG_DB decides
         history.record([record("甲村")])
     data = json.loads(runner.invoke(app, ["history", "--format", "json"]).stdout)

@@ -11,10 +11,9 @@ from pathlib import Path
 import typer
 
 from nodrug_cli import jsonout
-from nodrug_cli.cli.common import Env, fail, parse_date_option, parse_size_option, standard_and_ledgers
+from nodrug_cli.cli.common import XLSX, Env, fail, parse_date_option, parse_size_option, standard_and_ledgers, year_option
 from nodrug_cli.exitcodes import ExitCode
 
-INTERRUPTED = 130
 
 
 class BatchFormat(str, Enum):
@@ -27,7 +26,7 @@ def command(
     paths: list[str] = typer.Argument(..., metavar="PATH", show_default=False,
                                       help="台账文件、文件夹（递归查找 .xlsx .xlsm .xls .ods）或通配符，可多个"),
     standard: str = typer.Option(None, "--standard", metavar="NAME|FILE", help="考核标准（默认 boumei-2023）"),
-    year: int = typer.Option(None, "--year", metavar="Y", help="评估年度（默认：各台账的评估年度）"),
+    year: int = year_option("评估年度（默认：各台账的评估年度）"),
     as_of: str = typer.Option(None, "--as-of", metavar="DATE", help="评估截止日"),
     jobs: int = typer.Option(None, "--jobs", metavar="N", min=1, help="并行进程数（默认：CPU 核数）"),
     output: Path = typer.Option(None, "-o", "--output", metavar="FILE.xlsx", help="写出汇总工作簿"),
@@ -46,15 +45,18 @@ def command(
 
 def run(paths, standard, year, as_of, jobs, output, force, fmt, db, no_history, env: Env, max_size=None,
         review=False) -> None:
-    from nodrug_cli.batch import BatchReport, is_review, rollup, sorted_outcomes
+    from nodrug_cli.batch import SCORED, BatchReport, is_review, rollup, sorted_outcomes
+    from nodrug_cli.cli.signals import Stopped, stopped_code
     from nodrug_cli.history.store import History, HistoryError
     from nodrug_cli.outputs import OutputRefused
     from nodrug_cli.rollup import rank_ledgers
 
     cutoff = parse_date_option(env, as_of, "--as-of")
     limit = parse_size_option(env, max_size)
-    rubric, files, nothing = standard_and_ledgers(env, standard, paths, output, force)
-    for given in nothing:
+    rubric, files, nothing = standard_and_ledgers(env, standard, paths, output, force, XLSX)
+    missing = [f for f in files if not os.path.lexists(f)]  # a mistyped file or folder name
+    files = [f for f in files if f not in missing]
+    for given in [*nothing, *missing]:
         print(f"没有找到台账：{given}", file=env.stderr)
     if not files:
         raise fail(env, "没有找到任何台账文件（.xlsx .xlsm .xls .ods）", "no ledger files found")
@@ -65,11 +67,18 @@ def run(paths, standard, year, as_of, jobs, output, force, fmt, db, no_history, 
         raise fail(env, str(exc), str(exc)) from None
     try:
         outcomes = _score(files, standard, env, cutoff, year, jobs or os.cpu_count() or 1, done, limit, last_year)
-    except KeyboardInterrupt:
-        print(f"已中断：完成 {len(done)}/{len(files)} 个台账；未写出汇总，历史数据库未改动。重新运行即可。",
+    except (KeyboardInterrupt, Stopped) as exc:
+        code, words = stopped_code(exc)
+        print(f"{words}：完成 {len(done)}/{len(files)} 个台账；未写出汇总，历史数据库未改动。重新运行即可。",
               file=env.stderr)
-        raise typer.Exit(INTERRUPTED) from None
-    scored = [o for o in outcomes if o.status != "unreadable"]
+        raise typer.Exit(code) from None
+    skipped = [o for o in outcomes if o.status == "not_ledger"]
+    outcomes = [o for o in outcomes if o.status != "not_ledger"]
+    for o in skipped:
+        print(f"跳过 {o.path}：{o.reason}", file=env.stderr)
+    if not outcomes:
+        raise fail(env, "没有找到任何台账：这些工作簿都没有“社区概况”和“吸毒人员”工作表", "no ledger found")
+    scored = [o for o in outcomes if o.status in SCORED]
     report_year = year or (Counter(o.year for o in scored).most_common(1)[0][0] if scored else (cutoff or env.today).year)
     reviewed = [review or is_review(dt.date.fromisoformat(o.as_of), o.year) for o in scored]
     try:
@@ -89,10 +98,10 @@ def run(paths, standard, year, as_of, jobs, output, force, fmt, db, no_history, 
             write_summary(report, output, lang=env.lang)
         except OutputRefused as exc:
             raise fail(env, exc.message("zh"), exc.message("en")) from None
-    _print(report, fmt, env)
+    _print(report, fmt, env, skipped)
     if output is not None and fmt != "json":
         print(f"汇总表已写入：{output}", file=env.stdout)
-    bad = any(o.status != "ok" for o in outcomes)
+    bad = missing or any(o.status != "ok" for o in outcomes)
     raise typer.Exit(int(ExitCode.FINDINGS if bad else ExitCode.OK))
 
 
@@ -108,12 +117,13 @@ def _last_year(db):
 def _score(files, standard, env: Env, cutoff, year, jobs, done: list, limit=None, last_year=None):
     from nodrug_cli.batch import score_all
 
-    if not env.is_terminal:
+    if not env.stderr_is_terminal:
         return score_all(files, standard, env.today, cutoff, year, jobs, progress=done.append, max_inflated=limit,
                          last_year=last_year)
+    from rich.console import Console
     from rich.progress import Progress
 
-    with Progress(transient=True) as bar:
+    with Progress(transient=True, console=Console(file=env.stderr)) as bar:
         task = bar.add_task("考评中", total=len(files))
 
         def step(outcome) -> None:
@@ -158,11 +168,13 @@ def _sanctions(scored, rubric, year: int, history, reviewed: list[bool]) -> list
     return sorted(out, key=lambda s: (s["town"] or "", s["community"]))
 
 
-def _print(report, fmt: str, env: Env) -> None:
+def _print(report, fmt: str, env: Env, skipped: list) -> None:
     from nodrug_cli.render.batch import render_rich, render_table
 
     if fmt == "json":
-        print(jsonout.dumps(report.to_json()), file=env.stdout)
+        data = report.to_json()
+        data["skipped"] = [{"path": o.path, "reason": o.reason} for o in skipped]
+        print(jsonout.dumps(data), file=env.stdout)
     elif fmt == "md" or not env.is_terminal:
         render_table(report, env.stdout, fmt)
     else:

@@ -7,14 +7,15 @@ from pathlib import Path
 import typer
 
 from nodrug_cli import jsonout
-from nodrug_cli.cli.common import Env, Format, fail
+from nodrug_cli.cli.common import Env, Format, existing_db, fail
+from nodrug_cli.exitcodes import ExitCode
 
 CHANGE_KEYS = ("current_users", "new_users", "control_rate", "urinalysis_rate", "on_schedule_test_rate", "help_rate",
                "event_months_met", "awareness_rate.总体")
 
 
 def command(
-    community: str = typer.Argument(None, metavar="[COMMUNITY]", help="村（社区）名称；不填则列出全部"),
+    community: str = typer.Argument(None, metavar="村（社区）", show_default=False, help="村（社区）名称；不填则列出全部"),
     db: Path = typer.Option(None, "--db", metavar="PATH", help="历史数据库（默认：环境变量 NODRUG_DB，否则用户数据目录）"),
     format: Format = typer.Option(Format.text, "--format", help="输出格式：text 或 json"),
 ) -> None:
@@ -25,21 +26,29 @@ def command(
 def run(community: str | None, db: Path | None, fmt: str, env: Env) -> None:
     from nodrug_cli.history.store import History, HistoryError
 
+    path = existing_db(env, db)
     try:
-        with History(db) as history:
+        with History(path) as history:
             records = history.assessments(community=community)
             checks = history.draws()
     except HistoryError as exc:
         raise fail(env, str(exc), str(exc)) from None
+    if community and not records:  # a mistyped name is an answer the user must see, not an empty table
+        print(f"历史数据库中没有“{community}”的考评记录：请核对村（社区）名称（不带参数运行 nodrug history 可列出全部）",
+              file=env.stderr)
     if fmt == "json":
         print(jsonout.dumps({"assessments": [
             {"community": r.community, "town": r.town or None, "year": r.year, "standard": r.standard, "as_of": r.as_of,
              "review": r.review, "total": r.total, "grade": r.grade, "passed": r.passed, "drug_free": r.drug_free}
             for r in records]}), file=env.stdout)
-        return
-    if not records:
-        print(f"历史数据库中没有{'“' + community + '”的' if community else ''}考评记录。", file=env.stdout)
-        return
+    elif not records and not community:
+        print("历史数据库中没有考评记录。", file=env.stdout)
+    else:
+        _print_tables(records, checks, env)
+    raise typer.Exit(int(ExitCode.FINDINGS if community and not records else ExitCode.OK))
+
+
+def _print_tables(records, checks, env: Env) -> None:
     from tabulate import tabulate
 
     from nodrug_cli.indicators.model import label
@@ -51,8 +60,8 @@ def run(community: str | None, db: Path | None, fmt: str, env: Env) -> None:
         recs.sort(key=lambda r: (r.year, r.review))  # a year's interim check before its review
         # an interim check (not the year's review) is stored apart and never moves the sanctions: marked 期中
         years = [str(r.year) if r.review else f"{r.year}（期中 {r.as_of[5:]}）" for r in recs]
-        rows = [["得分", *[f"{r.total:g}" if r.total is not None else "" for r in recs], _change([r.total for r in recs])],
-                ["等级", *[r.grade or "" for r in recs], ""],
+        rows = [["得分", *[f"{r.total:g}" if r.total is not None else "—" for r in recs], _change([r.total for r in recs])],
+                ["等级", *[r.grade or "—" for r in recs], ""],
                 ["无毒", *["是" if r.drug_free else "否" for r in recs], ""]]
         ladder = _ladder_row(recs, standard, [c for c in checks if (c.town, c.community, c.standard) ==
                                               (town, name, standard)])

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from nodrug_cli import jsonout
-from nodrug_cli.cli.common import Env, fail, parse_date_option, parse_size_option, standard_and_ledgers
+from nodrug_cli.cli.common import TEXT_SUFFIXES, Env, fail, parse_date_option, parse_size_option, standard_and_ledgers
 from nodrug_cli.exitcodes import ExitCode
 
 
@@ -66,7 +66,7 @@ def run(paths, as_of, within, standard, fmt, output, force, webhook, webhook_kin
     if webhook_secret and webhook_kind != "dingtalk":
         raise fail(env, "--webhook-secret（加签）只用于钉钉群机器人：请加 --webhook-kind dingtalk",
                    "--webhook-secret (加签) is for DingTalk robots only: add --webhook-kind dingtalk")
-    rubric, files, nothing = standard_and_ledgers(env, standard, paths, output, force)
+    rubric, files, nothing = standard_and_ledgers(env, standard, paths, output, force, TEXT_SUFFIXES[fmt])
     collected = collect(files, rubric, day, within, env.today, limit)
     reminders = collected.reminders
     errors: list[dict] = [{"path": p, "error": "没有找到台账"} for p in nothing] + collected.errors

@@ -12,13 +12,13 @@ from pathlib import Path
 import typer
 
 from nodrug_cli import jsonout
-from nodrug_cli.cli.common import Env, Format, fail
+from nodrug_cli.cli.common import Env, Format, existing_db, fail, year_option
 
 
 def command(
-    rate: float = typer.Option(0.1, "--rate", min=0.0, max=1.0, help="抽查比例（默认 0.1，即 10%）"),
+    rate: float = typer.Option(0.1, "--rate", min=0.0, max=1.0, metavar="R", help="抽查比例（默认 0.1，即 10%）"),
     seed: int = typer.Option(None, "--seed", metavar="N", help="随机种子；同一种子得到同一抽签结果（不填则随机生成并显示）"),
-    year: int = typer.Option(None, "--year", metavar="Y", help="年度（默认：历史中最近的年度）；--result 时为抽签的年度，--list 时只列该年度"),
+    year: int = year_option("年度（默认：历史中最近的年度）；--result 时为抽签的年度，--list 时只列该年度"),
     standard: str = typer.Option(None, "--standard", metavar="NAME",
                                  help="按哪个标准的授牌情况抽查（默认 boumei-2023；--list 时不填则列出全部标准的）"),
     output: Path = typer.Option(None, "-o", "--output", metavar="FILE", help="把抽查名单写入 .xlsx 或 .csv 文件"),
@@ -53,7 +53,7 @@ def run_list(year, standard, db, fmt, env: Env) -> None:
     from nodrug_cli.history.store import History, HistoryError
 
     try:
-        with History(_existing(db, env)) as history:
+        with History(existing_db(env, db)) as history:
             draws = history.draws(year=year, standard=standard)
     except HistoryError as exc:
         raise fail(env, str(exc), str(exc)) from None
@@ -92,7 +92,7 @@ def run_results(results: list[str], town, checked_on, year, standard, db, fmt, e
     out = []
     try:
         ladder = load_standard(standard).sanctions
-        with History(_existing(db, env)) as history:
+        with History(existing_db(env, db)) as history:
             draws = history.draws(standard=standard)
             year = year or max((d.year for d in draws), default=None)
             if year is None:
@@ -131,13 +131,6 @@ def run_results(results: list[str], town, checked_on, year, standard, db, fmt, e
               f"按标准 {standard} 的规则：{r['action']}{extra}", file=env.stdout)
 
 
-def _existing(db: Path | None, env: Env) -> Path | None:
-    """A history database named for reading must exist (an empty one would be created silently)."""
-    if db is not None and not Path(db).exists():
-        raise fail(env, f"历史数据库不存在：{db}", f"no history database at {db}")
-    return db
-
-
 def run(rate, seed, year, standard, output, force, db, fmt, env: Env) -> None:
     from nodrug_cli.batch import spot_check_count
     from nodrug_cli.history.sanctions import holders
@@ -148,7 +141,7 @@ def run(rate, seed, year, standard, output, force, db, fmt, env: Env) -> None:
     try:
         ladder = load_standard(standard).sanctions
         if output is not None:
-            check_output(output, force)
+            check_output(output, force, suffixes=(".xlsx", ".csv"))
         with History(db) as history:
             records = history.assessments(standard=standard)
             if not records:

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from nodrug_cli import jsonout
-from nodrug_cli.cli.common import Env, Lang, fail, parse_date_option, parse_size_option
+from nodrug_cli.cli.common import XLSX, Env, Lang, existing_db, fail, parse_date_option, parse_size_option, year_option
 from nodrug_cli.exitcodes import ExitCode
 
 
@@ -22,7 +22,7 @@ def command(
     ledger: Path = typer.Argument(..., help="台账文件", show_default=False, metavar="LEDGER", readable=False),
     standard: str = typer.Option(None, "--standard", metavar="NAME|FILE",
                                  help="考核标准：内置标准名（见 nodrug standards list）或 YAML 文件；默认 boumei-2023"),
-    year: int = typer.Option(None, "--year", metavar="Y", help="评估年度（默认：社区概况的评估年度，否则截止日所在年）"),
+    year: int = year_option("评估年度（默认：社区概况的评估年度，否则截止日所在年）"),
     as_of: str = typer.Option(None, "--as-of", metavar="DATE", help="评估截止日（默认：今天与评估年度 12 月 31 日中较早者）"),
     output: Path = typer.Option(None, "-o", "--output", metavar="FILE.xlsx", help="写出考评表工作簿"),
     force: bool = typer.Option(False, "--force", help="输出文件已存在时覆盖"),
@@ -51,6 +51,8 @@ def run(ledger: Path, standard: str | None, year: int | None, as_of: str | None,
 
     cutoff = parse_date_option(env, as_of, "--as-of")
     limit = parse_size_option(env, max_size)
+    if db is not None and not record:  # only read: last year's new users
+        existing_db(env, db)
     opening = Opening(ledger, limit)  # the ledger is read while the rest is imported and the standard loaded
 
     from nodrug_cli.history.store import HistoryError
@@ -64,7 +66,7 @@ def run(ledger: Path, standard: str | None, year: int | None, as_of: str | None,
     try:
         rubric = load_standard(standard)
         if output is not None:
-            check_output(output, force, inputs=(ledger,))
+            check_output(output, force, inputs=(ledger,), suffixes=XLSX)
         history = _history(db) if record or db is not None else None
         try:
             read, assessment = score_ledger(ledger, rubric, env.today, as_of=cutoff, year=year, opening=opening,

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import typer
 
-from nodrug_cli.cli.common import Env, Lang, fail
+from nodrug_cli.cli.common import XLSX, Env, Lang, fail
 from nodrug_cli.exitcodes import ExitCode
 
 
 def command(
     output: Path = typer.Option(..., "-o", "--output", help="要写入的空白台账文件（.xlsx）", show_default=False,
-                                metavar="FILE"),
+                                metavar="FILE.xlsx"),
     force: bool = typer.Option(False, "--force", help="文件已存在时覆盖"),
     standard: str = typer.Option(None, "--standard", metavar="NAME|FILE",
                                  help="自查项目表只列此考核标准的项目（默认：列出全部内置标准的项目）"),
@@ -30,7 +30,7 @@ def run(output: Path, force: bool, env: Env, standard: str | None = None) -> Non
 
     try:
         rows = template_rows(load_standard(standard) if standard is not None else None)
-        check_output(output, force)
+        check_output(output, force, suffixes=XLSX)
         write_template(output, rows)
     except (OutputRefused, StandardError) as exc:
         raise fail(env, exc.message("zh"), exc.message("en")) from None

@@ -265,7 +265,9 @@ def extras_text(ind, lang: str = "zh") -> str:
     parts = []
     for key, value in ind.extra.items():
         name = key if lang == "en" else EXTRA_WORDS.get(key, key)
-        if key in PERCENT_EXTRAS and isinstance(value, (int, float)):
+        if value is None:  # a change against a year of 0 has no percentage: shown as a clerk writes "none"
+            value = "—"
+        elif key in PERCENT_EXTRAS and isinstance(value, (int, float)):
             value = f"{value * 100:+.1f}%"
         parts.append(f"{name} {value}")
     return "；".join(parts)

@@ -6,7 +6,8 @@ from typing import TextIO
 
 from nodrug_cli.batch import BatchReport
 
-STATUS_WORDS = {"ok": "正常", "invalid": "台账有错误", "unreadable": "无法读取"}
+STATUS_WORDS = {"ok": "正常", "invalid": "台账有错误", "unreadable": "无法读取", "failed": "处理出错",
+                "duplicate": "重复的村（社区）"}
 COMPARE_WORDS = {">": "超过", ">=": "达到"}
 NO_DATA = "无数据"
 
@@ -26,7 +27,7 @@ def _num(x) -> str:
 def ledger_rows(report: BatchReport) -> list[list[str]]:
     return [[_num(o.rank), o.town or "", o.community or "", STATUS_WORDS[o.status], _num(o.total), o.grade or "",
              _yes(o.passed), _yes(o.drug_free), str(o.errors), str(o.warnings), o.reason or "",
-             o.path if o.status == "unreadable" else ""] for o in report.outcomes]
+             o.path if o.status in ("unreadable", "failed", "duplicate") else ""] for o in report.outcomes]
 
 
 def town_rows(report: BatchReport) -> list[list[str]]:

@@ -46,8 +46,10 @@ WORDS = {
                       ("No.", "Town", "Community", "File", "Status", "Score", "Rank", "Grade", "Drug-free",
                        "Criteria not met", "Errors", "Warnings")),
     "reason": ("原因", "Reason"),
-    "status": ({"ok": "正常", "invalid": "台账有错误", "unreadable": "无法读取"},
-               {"ok": "ok", "invalid": "ledger has errors", "unreadable": "unreadable"}),
+    "status": ({"ok": "正常", "invalid": "台账有错误", "unreadable": "无法读取", "failed": "处理出错",
+                "duplicate": "重复的村（社区）"},
+               {"ok": "ok", "invalid": "ledger has errors", "unreadable": "unreadable", "failed": "failed",
+                "duplicate": "duplicate community"}),
     "yes": ("是", "yes"), "no": ("否", "no"), "na": ("—", "—"), "not_computable": ("无法计算", "not computable"),
     "towns_title": ("{year} 年度各镇（街道）“无毒村（社区）”创建情况", "{year} drug-free communities by town"),
     "towns_note": ("镇街按其各村（社区）汇总的指标打分定等级（比率为分子之和 ÷ 分母之和，人数相加，自查项目和宣传要求须每个"
