@@ -413,7 +413,7 @@ def edited(tmp_path, name: str, old: str, new: str):
 
 
 def test_loosening_one_line_of_boumei_makes_bailing_drug_free(tmp_path):
-    """百灵社区 meets every criterion of seed 002 except the literal 戒断三年未复吸率 100 % (8/19 = 42.1 %)."""
+    """百灵社区 meets every criterion of seed 002 except the literal 戒断三年未复吸率 100 % (10/22 = 45.5 %)."""
     ledger = sample("百灵社区")
     assert engine.assess(ledger, load.load_standard("boumei-2023")).passed is False
     mine = edited(tmp_path, "boumei-2023", "{indicator: abstinence3_rate, min: 100%}", "{indicator: abstinence3_rate, min: 40%}")
@@ -422,7 +422,7 @@ def test_loosening_one_line_of_boumei_makes_bailing_drug_free(tmp_path):
 
 
 def test_reading_criterion_2_more_loosely_makes_bailing_drug_free(tmp_path):
-    """百灵社区 meets every criterion but the literal “现有吸毒人员戒断巩固三年以上” (abstinence3 42.1 %, 8/19).
+    """百灵社区 meets every criterion but the literal “现有吸毒人员戒断巩固三年以上” (abstinence3 45.5 %, 10/22).
     An office that reads it as “at least 40 %” edits one line of boumei-2023 and the verdict turns."""
     ledger = sample("百灵社区")
     before = engine.assess(ledger, load.load_standard("boumei-2023"))
