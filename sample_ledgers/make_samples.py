@@ -9,8 +9,8 @@ People are generated whole (a status, the dates that go with it) and their tests
 windows rule of DOMAIN.md §5: two-month windows anchored at the order start (措施开始日期, else 首次登记日期),
 running across year ends; a window is due in 2025 when its last day falls in 2025, so the window that
 straddles 1 January gets its records anywhere inside it, late 2024 included. Events are generated month by
-month. Workbook properties and the zip
-entries' timestamps are fixed, so a rerun writes the same bytes (given the same openpyxl and zlib).
+month. Workbook properties and the zip entries' timestamps are fixed, so a rerun writes the same bytes
+(given the same openpyxl and zlib).
 Every 自查项目 sheet lists each checklist item that some built-in standard reads (the union of
 `checklist_items()` over `nodrug_cli.standards.load.builtin_names()`), so a sample scored under any
 built-in standard has no "未自查" item; a new built-in standard's items appear after a rerun.
@@ -19,7 +19,8 @@ The samples (as of 2025-12-31):
 
 1. 清溪村 — no registered users (吸毒人员 has its header only); ≥ 4 events every month including a June
    (6·26) event and a September event for 中小学生, high awareness, every venue signed, every 自查项目 是.
-   无毒 outright. No findings.
+   无毒 with nobody registered: seed 002's criteria 1–3 hold vacuously and its work criteria 4–10 are met.
+   No findings.
 2. 百灵社区 — has users and meets every one of seed 002's ten criteria that a community with users can
    meet: no 失控, every 社区戒毒/社区康复 order reported within 15 days, every DUE person tested and
    talked to in every two-month window due in 2025 (one window across 1 January met by December 2024

@@ -119,7 +119,7 @@ def _window_gaps(ledger, sheet: str, date_column: str) -> list[tuple[str, dt.dat
     return gaps
 
 
-def test_qingxi_is_drug_free_outright(ledgers):
+def test_qingxi_has_nobody_and_does_the_work(ledgers):
     ledger = ledgers["清溪村"]
     assert len(ledger.frame("吸毒人员")) == 0 and "吸毒人员" in ledger.tables
     assert (_events_per_month(ledger) >= 4).all()
