@@ -43,8 +43,10 @@ def registry_indicators(sets: PersonSets, all_rows: pd.DataFrame, info: dict, ye
     start, t = pd.Timestamp(year, 1, 1), pd.Timestamp(as_of)
     registered_on = dates(reg, "首次登记日期")
     new = reg[_count_between(registered_on, start, t)]
+    new = new[~person_keys(new).duplicated()]  # a person registered twice is one new user (a duplicate row is an error)
     prior_on = dates(all_rows, "首次登记日期")
-    last_year = int(_count_between(prior_on, pd.Timestamp(year - 1, 1, 1), pd.Timestamp(one_year_earlier(as_of))).sum())
+    then = all_rows[_count_between(prior_on, pd.Timestamp(year - 1, 1, 1), pd.Timestamp(one_year_earlier(as_of)))]
+    last_year = int((~person_keys(then).duplicated()).sum())  # counted alike, so a duplicate never flatters the change
     extra = {"last_year": last_year, "change": (len(new) - last_year) / last_year if last_year else None}
     baseline = info.get("基准年新增人数")
     if baseline:
