@@ -5,6 +5,7 @@
                              [--floor-python PYTHON]
     python benchmarks/run.py --setup-venvs           # once: nodrug as a user installs it, and the fastexcel floor
     python benchmarks/run.py --show benchmarks/out/latest.json   # print an earlier run's report again
+    python benchmarks/run.py --quick --baseline b8bea08          # also score the large ledger with an earlier commit
 
 Seeded ledgers (benchmarks/ledgers.py) are written to a temporary folder: small (200 persons), large
 (20,000 persons), with --scaling 2× and 4× large (80,000 persons, 344,000 test rows), and a folder of
@@ -21,6 +22,8 @@ contenders in each round (each round starts one contender further on), repeated 
   frictionless frictionless validate LEDGER --sheet 尿检记录 --json   (reported unavailable if missing)
   start-up     nodrug --help
   scaling      nodrug score on 2× and 4× large (1× is the large score above)
+  baseline     with --baseline REF: nodrug score on large as of that git commit (a temporary worktree, run with
+               the same Python, alternating with today's), reported as today's median ÷ the baseline's
 
 then `--batch-repeat` rounds of nodrug batch FOLDER --jobs 1 / --jobs 2 (--no-history --format json)
 and one `nodrug score` process per ledger on a seeded sample of at most 50 ledgers (scaled per ledger
@@ -602,6 +605,8 @@ def main() -> None:
                              f"its runtime dependencies only) and {FLOOR_VENV.relative_to(HERE.parent)} (this Python's "
                              "packages + fastexcel, pyarrow), and exit")
     parser.add_argument("--show", type=Path, metavar="JSON", help="print the report of an earlier run's JSON and exit")
+    parser.add_argument("--baseline", metavar="REF", help="also run nodrug score on the large ledger as of this git "
+                                                          "commit, alternating with today's, and report the ratio")
     args = parser.parse_args()
     if args.show:
         print(report(json.loads(args.show.read_text())))
@@ -682,8 +687,23 @@ def main() -> None:
                 path, _ = ledgers[f"large×{k}"]
                 contenders.append(Contender(f"score/large×{k}", [*NODRUG, "score", str(path), "--format", "json",
                                                                  "--as-of", AS_OF], nodrug_json))
+        if args.baseline:
+            baseline_tree = tmp / "baseline"
+            subprocess.run(["git", "-C", str(HERE.parent), "worktree", "add", "--detach", "--quiet", str(baseline_tree),
+                            args.baseline], check=True)
+            results["baseline"] = {"ref": args.baseline, "commit": subprocess.run(
+                ["git", "-C", str(baseline_tree), "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                check=True).stdout.strip()}
+            # `python -m` puts the working folder first on sys.path, so the worktree's nodrug_cli is the one imported
+            contenders.append(Contender("score/large@baseline", [*NODRUG, "score", str(ledgers["large"][0]), "--format",
+                                                                 "json", "--as-of", AS_OF], nodrug_json, baseline_tree))
         say(f"{len(contenders)} contenders × {repeat} rounds …")
-        rounds(contenders, repeat, env, scratch, "main")
+        try:
+            rounds(contenders, repeat, env, scratch, "main")
+        finally:
+            if args.baseline:
+                subprocess.run(["git", "-C", str(HERE.parent), "worktree", "remove", "--force", str(tmp / "baseline")],
+                               check=False)
         results["contenders"] = {c.key: c.summary() for c in contenders}
 
         results["floor"] = {}
@@ -742,6 +762,12 @@ def report(results: dict) -> str:
     if run_args["scaling"]:
         scaling, results["scaling"] = scaling_table(results)
         lines += ["", scaling]
+    if "baseline" in results:
+        now = results["contenders"]["score/large"]["median_s"]
+        then = results["contenders"]["score/large@baseline"]["median_s"]
+        results["baseline"]["ratio"] = now / then
+        lines += ["", f"score/large now {now:.2f} s, at {results['baseline']['ref']} ({results['baseline']['commit']}) "
+                      f"{then:.2f} s: {now / then:.2f}× (medians, same run, alternating)"]
     return "\n".join(lines)
 
 

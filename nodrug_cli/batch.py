@@ -6,51 +6,17 @@ Workers return plain, picklable `LedgerOutcome`s; only the main process writes h
 from __future__ import annotations
 
 import datetime as dt
-import glob
 import hashlib
 import math
-import os
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from nodrug_cli.ledger.workbook import LEDGER_SUFFIXES
+from nodrug_cli.discovery import (BATCH_SUFFIXES, NOT_A_LEDGER, SCORED, find_ledgers, mark_duplicates,  # noqa: F401
+                                  not_a_ledger)
 
-BATCH_SUFFIXES = tuple(s for s in LEDGER_SUFFIXES if s != ".csv")  # a CSV holds one sheet, never a whole ledger
 KEY_INDICATORS = ("current_users", "new_users", "control_rate", "urinalysis_rate", "on_schedule_test_rate", "help_rate",
                   "event_months_met", "awareness_rate.总体")
-
-
-def find_ledgers(paths: Iterable[str | Path]) -> tuple[list[Path], list[str]]:
-    """Ledger files under the given files, folders (recursively) and globs; also the paths that matched nothing.
-
-    In folders and globs, Excel's lock files (`~$…`), hidden files and folders, and other file types are
-    skipped; a file named outright is always tried (and reported if it cannot be read).
-    """
-    found: list[Path] = []
-    nothing: list[str] = []
-    for given in paths:
-        path = Path(given)
-        if path.is_dir():
-            candidates = []
-            for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                candidates += [Path(root) / f for f in sorted(files) if not _skipped(Path(f))]
-        elif path.exists() or not any(ch in str(given) for ch in "*?["):
-            candidates = [path]
-        else:
-            candidates = [Path(p) for p in sorted(glob.glob(str(given), recursive=True)) if not _skipped(Path(p))]
-        if not candidates:
-            nothing.append(str(given))
-        found += candidates
-    return list(dict.fromkeys(found)), nothing
-
-
-def _skipped(path: Path) -> bool:
-    name = path.name
-    return name.startswith(("~$", ".")) or path.suffix.lower() not in BATCH_SUFFIXES
 
 
 @dataclass
@@ -58,7 +24,7 @@ class LedgerOutcome:
     """One ledger's row in the summary (plain data, so it crosses process boundaries)."""
 
     path: str
-    status: str  # ok | unreadable | invalid
+    status: str  # ok | invalid (scored) | unreadable | failed | duplicate | not_ledger (see discovery.SCORED)
     reason: str | None = None
     community: str | None = None
     town: str | None = None
@@ -76,21 +42,27 @@ class LedgerOutcome:
     indicators: dict = field(default_factory=dict)
     plaque_declared: bool | None = None
     sha256: str | None = None
+    rank: int | None = None  # competition rank by score within the town (rollup.rank_ledgers)
 
 
 def score_one(path: str, standard_ref: str | None, today: dt.date, as_of: dt.date | None, year: int | None,
-              max_inflated: int | None = None) -> LedgerOutcome:
-    """Read and score one ledger (runs in a worker process); never raises for a bad ledger."""
-    from nodrug_cli.ledger.read import read_ledger
+              max_inflated: int | None = None, last_year=None) -> LedgerOutcome:
+    """Read and score one ledger (runs in a worker process); never raises for a bad ledger.
+
+    `last_year`: history's stored counts (a `history.yoy.LastYear`), filled in before scoring.
+    """
     from nodrug_cli.ledger.workbook import Unreadable
-    from nodrug_cli.standards.engine import assess
+    from nodrug_cli.scoring import score_ledger
     from nodrug_cli.standards.load import load_standard
 
     try:
-        ledger = read_ledger(path, today, as_of=as_of, year=year, max_inflated=max_inflated)
+        ledger, assessment = score_ledger(path, load_standard(standard_ref), today, as_of=as_of, year=year,
+                                          last_year=last_year, max_inflated=max_inflated)
     except Unreadable as exc:
         return LedgerOutcome(path=path, status="unreadable", reason=exc.message("zh"))
-    return outcome_of(assess(ledger, load_standard(standard_ref)), ledger.info, path)
+    if not_a_ledger(ledger.findings):
+        return LedgerOutcome(path=path, status="not_ledger", reason=NOT_A_LEDGER)
+    return outcome_of(assessment, ledger.info, path)
 
 
 def outcome_of(a, info: dict, path: str) -> LedgerOutcome:
@@ -98,121 +70,56 @@ def outcome_of(a, info: dict, path: str) -> LedgerOutcome:
     from nodrug_cli.ledger.findings import ERROR
 
     errors = sum(1 for f in a.findings if f.severity == ERROR)
-    ranks = [g.name for g in a.standard.ordered_grades()]
     return LedgerOutcome(
         path=path, status="invalid" if errors else "ok", reason=f"台账有 {errors} 个错误" if errors else None,
         community=a.community, town=a.town, year=a.year, as_of=a.as_of.isoformat(), total=a.total, grade=a.grade,
-        grade_passed=not a.vetoed and ranks.index(a.grade) <= ranks.index(a.standard.pass_grade), passed=a.passed,
-        drug_free=a.drug_free_passed, vetoed=a.vetoed,
+        grade_passed=a.grade_passed, passed=a.passed,
+        drug_free=a.drug_free_passed and a.passed, vetoed=a.vetoed,  # §7: 无毒 counts only with a passed verdict
         failed_criteria=[f"{c.id} {c.title}" for c in a.criteria if not c.passed] if not a.drug_free_outright else [],
         errors=errors, warnings=len(a.findings) - errors,
-        indicators={k: {"value": v.value, "numerator": v.numerator, "denominator": v.denominator, "status": v.status}
-                    for k, v in a.indicators.values.items()},
+        indicators={k: _stored(v) for k, v in a.indicators.values.items()},
         plaque_declared=info.get("是否已授牌"),
         sha256=hashlib.sha256(Path(path).read_bytes()).hexdigest(),
     )
 
 
+def _stored(v) -> dict:
+    """An indicator as batch and history keep it: value, numerator, denominator, status, and its plain extras
+    (numbers and words, not lists), so towns can pool the counts items score (漏检人次, last year's count…)."""
+    extra = {k: x for k, x in v.extra.items() if isinstance(x, (int, float, str, bool)) or x is None}
+    return {"value": v.value, "numerator": v.numerator, "denominator": v.denominator, "status": v.status,
+            **({"extra": extra} if extra else {})}
+
+
 def score_all(paths: list[Path], standard_ref: str | None, today: dt.date, as_of: dt.date | None, year: int | None,
               jobs: int, progress: Callable[[LedgerOutcome], None] | None = None,
-              max_inflated: int | None = None) -> list[LedgerOutcome]:
+              max_inflated: int | None = None, last_year=None) -> list[LedgerOutcome]:
     """Score every ledger, `jobs` at a time in worker processes (1: in this process). Order follows `paths`.
 
-    A worker that dies (the operating system killed it) makes its ledger an unreadable row, not a lost batch.
+    Anything that goes wrong with one ledger (unreadable, a crash, a worker that dies) is that ledger's row
+    (`workers`); two ledgers of the same community are both marked `duplicate` (`mark_duplicates`).
     """
-    args = [(str(p), standard_ref, today, as_of, year, max_inflated) for p in paths]
-    if jobs <= 1 or len(paths) <= 1:
-        out = []
-        for a in args:
-            out.append(score_one(*a))
-            if progress:
-                progress(out[-1])
-        return out
-    results: dict[int, LedgerOutcome] = {}
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = {}
-        queue = list(enumerate(args))
-        try:
-            # keep a bounded number of tasks in flight so Ctrl-C stops promptly
-            while queue or futures:
-                while queue and len(futures) < jobs * 4:
-                    i, a = queue.pop(0)
-                    futures[pool.submit(score_one, *a)] = i
-                done, _ = wait(futures, return_when=FIRST_COMPLETED)
-                for future in done:
-                    i = futures.pop(future)
-                    try:
-                        results[i] = future.result()
-                    except BrokenProcessPool:
-                        results[i] = LedgerOutcome(path=args[i][0], status="unreadable",
-                                               reason="读取时进程异常退出（文件可能损坏或过大）")
-                        pool.shutdown(wait=False, cancel_futures=True)
-                        return _finish_in_process(args, results, progress)
-                    if progress:
-                        progress(results[i])
-        except BaseException:
-            for future in futures:
-                future.cancel()
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
-    return [results[i] for i in range(len(args))]
+    from nodrug_cli.workers import score_all as run
+
+    args = [(str(p), standard_ref, today, as_of, year, max_inflated, last_year) for p in paths]
+    return mark_duplicates(run(args, jobs, progress))
 
 
-def _finish_in_process(args: list[tuple], results: dict[int, LedgerOutcome], progress) -> list[LedgerOutcome]:
-    """After a worker died, score the ledgers not yet done one by one in fresh single-use workers."""
-    for i, a in enumerate(args):
-        if i in results:
-            continue
-        try:
-            with ProcessPoolExecutor(max_workers=1) as single:
-                results[i] = single.submit(score_one, *a).result()
-        except BrokenProcessPool:
-            results[i] = LedgerOutcome(path=a[0], status="unreadable", reason="读取时进程异常退出（文件可能损坏或过大）")
-        if progress:
-            progress(results[i])
-    return [results[i] for i in range(len(args))]
+def rollup(outcomes: list[LedgerOutcome], standard, year: int):
+    """Towns scored on their pooled indicators and the county against the targets (see `nodrug_cli.rollup`)."""
+    from nodrug_cli.rollup import rollup as roll
+
+    return roll(outcomes, standard, year)
 
 
-@dataclass
-class Rollup:
-    """One town's (or the whole batch's) figures against the year's targets."""
-
-    town: str
-    communities: int
-    drug_free: int
-    drug_free_rate: float | None
-    passed: int
-    pass_rate: float | None
-    target_drug_free_rate: float | None
-    target_pass_rate: float | None
-
-    @property
-    def target(self) -> float | None:
-        """The headline target: the 无毒 rate's when the standard sets one, else the pass rate's."""
-        return self.target_drug_free_rate if self.target_drug_free_rate is not None else self.target_pass_rate
-
-
-def rollup(outcomes: list[LedgerOutcome], targets: dict[str, dict[int, float]], year: int) -> tuple[list[Rollup], Rollup]:
-    """Per town and overall: communities scored, 无毒 count and rate, pass count and rate, against targets."""
-    scored = [o for o in outcomes if o.status != "unreadable"]
-    towns: dict[str, list[LedgerOutcome]] = {}
-    for o in scored:
-        towns.setdefault(o.town or "（未填镇街）", []).append(o)
-    dfr = targets.get("drug_free_rate", {}).get(year)
-    pr = targets.get("pass_rate", {}).get(year)
-
-    def figures(name: str, group: list[LedgerOutcome]) -> Rollup:
-        n = len(group)
-        free = sum(1 for o in group if o.drug_free)
-        ok = sum(1 for o in group if o.grade_passed)
-        return Rollup(name, n, free, free / n if n else None, ok, ok / n if n else None, dfr, pr)
-
-    return [figures(t, g) for t, g in sorted(towns.items())], figures("合计", scored)
+def is_review(as_of: dt.date, year: int, marked: bool = False) -> bool:
+    """The year's review moves the sanction ladder: as of 31 December of the year, or marked `--review`."""
+    return marked or as_of == dt.date(year, 12, 31)
 
 
 def sorted_outcomes(outcomes: list[LedgerOutcome]) -> list[LedgerOutcome]:
-    """By town, then score (highest first); unreadable files last."""
-    return sorted(outcomes, key=lambda o: (o.status == "unreadable", o.town or "", -(o.total or 0), o.community or "",
+    """By town, then score (highest first); rows that were not scored (unreadable, failed, duplicate) last."""
+    return sorted(outcomes, key=lambda o: (o.status not in SCORED, o.town or "", -(o.total or 0), o.community or "",
                                            o.path))
 
 
@@ -221,15 +128,15 @@ def spot_check_count(rate: float, holders: int) -> int:
     return 0 if holders == 0 else max(1, math.ceil(rate * holders - 1e-9))
 
 
-def to_record(o: LedgerOutcome, standard: str):
-    """A scored outcome as the row the history database keeps."""
+def to_record(o: LedgerOutcome, standard: str, review: bool = True):
+    """A scored outcome as the row the history database keeps (the year's review, or an interim check)."""
     from nodrug_cli.history.store import AssessmentRecord
 
     return AssessmentRecord(
         town=o.town or "", community=o.community, year=o.year, standard=standard, as_of=o.as_of, total=o.total,
         grade=o.grade, passed=bool(o.passed), grade_passed=bool(o.grade_passed), drug_free=bool(o.drug_free),
         vetoed=bool(o.vetoed), plaque_declared=o.plaque_declared, errors=o.errors, indicators=o.indicators,
-        ledger_path=o.path, ledger_sha256=o.sha256)
+        ledger_path=o.path, ledger_sha256=o.sha256, review=review)
 
 
 @dataclass
@@ -237,30 +144,28 @@ class BatchReport:
     """Everything a batch run produced: rows, roll-ups, sanctions."""
 
     year: int
-    standard: dict  # name, title, source
-    outcomes: list[LedgerOutcome]  # sorted by town, then score
-    towns: list[Rollup]
-    overall: Rollup
-    sanctions: list[dict]  # {"community", "town", "year", "action"}
+    standard: dict  # name, title, source, sanctions (the ladder as data)
+    outcomes: list[LedgerOutcome]  # sorted by town, then score; ranked within the town
+    towns: list  # rollup.TownResult
+    overall: object  # rollup.CountyResult
+    sanctions: list[dict]  # {"community", "town", "year", "event", "action", "provisional", "accountability"}
+    review: bool = True  # the year's review; False: an interim check (sanctions provisional, ladder untouched)
 
     def to_json(self) -> dict:
         """The one object `nodrug batch --format json` prints."""
-        def rate(x):
-            return None if x is None else x
-
         return {
             "year": self.year,
+            "review": self.review,
             "standard": self.standard,
             "ledgers": [{"path": o.path, "community": o.community, "town": o.town, "status": o.status,
-                         "reason": o.reason, "total": o.total, "grade": o.grade, "drug_free": o.drug_free,
-                         "errors": o.errors, "warnings": o.warnings} for o in self.outcomes],
-            "towns": [{"town": t.town, "communities": t.communities, "drug_free": t.drug_free,
-                       "drug_free_rate": rate(t.drug_free_rate), "pass_rate": rate(t.pass_rate), "target": t.target}
-                      for t in [*self.towns, self.overall]],
-            "sanctions": [{"community": s["community"], "town": s["town"], "year": s["year"], "action": s["action"]}
-                          for s in self.sanctions],
+                         "reason": o.reason, "rank": o.rank, "total": o.total, "grade": o.grade, "passed": o.passed,
+                         "drug_free": o.drug_free, "errors": o.errors, "warnings": o.warnings,
+                         "indicators": {k: o.indicators[k] for k in KEY_INDICATORS if k in o.indicators}}
+                        for o in self.outcomes],
+            "towns": [{k: v for k, v in asdict(t).items()} for t in self.towns],
+            "county": self.overall.to_json(),
+            "sanctions": [{k: s.get(k) for k in SANCTION_KEYS} for s in self.sanctions],
         }
 
 
-def outcome_dict(o: LedgerOutcome) -> dict:
-    return asdict(o)
+SANCTION_KEYS = ("community", "town", "year", "event", "action", "provisional", "accountability")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from tabulate import tabulate
 
-from nodrug_cli.ledger.findings import CODES
+from nodrug_cli.ledger.findings import CODES, VARIANTS
 from nodrug_cli.ledger.schema import column_specs, sheet_meta, sheet_schemas
 from nodrug_cli.ledger.unreadable import UNREADABLE_MESSAGES
 from nodrug_cli.render.labels import allowed_text, kind_label, sheet_requirement, yes_no
@@ -48,15 +48,22 @@ def column_table_markdown() -> str:
     return "\n\n".join(parts) + "\n"
 
 
-_PLACEHOLDERS = {"value": "〈值〉", "header": "〈列名〉", "allowed": "〈可选值〉", "detail": "〈…〉", "other": "〈截止日〉"}
+_PLACEHOLDERS = {"value": "〈值〉", "header": "〈列名〉", "allowed": "〈可选值〉", "detail": "〈…〉", "other": "〈截止日〉",
+                 "sheet": "〈工作表〉", "row": "〈行号〉"}
+
+
+_VARIANT_WORDS = {"keyvalue": "社区概况"}  # the sheets a variant is worded for
 
 
 def findings_markdown() -> str:
     """Every finding code with its severity, message and fix, in Chinese and English."""
+    texts = [(f"`{code}`", severity, zh, zh_hint, en) for code, (severity, zh, zh_hint, en, _) in CODES.items()]
+    texts += [(f"`{code}`（{_VARIANT_WORDS[variant]}）", CODES[code][0], zh, zh_hint, en)
+              for (code, variant), (zh, zh_hint, en, _) in VARIANTS.items()]
     rows = [
-        [f"`{code}`", "错误 error" if severity == "error" else "警告 warning",
+        [code, "错误 error" if severity == "error" else "警告 warning",
          _cell(zh.format(**_PLACEHOLDERS)), _cell(zh_hint.format(**_PLACEHOLDERS)), _cell(en.format(**_PLACEHOLDERS))]
-        for code, (severity, zh, zh_hint, en, _en_hint) in CODES.items()
+        for code, severity, zh, zh_hint, en in texts
     ]
     return tabulate(rows, headers=("代码 code", "级别", "问题", "修改方法", "message"), tablefmt="github",
                     disable_numparse=True) + "\n"
@@ -64,7 +71,9 @@ def findings_markdown() -> str:
 
 def unreadable_markdown() -> str:
     """Every reason a file cannot be read, as the one-line message the user sees."""
-    rows = [[f"`{reason}`", _cell(zh.format(detail="〈上限〉")), _cell(en.format(detail="<limit>"))]
+    details = {"text_named_workbook": ("〈扩展名〉", "<extension>")}  # the {detail} of every other reason is the limit
+    rows = [[f"`{reason}`", _cell(zh.format(detail=details.get(reason, ("〈上限〉",))[0])),
+             _cell(en.format(detail=details.get(reason, (None, "<limit>"))[1]))]
             for reason, (zh, en) in UNREADABLE_MESSAGES.items()]
     return tabulate(rows, headers=("reason", "提示（无法读取 文件名：…）", "message (--lang en)"), tablefmt="github",
                     disable_numparse=True) + "\n"

@@ -9,11 +9,18 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+# The custom document property every workbook nodrug writes carries (render/xlsx_style.new_book), so that a
+# batch over a folder skips last run's summary instead of scoring it as a community (discovery.py).
+OUTPUT_MARK = "nodrug-output"
+
 REFUSAL_MESSAGES = {
     "is_input": ("输出文件 {path} 就是输入台账 {other}，拒绝覆盖：请换一个输出文件名", "the output {path} is the input ledger {other}: refused; choose another name"),
     "exists": ("输出文件 {path} 已存在：加 --force 覆盖，或换一个文件名", "the output {path} already exists: add --force to overwrite, or choose another name"),
     "unwritable": ("无法写入 {path}：{other}", "cannot write {path}: {other}"),
     "is_directory": ("输出路径 {path} 是一个文件夹：请给出文件名", "the output {path} is a folder: give a file name"),
+    "wrong_suffix": ("输出文件 {path} 的扩展名不对：这里写出的是 {other} 文件，请用以 {other} 结尾的文件名",
+                     "the output {path} has the wrong extension: what is written here is a {other} file; "
+                     "name it with {other}"),
 }
 
 
@@ -51,8 +58,9 @@ def os_reason(exc: OSError) -> tuple[str, str]:
     return f"系统错误：{exc.strerror or exc}", f"system error: {exc.strerror or exc}"
 
 
-def check_output(path: Path, force: bool, inputs: tuple[Path, ...] = ()) -> Path:
-    """Refuse an output path that is an input, a folder, or an existing file without `force`."""
+def check_output(path: Path, force: bool, inputs: tuple[Path, ...] = (), suffixes: tuple[str, ...] = ()) -> Path:
+    """Refuse an output path that is an input, a folder, an existing file without `force`, or (when `suffixes`
+    are given) one whose extension is not among them: xlsx bytes under `考评表.xls` or `模板.csv` would not open."""
     path = Path(path)
     for source in inputs:
         try:
@@ -60,6 +68,8 @@ def check_output(path: Path, force: bool, inputs: tuple[Path, ...] = ()) -> Path
                 raise OutputRefused("is_input", path, source)
         except OSError:
             pass
+    if suffixes and path.suffix.lower() not in suffixes:
+        raise OutputRefused("wrong_suffix", path, (" 或 ".join(suffixes), " or ".join(suffixes)))
     if path.is_dir():
         raise OutputRefused("is_directory", path)
     if path.exists() and not force:

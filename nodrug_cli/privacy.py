@@ -17,7 +17,7 @@ def mask_id(value: object) -> str:
 
 
 def mask_name(value: object) -> str:
-    """Keep the first and last character with `*` between (`王*明`, `欧阳**华`); two characters keep the first."""
+    """Keep the first and last character with `*` between (`王*明`, 欧阳明华 → `欧**华`); two characters keep the first."""
     if value is None:
         return ""
     text = str(value).strip()

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from nodrug_cli.exitcodes import ExitCode
-from nodrug_cli.ledger.findings import ERROR, Finding
+from nodrug_cli.ledger.findings import ERROR, Finding, sort_key
 from nodrug_cli.ledger.read import Ledger, read_ledger, show
 from nodrug_cli.ledger.schema import sheet_meta, sheet_schemas
 from nodrug_cli.ledger.workbook import Opening, Unreadable
@@ -21,10 +21,13 @@ class FileCheck:
     path: Path
     ledger: Ledger | None = None
     error: Unreadable | None = None
+    against: list[Finding] = field(default_factory=list)  # findings against the standard (自查项目 names)
 
     @property
     def findings(self) -> list[Finding]:
-        return self.ledger.findings if self.ledger else []
+        if not self.ledger:
+            return []
+        return sorted(self.ledger.findings + self.against, key=sort_key) if self.against else self.ledger.findings
 
     def absent_sheets(self) -> list[str]:
         """Optional sheets the workbook lacks (their indicators will be "not computable")."""
@@ -35,16 +38,21 @@ class FileCheck:
 
 
 def check_files(paths: list[Path], today: dt.date, as_of: dt.date | None = None, year: int | None = None,
-                max_inflated: int | None = None, first: Opening | None = None) -> list[FileCheck]:
+                max_inflated: int | None = None, first: Opening | None = None, standard=None) -> list[FileCheck]:
     """Read and check every ledger; an unreadable one becomes a FileCheck with its error. Each file is opened in
-    the background while the one before it is checked; `first` is the first file's opening, already begun."""
+    the background while the one before it is checked; `first` is the first file's opening, already begun. With a
+    `standard`, 自查项目 rows that match none of its items are findings too."""
+    from nodrug_cli.standards.engine import checklist_findings
+
     paths = [Path(p) for p in paths]
     results = []
     opening = first if first is not None or not paths else Opening(paths[0], max_inflated)
     for at, path in enumerate(paths):
         following = Opening(paths[at + 1], max_inflated) if at + 1 < len(paths) else None
         try:
-            results.append(FileCheck(path, ledger=read_ledger(path, today, as_of=as_of, year=year, opening=opening)))
+            ledger = read_ledger(path, today, as_of=as_of, year=year, opening=opening)
+            against = checklist_findings(ledger, standard) if standard is not None else []
+            results.append(FileCheck(path, ledger=ledger, against=against))
         except Unreadable as exc:
             results.append(FileCheck(path, error=exc))
         opening = following

@@ -6,8 +6,11 @@
 Every person, record and event is fictional: names and ID numbers come from `nodrug_cli.fake.FakePeople`
 (valid checksums, region codes 99xxxx that do not exist), every other choice from `random.Random(seed)`.
 People are generated whole (a status, the dates that go with it) and their tests and talks follow the
-windows rule of DOMAIN.md §5; events are generated month by month. Workbook properties and the zip
-entries' timestamps are fixed, so a rerun writes the same bytes (given the same openpyxl and zlib).
+windows rule of DOMAIN.md §5: two-month windows anchored at the order start (措施开始日期, else 首次登记日期),
+running across year ends; a window is due in 2025 when its last day falls in 2025, so the window that
+straddles 1 January gets its records anywhere inside it, late 2024 included. Events are generated month by
+month. Workbook properties and the zip entries' timestamps are fixed, so a rerun writes the same bytes
+(given the same openpyxl and zlib).
 Every 自查项目 sheet lists each checklist item that some built-in standard reads (the union of
 `checklist_items()` over `nodrug_cli.standards.load.builtin_names()`), so a sample scored under any
 built-in standard has no "未自查" item; a new built-in standard's items appear after a rerun.
@@ -16,18 +19,25 @@ The samples (as of 2025-12-31):
 
 1. 清溪村 — no registered users (吸毒人员 has its header only); ≥ 4 events every month including a June
    (6·26) event and a September event for 中小学生, high awareness, every venue signed, every 自查项目 是.
-   无毒 outright. No findings.
+   无毒 with nobody registered: seed 002's criteria 1–3 hold vacuously and its work criteria 4–10 are met.
+   No findings.
 2. 百灵社区 — has users and meets every one of seed 002's ten criteria that a community with users can
    meet: no 失控, every 社区戒毒/社区康复 order reported within 15 days, every DUE person tested and
-   talked to in every two-month window and never 阳性, 帮教小组 是, no new users in 2025, ≥ 4 events a
-   month, high awareness, venues signed, checklist all 是. No findings.
+   talked to in every two-month window due in 2025 (one window across 1 January met by December 2024
+   records only) and never 阳性, 帮教小组 是, no new users in 2025, more persons completing three abstinent
+   years in 2025 than in 2024 (年度脱毒人数逐年增加), ≥ 4 events a month, high awareness, venues signed,
+   checklist all 是. It also holds a 社区康复 person whose last use is more than three years back (still
+   DUE: a running order is never ABSTINENT3) and a 戒断未满三年 person three years clean and 在控
+   (ABSTINENT3 by the last-use route, newly abstinent in 2025). No findings.
    NOTE: criterion 2 read literally also asks abstinence3_rate = 100 % (“现有吸毒人员戒断巩固三年以上”),
-   and a community that still has DUE persons (社区戒毒/社区康复 within three years of last use) cannot
-   meet it; 百灵社区 fails that one sub-item by construction and meets everything else. An office that
-   reads the criterion loosely edits that one line of the shipped standard.
-3. 石桥村 — a clean ledger (no findings) of a community that fails several criteria: a 失控 person, a
-   person with no talks in 2025, missed test windows, a 阳性 test, a user first registered in 2025,
-   months with < 4 events and none at all in June, a venue without 责任状, a 自查项目 row 否.
+   and a community with anyone under a running order cannot meet it; 百灵社区 fails that one sub-item by
+   construction and meets everything else. An office that reads the criterion loosely edits that one line
+   of the shipped standard.
+3. 石桥村 — a clean ledger (no findings) of a community that fails several criteria: a 失控 person (under a
+   社区康复 order whose last use is more than three years back), a person with no talks in 2025, missed
+   test windows, 阳性 tests in 2025 (one of them by a person sent to 强戒 afterwards) and one in 2024 (last
+   year's relapse), a user first registered in 2025, months with < 4 events and none at all in June, a
+   venue without 责任状, a 自查项目 row 否.
 4. 杏林社区 — messy but valid, like a clerk's own file: alias sheet names and headers, a merged title row
    and a blank row above each header, a 序号 column, text dates in several forms mixed with real
    dates, full-width digits, results written -/（+）, 帮教小组 as √/×, a 合计 row, a blank row and a
@@ -36,7 +46,9 @@ The samples (as of 2025-12-31):
    as numbers, bad checksums, a letter inside an ID, an unknown status, a 社区戒毒 person without
    措施开始日期, a date that does not exist, a sex that disagrees with the ID, a person registered
    twice, 知晓人数 > 调查人数, a negative 参与人数, an orphan test, a test dated before the person's
-   registration, a test entered twice.
+   registration, a test entered twice. The 吸毒人员 rows with errors stay in the person sets (DOMAIN.md §2,
+   §4); the 社区戒毒 row without 措施开始日期 is anchored at its 首次登记日期, ten days before the order date
+   the worker followed, so one test window and two talk windows of that person are missed.
 """
 
 from __future__ import annotations
@@ -65,6 +77,7 @@ FIXED_TIME = dt.datetime(2025, 12, 31, 18, 0, 0)
 ZIP_TIME = (2025, 12, 31, 18, 0, 0)
 TOWN, COUNTY = "青禾镇", "云岭县"
 DAY = dt.timedelta(days=1)
+THREE_YEARS_BEFORE_T = dt.date(YEAR - 3, 12, 31)  # T − 3 years: a last use on or before it is three years back
 
 SAMPLES = ("清溪村", "百灵社区", "石桥村", "杏林社区", "松柏村")
 
@@ -150,7 +163,8 @@ def add_years(day: dt.date, years: int) -> dt.date:
 
 
 def windows(anchor: dt.date, months: int, until: dt.date = AS_OF) -> list[tuple[dt.date, dt.date]]:
-    """The DOMAIN.md §5 windows [start, end) from `anchor`, every one that starts on or before `until`."""
+    """The DOMAIN.md §5 windows [start, end) from `anchor`, every one that starts on or before `until`. The
+    samples' schedule has one entry (every `months` months), so the program year never changes the step."""
     out, start, i = [], anchor, 0
     while start <= until:
         i += 1
@@ -158,6 +172,12 @@ def windows(anchor: dt.date, months: int, until: dt.date = AS_OF) -> list[tuple[
         out.append((start, end))
         start = end
     return out
+
+
+def due_windows(anchor: dt.date, months: int = 2) -> list[tuple[dt.date, dt.date]]:
+    """The windows due in 2025 (DOMAIN.md §5): those whose last day (end − 1 day) falls in [1 Jan, T]. The first
+    may start in 2024 (it straddles 1 January) and is met by a record inside it, before 1 January included."""
+    return [(start, end) for start, end in windows(anchor, months) if JAN1 <= end - DAY <= AS_OF]
 
 
 def between(rng: random.Random, first: dt.date, last: dt.date) -> dt.date:
@@ -199,14 +219,21 @@ class Person:
     records_stop: dt.date | None = None  # no records after this day (the person went missing)
     positive_on: dt.date | None = None
     yearly_test: bool = False  # an abstinent person's one check-up test of the year
+    straddle_in_2024: bool = False  # the window across 1 January is met by records dated in 2024 only
+    extra_tests: list[tuple[dt.date, str]] = field(default_factory=list)  # (day, result) outside the windows
 
     @property
     def due(self) -> bool:
-        """DUE by construction: the generator gives supervised statuses a last use within three years."""
-        return self.status in ("社区戒毒", "社区康复", "戒断未满三年")
+        """DUE (DOMAIN.md §4): a running order, whatever the last use; or 戒断未满三年 not yet three years clean
+        and 在控 (the last-use route to ABSTINENT3). No sample gives such a person a 阳性 within three years."""
+        if self.status in ("社区戒毒", "社区康复"):
+            return True
+        clean = self.last_use is not None and self.last_use <= THREE_YEARS_BEFORE_T and self.control == "在控"
+        return self.status == "戒断未满三年" and not clean
 
     def anchor(self) -> dt.date:
-        return max(JAN1, self.measure_start or self.registered)
+        """The windows' anchor a (DOMAIN.md §5): 措施开始日期, else 首次登记日期 — never clamped to 1 January."""
+        return self.measure_start or self.registered
 
 
 def new_person(fp: FakePeople, rng: random.Random, status: str, helpers: list[str], *,
@@ -268,6 +295,26 @@ def new_person(fp: FakePeople, rng: random.Random, status: str, helpers: list[st
     return p
 
 
+def set_last_use(p: Person, day: dt.date) -> Person:
+    """Move a person's 最近吸毒日期 to `day` and the dates that follow from it (registration never after it)."""
+    p.last_use, p.registered = day, min(p.registered, day)
+    if p.status == "社区康复":  # two years of 强戒, then the 社区康复 order
+        p.released = p.measure_start = p.status_since = day + dt.timedelta(days=730)
+        p.agreement = p.measure_start + dt.timedelta(days=6)
+    elif p.status == "戒断未满三年":
+        p.status_since = day + dt.timedelta(days=300)
+    elif p.status == "戒断三年未复吸":
+        p.status_since = add_years(day, 3)
+    return p
+
+
+def three_years_done(persons: list[Person], year: int) -> list[Person]:
+    """The persons who completed three abstinent years in `year` (DOMAIN.md §5 newly_abstinent, as the design
+    sees it): ABSTINENT3 at T (戒断三年未复吸, or 戒断未满三年 three years clean and 在控), last use + 3 years in it."""
+    return [p for p in persons if p.status in ("戒断三年未复吸", "戒断未满三年") and not p.due and p.last_use
+            and add_years(p.last_use, 3).year == year]
+
+
 def person_row(p: Person, village: str) -> list:
     return [
         p.name, p.ident, p.sex, p.birth, village, p.status, p.status_since, p.sentence, p.residence, p.control,
@@ -288,13 +335,16 @@ class Record:
 
 
 def person_records(rng: random.Random, p: Person, workers: list[str]) -> list[Record]:
-    """A person's tests and talks in 2025: one of each in every two-month window (two tests a window in
-    the first year of a 社区戒毒 order), minus the windows the design skips."""
+    """A DUE person's tests and talks: one of each in every two-month window due in 2025 (two tests a window in
+    the first year of a 社区戒毒 order), minus the windows the design skips (`skip_*` count the windows due in
+    2025 from 0). The window across 1 January gets its records anywhere inside it, 2024 included."""
     out: list[Record] = []
     if p.due:
         stop = min(AS_OF, p.records_stop or AS_OF)
-        for i, (start, end) in enumerate(windows(p.anchor(), 2)):
+        for i, (start, end) in enumerate(due_windows(p.anchor(), 2)):
             first, last = max(start, p.registered), min(end - DAY, stop)
+            if p.straddle_in_2024 and start < JAN1:
+                last = min(last, JAN1 - DAY)
             if first > last:
                 continue
             if i not in p.skip_test_windows:
@@ -313,6 +363,7 @@ def person_records(rng: random.Random, p: Person, workers: list[str]) -> list[Re
         tests = [r for r in out if r.kind == "test"]
         hit = min(tests, key=lambda r: abs((r.day - p.positive_on).days))
         hit.day, hit.result, hit.method = p.positive_on, "阳性", "尿检"
+    out += [Record(p, day, "test", result=result) for day, result in p.extra_tests]
     return out
 
 
@@ -518,11 +569,26 @@ def bailing(out: Path) -> Path:
             + ["出国（境）"])
     rng.shuffle(plan)
     persons = [new_person(fp, rng, status, staff, employment_rate=0.85) for status in plan]
+    # What the rules of DOMAIN.md §4–§5 need to be seen working (appended, so the persons above stay as they were):
+    # a 社区康复 order whose last use is more than three years back — still DUE, never ABSTINENT3 (issue 13);
+    # a 戒断未满三年 person three years clean on 2025-08-09, ABSTINENT3 by the last-use route (the status not yet
+    # updated); a 戒断三年未复吸 person whose three years ended on 2025-03-02. Both are newly abstinent in 2025.
+    old_order = set_last_use(new_person(fp, rng, "社区康复", staff, employment_rate=0.85), dt.date(2022, 5, 17))
+    reached = set_last_use(new_person(fp, rng, "戒断未满三年", staff), dt.date(2022, 8, 9))
+    reached.yearly_test = True
+    persons += [old_order, reached, set_last_use(new_person(fp, rng, "戒断三年未复吸", staff), dt.date(2022, 3, 2))]
+    assert old_order.due and old_order.last_use <= THREE_YEARS_BEFORE_T and not reached.due
+    assert len(three_years_done(persons, YEAR)) > len(three_years_done(persons, YEAR - 1))  # 年度脱毒人数逐年增加
     # 社区戒毒 orders that began in 2025 would mean new users; keep every registration before 2025
     assert all(p.registered < JAN1 for p in persons)
     assert all((p.agreement - p.measure_start).days <= 15 for p in persons if p.measure_start)
+    # the worker met the window across 1 January of the first DUE person whose window starts well before it in
+    # December 2024 only: a record before 1 January still counts for a window that ends in 2025
+    straddler = next(p for p in persons if p.due and due_windows(p.anchor())[0][0] <= dt.date(YEAR - 1, 12, 10))
+    straddler.straddle_in_2024 = True
     records = [r for p in persons for r in person_records(rng, p, staff)]
     _check_every_window(persons, records)
+    assert any(r.person is straddler and r.day < JAN1 and r.kind == kind for r in records for kind in ("test", "talk"))
     tests, talks = record_rows(records, rng)
     counts = {m: rng.randint(4, 7) for m in range(1, 13)}
     events = make_events(rng, places_of(name, False), counts, staff)
@@ -540,14 +606,12 @@ def bailing(out: Path) -> Path:
 
 
 def _check_every_window(persons: list[Person], records: list[Record]) -> None:
-    """百灵社区's promise: every DUE person has a test and a talk in every elapsed window."""
+    """百灵社区's promise: every DUE person has a test and a talk in every window due in 2025."""
     for p in persons:
         if not p.due:
             continue
         mine = [r for r in records if r.person is p]
-        for start, end in windows(p.anchor(), 2):
-            if end > AS_OF + DAY:
-                continue
+        for start, end in due_windows(p.anchor(), 2):
             for kind in ("test", "talk"):
                 assert any(r.kind == kind and start <= r.day < end for r in mine), (p.name, kind, start)
         assert all(r.result == "阴性" for r in mine)
@@ -565,7 +629,9 @@ def shiqiao(out: Path) -> Path:
     by_status = {}
     for p in persons:
         by_status.setdefault(p.status, []).append(p)
-    lost = by_status["社区康复"][0]  # went to work elsewhere in May and stopped answering
+    # went to work elsewhere in May and stopped answering; his last use is more than three years back (two years
+    # of 强戒 before the order), which does not make a person under a running order ABSTINENT3 (issue 13)
+    lost = set_last_use(by_status["社区康复"][0], dt.date(2022, 4, 6))
     lost.residence, lost.control, lost.records_stop = "外出", "失控", dt.date(YEAR, 5, 10)
     silent = by_status["社区戒毒"][0]  # tested, but nobody talked to him all year
     silent.no_talks, silent.group, silent.helper = True, False, None
@@ -575,6 +641,17 @@ def shiqiao(out: Path) -> Path:
     relapsed = by_status["社区戒毒"][2]
     relapsed.positive_on = dt.date(YEAR, 7, 14)
     relapsed.last_use = relapsed.positive_on
+    # a 阳性 test on 2025-03-27, then 强戒 from 2025-04-18: still a relapse of 2025 (DOMAIN.md §5 relapses)
+    sent_away = by_status["强制隔离戒毒"][0]
+    sent_away.last_use, sent_away.status_since = dt.date(YEAR, 3, 27), dt.date(YEAR, 4, 18)
+    sent_away.extra_tests = [(sent_away.last_use, "阳性")]
+    assert sent_away.registered < sent_away.last_use
+    # last year's relapse: registered in 2019, found 阳性 again on 2024-05-12 and ordered into 社区戒毒 on 05-20
+    again = by_status["社区戒毒"][3]
+    again.registered = min(again.registered, dt.date(2019, 3, 8))
+    again.last_use, again.measure_start = dt.date(YEAR - 1, 5, 12), dt.date(YEAR - 1, 5, 20)
+    again.status_since, again.agreement = again.measure_start, dt.date(YEAR - 1, 5, 27)
+    again.extra_tests = [(again.last_use, "阳性")]
     sentences = iter([24, 60])
     for p in by_status["服刑"]:
         p.sentence = next(sentences)

@@ -60,7 +60,8 @@ class Case:
         if self.reason is None:
             return None
         zh, en = UNREADABLE_MESSAGES[self.reason]
-        return (en if lang == "en" else zh).format(detail=human_size(DEFAULT_MAX_INFLATED))
+        detail = Path(self.filename).suffix if self.reason == "text_named_workbook" else human_size(DEFAULT_MAX_INFLATED)
+        return (en if lang == "en" else zh).format(detail=detail)
 
 
 # -- helpers ------------------------------------------------------------------------------------------------
@@ -535,8 +536,8 @@ CASES: tuple[Case, ...] = (
          about="<dimension ref='A1:XFD1048576'> over a few cells: read as the few cells"),
     Case("formula_without_value", "公式无缓存值.xlsx", formula_without_value, None, errors=True,
          findings=("required_empty@吸毒人员!B2",), about="<c><f>1+1</f></c> with no <v> in a required column"),
-    Case("csv_named_xlsx", "系统导出.xlsx", csv_named_xlsx, None, errors=True, findings=("sheet_missing",),
-         about="a CSV with an .xlsx name: read as CSV (one sheet, so 社区概况 is missing)"),
+    Case("csv_named_xlsx", "系统导出.xlsx", csv_named_xlsx, "text_named_workbook",
+         about="a CSV with an .xlsx name: not an Excel workbook (rename it to .csv)"),
     Case("html_named_xls", "网页导出.xls", html_named_xls, "html", about="an HTML table with an .xls name"),
     Case("gb18030_csv", "吸毒人员_GB18030.csv", gb18030_csv, None, errors=True, findings=("sheet_missing",),
          about="GB18030 CSV (a name with 䶮, outside GBK)"),

@@ -92,7 +92,7 @@ def test_sheets_items_total_and_grade(shiqiao, tmp_path):
         assert ws.cell(r, 5).value == result.basis
         assert ws.cell(r, 9).value == {None: "不适用", True: "是", False: "否"}[result.passed]
     by_id = {ws.cell(r, 1).value: r for r in rows}
-    assert ws.cell(by_id["C3"], 5).value == "按期检测率 62/69（应检 69 人次，漏检 7 人次）"
+    assert ws.cell(by_id["C3"], 5).value == "按期检测率 63/70（应检 70 人次，漏检 7 人次）"
     assert ws.cell(by_id["C3"], 8).value == 3
     assert ws.cell(by_id["B3"], 8).value == "不适用"
     labels = _rows_by_label(ws)
@@ -138,8 +138,8 @@ def test_indicator_sheet(shiqiao, tmp_path):
     assert [c.value for c in ws[1]] == ["指标", "键", "值", "分子", "分母", "状态", "说明"]
     rows = {ws.cell(r, 2).value: [ws.cell(r, c).value for c in range(1, 8)] for r in range(2, ws.max_row + 1)}
     assert list(rows) == list(shiqiao.indicators.values)
-    assert rows["on_schedule_test_rate"] == ["按期检测率", "on_schedule_test_rate", "89.9%", 62, 69, "正常",
-                                             "应检人次 69；漏检人次 7"]
+    assert rows["on_schedule_test_rate"] == ["按期检测率", "on_schedule_test_rate", "90.0%", 63, 70, "正常",
+                                             "应检人次 70；漏检人次 7"]
     words = {"ok": "正常", "na": "不适用", "not_computable": "无法计算"}
     for key, ind in shiqiao.indicators.values.items():
         assert rows[key][2] == ind.display() and rows[key][5] == words[ind.status], key
@@ -154,12 +154,12 @@ def test_gap_sheet_lists_what_lost_points(shiqiao, tmp_path):
     assert len(tests) == len(shiqiao.indicators["on_schedule_test_rate"].gap) == 7  # C3 lost 7 points
     first = tests[0]
     assert first[2] == mask_id("99230319780110348X") and first[3] == mask_name("谢明刚")
-    assert (first[5], first[6]) == (dt.datetime(2025, 6, 27), dt.datetime(2025, 8, 26))
+    assert (first[5], first[6]) == (dt.datetime(2025, 6, 5), dt.datetime(2025, 8, 4))
     assert "无毒标准2" in first[0]  # the same windows fail criterion 2
     months = [r for r in rows if r[0].startswith("B5")]
     assert [r[4] for r in months] == ["2025-02", "2025-06", "2025-08", "2025-11"]
     assert months[0][7] == "本月宣传活动 2 次，要求 4 次"
-    assert any(r[0] == "B1" and "255/292" in r[7] for r in rows)  # no one behind it: the numbers instead
+    assert any(r[0] == "B1" and "207/244" in r[7] for r in rows)  # no one behind it: the numbers instead
     for result in shiqiao.items:
         mine = [r for r in rows if result.item.id in r[0].split("、")]
         if result.passed is False:
@@ -194,7 +194,7 @@ def test_chart_of_rate_thresholds(shiqiao, tmp_path):
     ws = openpyxl.load_workbook(out)["图表"]
     assert len(ws._charts) == 1
     table = [[c.value for c in r] for r in ws.iter_rows(min_row=2, max_col=3) if r[0].value]
-    assert table[0] == ["B1 知晓率（群众）", pytest.approx(255 / 292), pytest.approx(0.95)]
+    assert table[0] == ["B1 知晓率（群众）", pytest.approx(207 / 244), pytest.approx(0.95)]
     assert [r[0].split()[0] for r in table] == ["B1", "B2", "B4", "C1", "C2", "C5"]  # B3 is not applicable
     with zipfile.ZipFile(out) as z:
         chart = next(n for n in z.namelist() if n.startswith("xl/charts/chart"))

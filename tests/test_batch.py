@@ -20,6 +20,8 @@ from typer.testing import CliRunner
 from nodrug_cli.cli.app import app
 from nodrug_cli.history.sanctions import GRANT, KEEP, REVOKE, WARN, holders, replay
 from nodrug_cli.history.store import AssessmentRecord
+from nodrug_cli.standards.load import load_standard
+from nodrug_cli.standards.model import Ladder
 
 runner = CliRunner()
 
@@ -27,9 +29,15 @@ runner = CliRunner()
 CHECKLIST = ["禁毒机构和机制健全", "完成上级下达的打击指标", "创建工作档案规范完整", "无制毒贩毒种毒",
              "层层签订禁毒责任状", "14类涉毒重点人员摸排", "禁毒教育阵地", "网格化管理", "移风易俗、村规民约"]
 QINGHE, SHIMEN = "青禾镇", "石门镇"
-LEDGER_KEYS = {"path", "community", "town", "status", "reason", "total", "grade", "drug_free", "errors", "warnings"}
+LEDGER_KEYS = {"path", "community", "town", "status", "reason", "rank", "total", "grade", "passed", "drug_free", "errors",
+               "warnings", "indicators"}
 README = Path(__file__).resolve().parent.parent / "README.md"
-TOWN_KEYS = {"town", "communities", "drug_free", "drug_free_rate", "pass_rate", "target"}
+TOWN_KEYS = {"town", "communities", "passed", "community_pass_rate", "drug_free", "drug_free_rate", "drug_free_target",
+             "drug_free_met", "total", "grade", "grade_passed", "vetoed", "flag", "rank", "indicators"}
+SANCTION_KEYS = {"community", "town", "year", "event", "action", "provisional", "accountability"}
+SEED002 = load_standard("boumei-2023").sanctions
+SEED003 = load_standard("zhongkai-2015").sanctions
+NO_LADDER = Ladder()
 
 
 @pytest.fixture(autouse=True)
@@ -49,9 +57,9 @@ def info(name: str, town: str, year: int, holder: bool | None) -> list[list]:
 
 
 def passing(path: Path, name: str, town: str, year: int = 2025, holder: bool | None = None,
-            events: bool = False) -> Path:
-    """No registered persons, every checklist item 是, awareness 100 %: 无毒 outright, 88.24 (合格); with a full
-    year of four events a month, 100 (优秀)."""
+            events: bool = True) -> Path:
+    """No registered persons, every checklist item 是, awareness 100 %, four events in every month: all ten 无毒
+    criteria hold (1–3 with nobody registered) and every item that applies is met: 100 (优秀), 无毒."""
     extra = {
         "自查项目": [["项目", "是否落实"]] + [[item, "是"] for item in CHECKLIST],
         "知晓率调查": [["调查日期", "人群类别", "调查人数", "知晓人数"], [dt.date(year, 5, 1), "社区居民", 100, 100]],
@@ -65,14 +73,16 @@ def passing(path: Path, name: str, town: str, year: int = 2025, holder: bool | N
 
 
 def failing(path: Path, name: str, town: str, year: int = 2025, holder: bool | None = None) -> Path:
-    """No registered persons but no 自查项目 sheet: 55 (不合格), not 无毒."""
+    """No registered persons but no 自查项目, 宣传活动 or 知晓率调查 sheet: of boumei-2023's items only those whose
+    indicator applies count (C1–C5 and C7 are 0/0, left out: 55 points), and of those only C6 (no relapse either
+    year) and D1 (no registry errors) are met: 10/55 → 18.18 (不合格), not 无毒."""
     sheets = minimal_ledger(persons=[], tests=[], talks=[])
     sheets["社区概况"] = info(name, town, year, holder)
     return write_xlsx(path, sheets)
 
 
 def with_bad_id(path: Path, name: str, town: str, year: int = 2025) -> Path:
-    """The default minimal ledger with the first person's ID checksum broken: one error, 50 (不合格)."""
+    """The default minimal ledger with the first person's ID checksum broken: one error, 13.68 (不合格)."""
     sheets = minimal_ledger()
     good = person_id(1)
     sheets["吸毒人员"][1][1] = good[:-1] + ("0" if good[-1] != "0" else "1")
@@ -100,12 +110,13 @@ def town_folder(root: Path) -> Path:
 
 
 def standard_with_target(tmp_path: Path) -> Path:
-    """boumei-2023 as a user copies it, with a 2025 target of 50 % 无毒 communities."""
+    """boumei-2023 as a user copies it, renamed, with a 2025 target of 50 % 无毒 communities (the short form)."""
     shown = runner.invoke(app, ["standards", "show", "boumei-2023"])
     assert shown.exit_code == 0
-    assert "targets: {}\n" in shown.stdout
+    assert "targets: {}\n" in shown.stdout and "name: boumei-2023\n" in shown.stdout
     path = tmp_path / "我的标准.yaml"
-    path.write_text(shown.stdout.replace("targets: {}\n", "targets: {drug_free_rate: {2025: 50%}}\n"), encoding="utf-8")
+    path.write_text(shown.stdout.replace("targets: {}\n", "targets: {drug_free_rate: {2025: 50%}}\n")
+                    .replace("name: boumei-2023\n", "name: 我的标准\n"), encoding="utf-8")
     return path
 
 
@@ -140,27 +151,36 @@ def test_folder_of_two_towns_every_row_rollup_and_exit_code(tmp_path):
     db = tmp_path / "h.sqlite"
     result, data = batch_json(root, "--db", db, "--standard", standard_with_target(tmp_path))
     assert result.exit_code == 1, result.output  # one unreadable and one invalid ledger
-    assert data["year"] == 2025 and data["standard"]["name"] == "boumei-2023"
+    assert data["year"] == 2025 and data["standard"]["name"] == "我的标准" and data["review"] is True
 
     rows = data["ledgers"]
     # by town (石门镇 before 青禾镇 in code-point order), then score, highest first; unreadable last
     assert [r["community"] for r in rows] == ["丁社区", "戊社区", "甲村", "乙村", "丙村", None]
     by = {r["community"]: r for r in rows}
-    assert by["丁社区"] == {
+    assert {k: v for k, v in by["丁社区"].items() if k != "indicators"} == {
         "path": str(root / "子目录" / "丁社区.xlsx"),  # found in the subfolder
-        "community": "丁社区", "town": SHIMEN, "status": "ok", "reason": None, "total": 100.0,
-        "grade": "优秀", "drug_free": True, "errors": 0, "warnings": by["丁社区"]["warnings"]}
+        "community": "丁社区", "town": SHIMEN, "status": "ok", "reason": None, "rank": 1, "total": 100.0,
+        "grade": "优秀", "passed": True, "drug_free": True, "errors": 0, "warnings": by["丁社区"]["warnings"]}
+    # ranks within the town, by score
+    # 丁社区 and 戊社区 tie at 100: both first (competition ranking)
+    assert [(r["community"], r["rank"]) for r in rows] == [("丁社区", 1), ("戊社区", 1), ("甲村", 1), ("乙村", 2),
+                                                          ("丙村", 3), (None, None)]
+    # the ledger with errors is scored: its indicators are shown
+    assert by["丙村"]["indicators"]["current_users"]["value"] is not None
     for name, town in (("戊社区", SHIMEN), ("甲村", QINGHE)):
         assert by[name]["town"] == town
         assert (by[name]["status"], by[name]["reason"], by[name]["grade"], by[name]["drug_free"],
-                by[name]["errors"]) == ("ok", None, "合格", True, 0)
-        assert by[name]["total"] == pytest.approx(88.24, abs=0.01)
+                by[name]["errors"]) == ("ok", None, "优秀", True, 0)
+        assert by[name]["total"] == 100.0
     assert (by["乙村"]["status"], by["乙村"]["total"], by["乙村"]["grade"], by["乙村"]["drug_free"],
-            by["乙村"]["errors"]) == ("ok", 55.0, "不合格", False, 0)
+            by["乙村"]["errors"]) == ("ok", 18.18, "不合格", False, 0)  # 10 of the 55 points that apply (C1–C5, C7: 0/0)
     bad = by["丙村"]
     assert (bad["status"], bad["reason"], bad["town"], bad["grade"], bad["drug_free"], bad["errors"]) == (
         "invalid", "台账有 1 个错误", QINGHE, "不合格", False, 1)
-    assert bad["total"] == 50.0
+    # the mistyped ID keeps the 社区戒毒 person in every set (DOMAIN.md §4); the tests and talks, keyed with the
+    # right ID, no longer match him: 6 test and 6 talk windows missed (C3, C4: 4 of 10 each), C6 met (5), C1, C2,
+    # C5, D1 and the missing sheets' items 0; C7 (0/0) left out → 13 of 95 → 13.68
+    assert bad["total"] == 13.68
     unreadable = rows[-1]
     assert unreadable["path"] == str(root / "坏文件.xlsx")
     assert unreadable["status"] == "unreadable" and "不是 Excel/WPS 工作簿" in unreadable["reason"]
@@ -174,20 +194,26 @@ def test_folder_of_two_towns_every_row_rollup_and_exit_code(tmp_path):
     assert not any(("~$" in p) or ("/." in p) or p.endswith(".csv") for p in paths)
     assert len(rows) == 6
 
-    towns = data["towns"]
+    towns = [{k: t[k] for k in ("town", "communities", "passed", "community_pass_rate", "drug_free",
+                                "drug_free_rate", "drug_free_target", "drug_free_met")} for t in data["towns"]]
     assert towns == [
-        {"town": SHIMEN, "communities": 2, "drug_free": 2, "drug_free_rate": 1.0, "pass_rate": 1.0, "target": 0.5},
-        {"town": QINGHE, "communities": 3, "drug_free": 1, "drug_free_rate": pytest.approx(1 / 3),
-         "pass_rate": pytest.approx(1 / 3), "target": 0.5},
-        {"town": "合计", "communities": 5, "drug_free": 3, "drug_free_rate": 0.6, "pass_rate": 0.6, "target": 0.5},
+        {"town": SHIMEN, "communities": 2, "passed": 2, "community_pass_rate": 1.0, "drug_free": 2,
+         "drug_free_rate": 1.0, "drug_free_target": 0.5, "drug_free_met": True},
+        {"town": QINGHE, "communities": 3, "passed": 1, "community_pass_rate": pytest.approx(1 / 3), "drug_free": 1,
+         "drug_free_rate": pytest.approx(1 / 3), "drug_free_target": 0.5, "drug_free_met": False},
     ]
+    assert all(t["grade"] in ("优秀", "合格", "不合格") and t["total"] is not None for t in data["towns"])
+    county = data["county"]
+    assert (county["communities"], county["passed"], county["drug_free"], county["drug_free_rate"],
+            county["unreadable"], county["towns"]) == (5, 3, 3, 0.6, 1, 2)
     # a fresh database: the passing non-holders are granted the plaque, the rest keep what they had
+    review = {"year": 2025, "event": "review", "provisional": False, "accountability": None}
     assert data["sanctions"] == [
-        {"community": "丁社区", "town": SHIMEN, "year": 2025, "action": GRANT},
-        {"community": "戊社区", "town": SHIMEN, "year": 2025, "action": GRANT},
-        {"community": "丙村", "town": QINGHE, "year": 2025, "action": KEEP},
-        {"community": "乙村", "town": QINGHE, "year": 2025, "action": KEEP},
-        {"community": "甲村", "town": QINGHE, "year": 2025, "action": GRANT},
+        {"community": "丁社区", "town": SHIMEN, "action": GRANT, **review},
+        {"community": "戊社区", "town": SHIMEN, "action": GRANT, **review},
+        {"community": "丙村", "town": QINGHE, "action": KEEP, **review},
+        {"community": "乙村", "town": QINGHE, "action": KEEP, **review},
+        {"community": "甲村", "town": QINGHE, "action": GRANT, **review},
     ]
 
 
@@ -203,14 +229,15 @@ def test_json_has_exactly_the_readme_shape(tmp_path):
     shape = readme_batch_json()
     root = town_folder(tmp_path / "台账")
     _, data = batch_json(root, "--db", tmp_path / "h.sqlite")
-    assert set(data) == set(shape) == {"year", "standard", "ledgers", "towns", "sanctions"}
+    assert set(data) == set(shape) == {"year", "review", "standard", "ledgers", "towns", "county", "sanctions",
+                                       "skipped"}
     assert data["ledgers"] and all(set(r) == set(shape["ledgers"][0]) for r in data["ledgers"])
     assert set(shape["ledgers"][0]) == LEDGER_KEYS
     assert all(set(t) == set(shape["towns"][0]) == TOWN_KEYS for t in data["towns"])
-    assert data["towns"][-1]["town"] == "合计"
-    assert data["sanctions"] and all(set(s) == set(shape["sanctions"][0]) for s in data["sanctions"])
+    assert set(data["county"]) == set(shape["county"])
+    assert data["sanctions"] and all(set(s) == set(shape["sanctions"][0]) == SANCTION_KEYS for s in data["sanctions"])
     # without targets in the standard, the target is null
-    assert all(t["target"] is None for t in data["towns"])
+    assert all(t["drug_free_target"] is None for t in data["towns"]) and data["county"]["town_pass_target"] is None
 
 
 def test_json_standard_object_has_the_readme_keys(tmp_path):
@@ -252,7 +279,7 @@ def test_glob_and_explicit_file(tmp_path):
     assert [(r["community"], r["status"]) for r in data["ledgers"]] == [("甲村", "ok")]
     # a folder and a glob over it name the same files: each ledger is scored once
     _, data = batch_json(root, str(root / "*.xlsx"), root / "甲村.xlsx", "--db", tmp_path / "h.sqlite")
-    assert len(data["ledgers"]) == 6 and data["towns"][-1]["communities"] == 5
+    assert len(data["ledgers"]) == 6 and data["county"]["communities"] == 5
     # a recursive glob reaches the subfolder
     _, data = batch_json(str(root / "**" / "丁*.xlsx"), "--db", tmp_path / "h.sqlite")
     assert [r["community"] for r in data["ledgers"]] == ["丁社区"]
@@ -431,43 +458,43 @@ def actions(records, ladder):
 
 def test_replay_seed002():
     # a non-holder that passes is granted the plaque and keeps it while it passes
-    assert actions([rec(2024, True, False), rec(2025, True, True)], "seed002") == [(2024, GRANT), (2025, KEEP)]
+    assert actions([rec(2024, True, False), rec(2025, True, True)], SEED002) == [(2024, GRANT), (2025, KEEP)]
     # a non-holder that fails keeps nothing
-    assert actions([rec(2024, False, False)], "seed002") == [(2024, KEEP)]
+    assert actions([rec(2024, False, False)], SEED002) == [(2024, KEEP)]
     # a holder: first failure → 黄牌警告, second → 收回授牌
-    assert actions([rec(2024, False, True), rec(2025, False, True)], "seed002") == [(2024, WARN), (2025, REVOKE)]
+    assert actions([rec(2024, False, True), rec(2025, False, True)], SEED002) == [(2024, WARN), (2025, REVOKE)]
     # the second failure since the grant, not necessarily consecutive; records in any order
-    steps = replay([rec(2026, False), rec(2024, False, True), rec(2025, True)], "seed002")
+    steps = replay([rec(2026, False), rec(2024, False, True), rec(2025, True)], SEED002)
     assert [(s.year, s.action) for s in steps] == [(2024, WARN), (2025, KEEP), (2026, REVOKE)]
     assert [(s.holder_before, s.holder_after) for s in steps] == [(True, True), (True, True), (True, False)]
     # a new grant starts the count again: revoke, regrant, then one failure is only a warning
     assert actions([rec(2021, False, True), rec(2022, False), rec(2023, True), rec(2024, False), rec(2025, True),
-                    rec(2026, False)], "seed002") == [
+                    rec(2026, False)], SEED002) == [
         (2021, WARN), (2022, REVOKE), (2023, GRANT), (2024, WARN), (2025, KEEP), (2026, REVOKE)]
     # only the earliest record's declaration seeds the holder; later declarations do not override history
-    assert actions([rec(2024, False, False), rec(2025, False, True)], "seed002") == [(2024, KEEP), (2025, KEEP)]
+    assert actions([rec(2024, False, False), rec(2025, False, True)], SEED002) == [(2024, KEEP), (2025, KEEP)]
     # no declaration (None) means no plaque
-    assert actions([rec(2025, False, None)], "seed002") == [(2025, KEEP)]
-    assert replay([], "seed002") == []
+    assert actions([rec(2025, False, None)], SEED002) == [(2025, KEEP)]
+    assert replay([], SEED002) == []
 
 
 def test_replay_seed003():
     # a holder that fails the yearly re-review loses the title at once
-    assert actions([rec(2024, False, True)], "seed003") == [(2024, REVOKE)]
-    assert actions([rec(2024, True, True), rec(2025, False, True)], "seed003") == [(2024, KEEP), (2025, REVOKE)]
+    assert actions([rec(2024, False, True)], SEED003) == [(2024, REVOKE)]
+    assert actions([rec(2024, True, True), rec(2025, False, True)], SEED003) == [(2024, KEEP), (2025, REVOKE)]
     # a non-holder that passes → 授牌; failing after that → 收回授牌 at once (no warning)
-    assert actions([rec(2024, True, False), rec(2025, False), rec(2026, False), rec(2027, True)], "seed003") == [
+    assert actions([rec(2024, True, False), rec(2025, False), rec(2026, False), rec(2027, True)], SEED003) == [
         (2024, GRANT), (2025, REVOKE), (2026, KEEP), (2027, GRANT)]
 
 
 def test_replay_none_and_holders():
-    assert replay([rec(2024, True, False), rec(2025, False, True)], "none") == []
+    assert replay([rec(2024, True, False), rec(2025, False, True)], NO_LADDER) == []
     records = [rec(2024, True, False, "甲村"), rec(2025, True, True, "甲村"),
                rec(2024, False, True, "乙村"), rec(2025, False, True, "乙村"),
                rec(2025, False, True, "丙村"),
                rec(2024, True, False, "丁村")]
-    assert {u for u in holders(records, "seed002", 2025) if u[1] != "丁村"} == {(QINGHE, "丙村"), (QINGHE, "甲村")}
-    assert {u for u in holders(records, "seed003", 2025) if u[1] != "丁村"} == {(QINGHE, "甲村")}
+    assert {u for u in holders(records, SEED002, 2025) if u[1] != "丁村"} == {(QINGHE, "丙村"), (QINGHE, "甲村")}
+    assert {u for u in holders(records, SEED003, 2025) if u[1] != "丁村"} == {(QINGHE, "甲村")}
     # no ladder: a unit holds the title while its latest review passed (丁村 passed 2024, not yet reviewed 2025)
-    assert holders(records, "none", 2025) == [(QINGHE, "丁村"), (QINGHE, "甲村")]
-    assert holders(records, "seed002", 2024) == [(QINGHE, "丁村"), (QINGHE, "乙村"), (QINGHE, "甲村")]
+    assert holders(records, NO_LADDER, 2025) == [(QINGHE, "丁村"), (QINGHE, "甲村")]
+    assert holders(records, SEED002, 2024) == [(QINGHE, "丁村"), (QINGHE, "乙村"), (QINGHE, "甲村")]

@@ -132,7 +132,7 @@ def test_template_refuses_an_existing_file_without_force(tmp_path):
 
 def test_usage_errors_are_told_in_chinese_with_exit_2():
     cases = [(["score"], "缺少参数 LEDGER"), (["validate", "--frmat", "json", "x.xlsx"], "没有这个选项：--frmat"),
-             (["validate", "--format", "xml", "x.xlsx"], "--format 的值不对"), (["nosuch"], "用法有误")]
+             (["validate", "--format", "xml", "x.xlsx"], "--format 的值不对"), (["nosuch"], "没有这个命令：nosuch")]
     for args, words in cases:
         result = subprocess.run([sys.executable, "-m", "nodrug_cli", *args], capture_output=True, text=True)
         assert result.returncode == 2, args

@@ -53,8 +53,11 @@ def count(db: Path, sql: str, *args) -> int:
 
 
 def ledger(path: Path, year: int, aware: int = 100, checklist: bool = True, name: str = "甲村") -> Path:
-    """A community with no registered persons; with the checklist it is 无毒 outright."""
-    extra = {"知晓率调查": [["调查日期", "人群类别", "调查人数", "知晓人数"], [dt.date(year, 5, 1), "社区居民", 100, aware]]}
+    """A community with no registered persons and four events in every month; with the checklist it meets all ten
+    无毒 criteria (1–3 hold with nobody registered, 4–10 are its work)."""
+    extra = {"知晓率调查": [["调查日期", "人群类别", "调查人数", "知晓人数"], [dt.date(year, 5, 1), "社区居民", 100, aware]],
+             "宣传活动": [["活动日期", "活动名称"]] + [[dt.date(year, month, day), f"禁毒宣传{month}-{day}"]
+                                                 for month in range(1, 13) for day in (3, 10, 17, 24)]}
     if checklist:
         extra["自查项目"] = [["项目", "是否落实"]] + [[item, "是"] for item in CHECKLIST]
     sheets = minimal_ledger(persons=[], tests=[], talks=[], extra=extra)
@@ -222,7 +225,8 @@ def test_history_json_has_the_readme_keys(tmp_path):
     data = json.loads(result.stdout)
     assert set(data) == {"assessments"}
     assert [set(a) for a in data["assessments"]] == [
-        {"community", "town", "year", "standard", "as_of", "total", "grade", "drug_free"}] * 2
+        {"community", "town", "year", "standard", "as_of", "review", "total", "grade", "passed", "drug_free"}] * 2
+    assert all(a["review"] for a in data["assessments"])  # as of 31 December: the year's review
     assert [(a["community"], a["town"], a["year"], a["standard"], a["as_of"], a["total"], a["grade"], a["drug_free"])
             for a in data["assessments"]] == [
         ("甲村", "青禾镇", 2024, "boumei-2023", "2024-12-31", y2024["total"], y2024["grade"], True),
@@ -232,9 +236,19 @@ def test_history_json_has_the_readme_keys(tmp_path):
 
 
 def test_history_of_an_unknown_community_and_the_nodrug_db_default(tmp_path, env_db):
-    result = runner.invoke(app, ["history", "无此村", "--db", str(tmp_path / "h.sqlite")])
-    assert result.exit_code == 0
-    assert "没有“无此村”的考评记录" in result.stdout
+    missing = tmp_path / "没有的文件夹" / "h.sqlite"
+    result = runner.invoke(app, ["history", "无此村", "--db", str(missing)])
+    assert result.exit_code == 2  # a query never creates a database: a mistyped --db is told
+    assert f"历史数据库 {missing} 不存在" in result.stderr
+    assert not missing.parent.exists()
+    db = tmp_path / "h.sqlite"
+    with History(db) as history:
+        history.record([record("甲村")])
+    result = runner.invoke(app, ["history", "无此村", "--db", str(db)])
+    assert result.exit_code == 1
+    assert "没有“无此村”的考评记录" in result.stderr
+    data = runner.invoke(app, ["history", "无此村", "--db", str(db), "--format", "json"])
+    assert data.exit_code == 1 and json.loads(data.stdout) == {"assessments": []}
     with History(env_db) as history:  # no --db: NODRUG_DB decides
         history.record([record("甲村")])
     data = json.loads(runner.invoke(app, ["history", "--format", "json"]).stdout)

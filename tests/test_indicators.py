@@ -13,7 +13,7 @@ import pytest
 from builders import person_id, write_xlsx
 
 from nodrug_cli.indicators.compute import Params, compute_indicators
-from nodrug_cli.indicators.windows import add_months, add_years, program_year, shift, windows
+from nodrug_cli.indicators.windows import add_months, add_years, shift, windows
 from nodrug_cli.ledger.read import read_ledger
 
 D = dt.date
@@ -107,8 +107,8 @@ def test_zero_denominators_are_not_applicable(tmp_path):
                 "awareness_rate.中小学生"):
         assert (r[key].status, r[key].value, r[key].denominator) == ("na", None, 0), key
         assert r[key].display() == "—"
-    # counts are still counts, and the one person is abstinent: 1 / (1 − 0 EXEMPT)
-    assert (r["current_users"].value, r["relapses"].value, r["out_of_control"].value) == (0, 0, 0)
+    # counts are still counts; the one person is abstinent and still CURRENT (seed 002's 现有吸毒人员), not ACTIVE
+    assert (r["current_users"].value, r["active_users"].value, r["relapses"].value, r["out_of_control"].value) == (1, 0, 0, 0)
     assert (nd(r, "abstinence3_rate"), r["abstinence3_rate"].value) == ((1, 1), 1.0)
     assert (nd(r, "user_ratio_permille"), r["user_ratio_permille"].value) == ((0, 2000), 0.0)
     # 宣传活动 present but empty: 12 complete months, none met → 0/12 (a real 0 %, not "na")
@@ -132,56 +132,51 @@ def test_add_months_clamps_to_month_end():
     assert add_years(pd.Series(pd.to_datetime(["2024-02-29"])), 3).iloc[0].date() == D(2027, 2, 28)
 
 
-def test_program_year_of_a_29_february_order():
-    start = pd.Series(pd.to_datetime(["2024-02-29"] * 4))
-    at = pd.Series(pd.to_datetime(["2025-02-27", "2025-02-28", "2026-02-27", "2026-02-28"]))
-    # 29 Feb 2024 + 1 year = 28 Feb 2025: year 1 (the second program year) begins that day
-    assert list(program_year(start, at)) == [0, 1, 1, 2]
-
-
-def test_windows_change_step_on_28_february_for_a_29_february_order():
-    # Anchor 28 Jan 2025 (order 29 Feb 2024), schedule [1, 2, 3]: w0 = 01-28 is in program year 0 → 1 month;
-    # w1 = 02-28 is the first day of program year 1 → 2 months: w2 = a + 3 = 04-28, w3 = a + 5 = 06-28.
-    anchor = pd.Series(pd.to_datetime(["2025-01-28", "2025-01-27"]), index=["a", "b"])
-    order = pd.Series(pd.to_datetime(["2024-02-29", "2024-02-29"]), index=["a", "b"])
-    wins = windows(anchor, order, [1, 2, 3], pd.Timestamp("2025-07-01"))
+def test_windows_change_step_when_the_program_year_turns_for_a_29_february_anchor():
+    # Schedule [1, 2, 3], indexed by the program year at each window's start, counted from the anchor a
+    # (DOMAIN.md §5: the largest n with a + n years ≤ wi, where 29 Feb + 1 year = 28 Feb).
+    # a = 2024-02-29: monthly windows (always a + k months, clamped) up to w12 = a + 12 months = 2025-02-28, which
+    # is a + 1 year: program year 1 → 2 months: w13 = a + 14 = 2025-04-29, w14 = a + 16 = 2025-06-29.
+    # b = 2024-03-01: w11 = 2025-02-01 is still year 0 → [02-01, 03-01); at 03-01 year 1 → [03-01, 05-01), [05-01, 07-01).
+    anchor = pd.Series(pd.to_datetime(["2024-02-29", "2024-03-01"]), index=["a", "b"])
+    wins = windows(anchor, [1, 2, 3], pd.Timestamp("2025-07-01"))
     got = {p: [(s.date(), e.date()) for s, e in zip(g["start"], g["end"])] for p, g in wins.groupby("person")}
-    assert got["a"] == [(D(2025, 1, 28), D(2025, 2, 28)), (D(2025, 2, 28), D(2025, 4, 28)), (D(2025, 4, 28), D(2025, 6, 28))]
-    # anchor 27 Jan: w1 = 02-27 is still program year 0 → 1 month to 03-27; from 03-27 on, 2 months
-    # ([05-27, 07-27) ends after 07-01 and is not kept)
-    assert got["b"] == [(D(2025, 1, 27), D(2025, 2, 27)), (D(2025, 2, 27), D(2025, 3, 27)),
-                        (D(2025, 3, 27), D(2025, 5, 27))]
+    assert got["a"][-3:] == [(D(2025, 1, 29), D(2025, 2, 28)), (D(2025, 2, 28), D(2025, 4, 29)), (D(2025, 4, 29), D(2025, 6, 29))]
+    assert len(got["a"]) == 14 and got["a"][0] == (D(2024, 2, 29), D(2024, 3, 29))
+    assert got["b"][-3:] == [(D(2025, 2, 1), D(2025, 3, 1)), (D(2025, 3, 1), D(2025, 5, 1)), (D(2025, 5, 1), D(2025, 7, 1))]
 
 
 def test_29_february_order_in_a_ledger(tmp_path):
-    # 社区戒毒 order 2024-02-29, P = 2025, schedule [1, 2, 3]: anchor 1 Jan 2025 (year 0 → monthly):
-    # [01-01, 02-01), [02-01, 03-01); at 03-01 program year 1 has begun (since 02-28) → every 2 months:
-    # [03-01, 05-01), [05-01, 07-01), [07-01, 09-01), [09-01, 11-01), [11-01, 2026-01-01) → 7 windows.
+    # 社区戒毒 order 2024-02-29, P = 2025, schedule [1, 2, 3]: windows run from the order start across the year
+    # end, a + k months: monthly up to w12 = a + 12 = 2025-02-28 (= a + 1 year: program year 1 → every 2 months):
+    # w13 = 04-29, 06-29, 08-29, 10-29, 12-29, 2026-02-28. Due in P (last day in [1 Jan, T]):
+    # [2024-12-29, 01-29), [01-29, 02-28), [02-28, 04-29), [04-29, 06-29), [06-29, 08-29), [08-29, 10-29),
+    # [10-29, 12-29) → 7; [12-29, 2026-02-28) has not ended. The 12-31 test belongs to that open window.
     p = person(1, "社区戒毒", order=D(2024, 2, 29), registered=D(2024, 2, 20), last_use=D(2024, 2, 19))
     tests = [test(1, D(2025, 1, 15)), test(1, D(2025, 3, 15)), test(1, D(2025, 12, 31))]
     _, r = run(build(tmp_path, [p], tests=tests), params=Params(test_schedule=[1, 2, 3], talk_schedule=[1, 2, 3]))
-    assert nd(r, "on_schedule_test_rate") == (3, 7)
+    assert nd(r, "on_schedule_test_rate") == (2, 7)
     assert [(g["start"], g["end"]) for g in r["on_schedule_test_rate"].gap] == [
-        ("2025-02-01", "2025-02-28"), ("2025-05-01", "2025-06-30"), ("2025-07-01", "2025-08-31"),
-        ("2025-09-01", "2025-10-31")]
-    assert r["on_schedule_test_rate"].extra == {"应检人次": 7, "漏检人次": 4}
+        ("2025-01-29", "2025-02-27"), ("2025-04-29", "2025-06-28"), ("2025-06-29", "2025-08-28"),
+        ("2025-08-29", "2025-10-28"), ("2025-10-29", "2025-12-28")]
+    assert r["on_schedule_test_rate"].extra == {"应检人次": 7, "漏检人次": 5}
 
 
 def test_order_starting_mid_year_anchors_its_windows(tmp_path):
     # 社区戒毒 ordered 2025-05-20: anchor = the order start, monthly windows 05-20→06-20 … 11-20→12-20 (7);
     # 12-20→2026-01-20 has not elapsed. A test on 05-19 is before the anchor and fills no window.
     p = person(1, "社区戒毒", order=D(2025, 5, 20), registered=D(2025, 5, 15), last_use=D(2025, 5, 10))
-    # 戒断未满三年 without an order, first registered 2025-03-10: anchor = 首次登记日期; schedule [1, 2, 3]'s
-    # last entry (3 months) applies: 03-10→06-10, 06-10→09-10, 09-10→12-10 (3 windows).
+    # 戒断未满三年 without an order, first registered 2025-03-10: anchor = 首次登记日期, and the program year is
+    # counted from it (year 0 → monthly): 03-10→04-10 … 11-10→12-10 (9 windows; 12-10→01-10 has not ended).
     q = person(2, "戒断未满三年", registered=D(2025, 3, 10), last_use=D(2025, 3, 1))
     tests = [test(1, D(2025, 5, 19)), test(1, D(2025, 6, 19)), test(1, D(2025, 6, 20)), test(1, D(2025, 12, 19)),
              test(2, D(2025, 9, 9))]
     _, r = run(build(tmp_path, [p, q], tests=tests), params=Params(test_schedule=[1, 2, 3], talk_schedule=[1, 2, 3]))
     # person 1: met [05-20, 06-20) by 06-19, [06-20, 07-20) by 06-20, [11-20, 12-20) by 12-19 → 3 of 7
-    # person 2: met [06-10, 09-10) by 09-09 → 1 of 3
-    assert nd(r, "on_schedule_test_rate") == (4, 10)
+    # person 2: met [08-10, 09-10) by 09-09 → 1 of 9
+    assert nd(r, "on_schedule_test_rate") == (4, 16)
     gap = [(g["id"], g["start"], g["end"]) for g in r["on_schedule_test_rate"].gap]
-    assert (pid(1), "2025-07-20", "2025-08-19") in gap and (pid(2), "2025-03-10", "2025-06-09") in gap
+    assert (pid(1), "2025-07-20", "2025-08-19") in gap and (pid(2), "2025-03-10", "2025-04-09") in gap
     assert {g["start"] for g in r["on_schedule_test_rate"].gap if g["id"] == pid(1)} == {
         "2025-07-20", "2025-08-20", "2025-09-20", "2025-10-20"}
     # seed 002's [2] for the same ledger: person 1 has 05-20→07-20, 07-20→09-20, 09-20→11-20 (3; the next
@@ -239,10 +234,11 @@ def test_exempt_persons_of_every_kind(tmp_path):
     assert ledger.errors == 0
     sets = r.sets
     assert ids(sets.people(sets.exempt)) == {pid(1), pid(2), pid(3), pid(4), pid(7)}
-    assert ids(sets.people(sets.current)) == {pid(5), pid(6), pid(8), pid(9)}
+    assert ids(sets.people(sets.current)) == {pid(5), pid(6), pid(8), pid(9), pid(10)}
+    assert ids(sets.people(sets.active)) == {pid(5), pid(6), pid(8), pid(9)}
     assert ids(sets.people(sets.in_society)) == {pid(8), pid(9)}
     assert r["registered"].value == 10
-    assert r["current_users"].value == 4
+    assert (r["current_users"].value, r["active_users"].value) == (5, 4)
     assert nd(r, "abstinence3_rate") == (1, 10 - 5)  # EXEMPT persons are in no denominator
     # the two 下落不明 in society are out of control
     assert nd(r, "control_rate") == (0, 2)
@@ -255,7 +251,7 @@ def test_abstinent_by_status_or_by_last_use_and_cancelled_by_a_positive_test(tmp
         person(1, "戒断三年未复吸", last_use=D(2018, 1, 1)),  # by status
         person(2, "戒断未满三年", last_use=D(2022, 12, 31)),  # last use = T − 3 years exactly: abstinent
         person(3, "戒断未满三年", last_use=D(2023, 1, 1)),  # one day short: DUE
-        person(4, "社区康复", order=D(2022, 6, 1), last_use=D(2022, 11, 30)),  # under an order, clean 3 years
+        person(4, "社区康复", order=D(2022, 6, 1), last_use=D(2022, 11, 30)),  # clean 3 years, but the order runs
         person(5, "戒断三年未复吸", last_use=D(2018, 1, 1)),  # 阳性 on 2023-01-01, inside (T − 3y, T]
         person(6, "戒断三年未复吸", last_use=D(2018, 1, 1)),  # 阳性 on 2022-12-31 = T − 3y, outside
         person(7, "戒断未满三年", last_use=D(2021, 5, 1)),  # 阳性 in the period: not abstinent, DUE, relapse
@@ -266,14 +262,16 @@ def test_abstinent_by_status_or_by_last_use_and_cancelled_by_a_positive_test(tmp
     ledger, r = run(build(tmp_path, persons, tests=tests))
     assert ledger.errors == 0 and ("date_future", "warning") in codes(ledger)
     sets = r.sets
-    assert ids(sets.people(sets.abstinent3)) == {pid(1), pid(2), pid(4), pid(6), pid(8)}
-    assert ids(sets.people(sets.current)) == {pid(3), pid(5), pid(7)}
-    assert ids(sets.people(sets.due)) == {pid(3), pid(7)}  # 5 is CURRENT but 戒断三年未复吸 is not a DUE status
-    assert nd(r, "abstinence3_rate") == (5, 8)
-    assert r["current_users"].value == 3
-    assert (r["relapses"].value, nd(r, "relapse_rate")) == (1, (1, 2))  # 7 only; 5's 阳性 is from 2023
-    assert nd(r, "urinalysis_rate") == (2, 2)
-    # 社区康复 person 4 is abstinent, not DUE, yet still counts for order execution (whatever the set)
+    # 4 is under a running 社区康复 order: never ABSTINENT3, whatever the last-use date (DOMAIN.md §4)
+    assert ids(sets.people(sets.abstinent3)) == {pid(1), pid(2), pid(6), pid(8)}
+    assert ids(sets.people(sets.current)) == {pid(n) for n in range(1, 9)}  # nobody is EXEMPT
+    assert ids(sets.people(sets.active)) == {pid(3), pid(4), pid(5), pid(7)}
+    assert ids(sets.people(sets.due)) == {pid(3), pid(4), pid(7)}  # 5 is ACTIVE but 戒断三年未复吸 is not a DUE status
+    assert nd(r, "abstinence3_rate") == (4, 8)
+    assert (r["current_users"].value, r["active_users"].value) == (8, 4)
+    # 7 only (5's 阳性 is from 2023); over DUE ∪ relapsed = {3, 4, 7}
+    assert (r["relapses"].value, nd(r, "relapse_rate")) == (1, (1, 3))
+    assert nd(r, "urinalysis_rate") == (2, 3)  # 3 and 7 tested; 4 (社区康复) owes tests and has none
     assert nd(r, "order_execution_rate") == (1, 1)
 
 
@@ -286,9 +284,9 @@ def test_persons_in_custody_or_missing_are_not_abstinent_by_last_use(tmp_path):
     ]
     _, r = run(build(tmp_path, persons))
     assert ids(r.sets.people(r.sets.abstinent3)) == {pid(4)}
-    assert ids(r.sets.people(r.sets.current)) == {pid(1), pid(2), pid(3)}
+    assert ids(r.sets.people(r.sets.active)) == {pid(1), pid(2), pid(3)}
     assert nd(r, "abstinence3_rate") == (1, 4)
-    assert r["current_users"].value == 3
+    assert (r["current_users"].value, r["active_users"].value) == (4, 3)
 
 
 def test_abstinence_from_29_february_counts_back_from_t(tmp_path):
@@ -299,11 +297,14 @@ def test_abstinence_from_29_february_counts_back_from_t(tmp_path):
 
 
 def test_abstinence_reached_exactly_three_calendar_years_later(tmp_path):
-    # T = 2025-12-31: last use 2022-12-31 = T − 3 years → abstinent; 2023-01-01 → not (see also the set test)
-    persons = [person(1, "社区戒毒", order=D(2023, 1, 10), last_use=D(2022, 12, 31)),
-               person(2, "社区戒毒", order=D(2023, 1, 10), last_use=D(2023, 1, 1))]
+    # T = 2025-12-31: last use 2022-12-31 = T − 3 years → abstinent; 2023-01-01 → not (see also the set test).
+    # Person 3 has person 1's last use but is under a running 社区康复 order: never ABSTINENT3.
+    persons = [person(1, "戒断未满三年", last_use=D(2022, 12, 31)),
+               person(2, "戒断未满三年", last_use=D(2023, 1, 1)),
+               person(3, "社区康复", order=D(2023, 1, 10), last_use=D(2022, 12, 31))]
     _, r = run(build(tmp_path, persons), as_of=D(2025, 12, 31))
     assert ids(r.sets.people(r.sets.abstinent3)) == {pid(1)}
+    assert ids(r.sets.people(r.sets.due)) == {pid(2), pid(3)}
     _, r = run(build(tmp_path, persons, name="b.xlsx"), as_of=D(2025, 12, 30))  # one day earlier: neither
     assert ids(r.sets.people(r.sets.abstinent3)) == set()
 
@@ -328,8 +329,8 @@ def test_status_and_registration_at_the_year_boundary(tmp_path):
     assert r["new_users"].value == 1 and [g["id"] for g in r["new_users"].gap] == [pid(1)]
     assert r["new_users"].extra["last_year"] == 1  # person 2, 2024-12-31 ≤ T − 1 year
     assert ids(r.sets.people(r.sets.exempt)) == {pid(3), pid(6), pid(7)}
-    assert r["current_users"].value == 3  # 1, 2, 4
-    assert nd(r, "abstinence3_rate") == (1, 7 - 3)  # person 8
+    assert (r["current_users"].value, r["active_users"].value) == (4, 3)  # 1, 2, 4, 8; 8 is ABSTINENT3
+    assert nd(r, "abstinence3_rate") == (1, 4)  # person 8 of CURRENT
     assert nd(r, "urinalysis_rate") == (1, 2)  # DUE 1 and 2; person 5 is not DUE
     assert nd(r, "order_execution_rate") == (2, 2)
     assert (nd(r, "control_rate"), r["out_of_control"].value) == ((2, 3), 1)
@@ -363,8 +364,8 @@ def test_missing_optional_sheets_are_not_computable(tmp_path):
         ind = r[key]
         assert (ind.status, ind.value, ind.numerator, ind.denominator) == ("not_computable", None, None, None), key
         assert ind.display() == "无法计算"
-    # the registry-only indicators are still there
-    assert nd(r, "order_execution_rate") == (1, 1) and r["current_users"].value == 1
+    # the registry-only indicators are still there (the 戒断三年未复吸 person is CURRENT, not ACTIVE)
+    assert nd(r, "order_execution_rate") == (1, 1) and r["current_users"].value == 2 and r["active_users"].value == 1
     # without 尿检记录 the ABSTINENT3 set rests on statuses and dates alone
     assert nd(r, "abstinence3_rate") == (1, 2)
 
@@ -448,15 +449,17 @@ def test_timely_report_at_15_and_16_days(tmp_path):
         person(1, "社区戒毒", order=D(2025, 3, 1), signed=D(2025, 3, 16)),  # 15 days: timely
         person(2, "社区康复", order=D(2025, 3, 1), signed=D(2025, 3, 17)),  # 16 days: late
         person(3, "社区康复", order=D(2025, 3, 1), signed="none"),  # not reported: not executed, not in timely
-        person(4, "社区康复", order=D(2022, 1, 1), signed=D(2022, 1, 20), last_use=D(2021, 6, 1)),  # ABSTINENT3, late
+        person(4, "社区康复", order=D(2022, 1, 1), signed=D(2022, 1, 20), last_use=D(2021, 6, 1)),  # ordered before P
         person(5, "戒断未满三年", order=D(2025, 3, 1), signed=D(2025, 5, 1)),  # not under an order status
     ]
     _, r = run(build(tmp_path, persons))
     assert nd(r, "order_execution_rate") == (3, 4)  # 1, 2, 4 of the four 社区戒毒/社区康复
     assert [g["id"] for g in r["order_execution_rate"].gap] == [pid(3)]
-    assert nd(r, "timely_report_rate") == (1, 3)  # 1 timely; 2 (16 days) and 4 (19 days) late
+    # orders started in P whose 15 days are over: 1 timely (15 days); 2 (16 days) late; 3 never signed counts
+    # against; 4's order started in 2022, not in P
+    assert nd(r, "timely_report_rate") == (1, 3)
     assert {(g["id"], g["reason"]) for g in r["timely_report_rate"].gap} == {
-        (pid(2), "16 天后才报到"), (pid(4), "19 天后才报到")}
+        (pid(2), "16 天后才报到"), (pid(3), "未报到签订协议")}
 
 
 def test_control_rate_with_out_of_control_and_missing(tmp_path):
@@ -512,8 +515,20 @@ def test_signing_after_t_is_not_a_report(tmp_path):
     p = person(1, "社区戒毒", order=D(2025, 12, 20), signed=D(2026, 1, 2), registered=D(2025, 12, 15),
                last_use=D(2025, 12, 10))
     _, r = run(build(tmp_path, [p]))
-    assert nd(r, "order_execution_rate") == (0, 1)
+    # ordered 11 days before T and not signed by T: still inside the 15-day reporting period of 《戒毒条例》,
+    # so not yet a failure (the signing dated after T has not happened yet)
+    assert (nd(r, "order_execution_rate"), r["order_execution_rate"].status) == ((0, 0), "na")
     assert (nd(r, "timely_report_rate"), r["timely_report_rate"].status) == ((0, 0), "na")
+    # at T = 2026-01-05 (P = 2026) the 15 days are over (16 days) and the 01-02 signing has happened: executed;
+    # had the person never signed, the order would now count against the rate
+    _, r = run(build(tmp_path, [p], name="b.xlsx"), as_of=D(2026, 1, 5), year=2026)
+    assert nd(r, "order_execution_rate") == (1, 1)
+    never = list(p)
+    never[PERSON_HEADER.index("协议签订日期")] = None
+    _, r = run(build(tmp_path, [never], name="c.xlsx"), as_of=D(2026, 1, 5), year=2026)
+    assert nd(r, "order_execution_rate") == (0, 1)
+    _, r = run(build(tmp_path, [never], name="d.xlsx"), as_of=D(2026, 1, 4), year=2026)  # day 15: not yet
+    assert nd(r, "order_execution_rate") == (0, 0)
 
 
 def test_rows_with_errors_are_left_out(tmp_path):
@@ -528,13 +543,19 @@ def test_rows_with_errors_are_left_out(tmp_path):
     events = [event(D(2025, 1, 5)), event(D(2025, 1, 6), people=-3)]  # negative 参与人数: row dropped
     surveys = [[D(2025, 4, 1), "农村居民", 10, 9], [D(2025, 4, 1), "中小学生", 10, 12]]  # 知晓 > 调查: dropped
     ledger, r = run(build(tmp_path, [good, bad_id, bad_status, no_order], tests=tests, events=events, surveys=surveys))
-    assert ledger.skipped_rows == 3 + 2 + 1 + 1
+    # record rows with errors are left out (2 tests, 1 event, 1 survey); 吸毒人员 rows with errors are not
+    assert ledger.skipped_rows == 2 + 1 + 1
     assert r["registry_errors"].value == 3
-    assert r["registered"].value == 1
-    assert ids(r.sets.people(r.sets.due)) == {pid(1)}
-    assert nd(r, "order_execution_rate") == (1, 1)
+    # DOMAIN.md §2/§4: a 吸毒人员 row with errors stays in every set its readable cells decide — a wrong check
+    # digit does not make a drug user disappear; 2 is 社区戒毒 (readable), 4 is 社区康复 without its start date;
+    # 3's status 戒毒中 cannot be read, so 3 counts as ACTIVE and DUE
+    assert r["registered"].value == 4 and r["current_users"].value == 4 and r["active_users"].value == 4
+    assert ids(r.sets.people(r.sets.due)) == {pid(1), bad_id[1], pid(3), pid(4)}
+    assert ids(r.sets.people(r.sets.in_society)) == {pid(1), bad_id[1], pid(3), pid(4)}
+    assert nd(r, "order_execution_rate") == (3, 3)  # 1, 2 and 4 signed (4's start date is unreadable, not its signing)
     assert r["relapses"].value == 0  # neither the bad-date 阳性 nor the 阳？ row counts
-    assert nd(r, "urinalysis_rate") == (1, 1)
+    # every DUE person owes tests (4's and 3's windows anchor at 首次登记日期 2020-01-01); only 1 was tested
+    assert nd(r, "urinalysis_rate") == (1, 4)
     assert (r["events"].value, r["events"].extra["参与人数"]) == (1, 50)
     assert nd(r, "awareness_rate.总体") == (9, 10)
     assert r["awareness_rate.中小学生"].status == "na"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import yaml
 from builders import minimal_ledger, person_id, write_xlsx
 
 from nodrug_cli.ledger.read import read_ledger
@@ -35,7 +36,7 @@ def kinds(tmp_path, as_of, within=7, standard="boumei-2023", **kw):
     read = ledger(tmp_path, as_of=as_of, **kw)
     return [(r.kind, r.due_date, r.days_overdue, r.days_left) for r in reminders_for(read, load_standard(standard), as_of,
                                                                                      within)
-            if r.kind != "quarterly_report"]
+            if r.kind != "report_due"]
 
 
 # boumei-2023: two-month windows anchored at the order start 2025-01-10: [01-10, 03-10), [03-10, 05-10), [05-10, 07-10)…
@@ -131,17 +132,38 @@ def test_june_campaign_window(tmp_path):
     (D(2025, 12, 20), [(D(2025, 12, 25), 5)]),
     (D(2025, 12, 26), []),
 ])
-def test_quarterly_report(tmp_path, as_of, expected):
+def test_report_due(tmp_path, as_of, expected):
+    """Seed 003 (zhongkai-2015) carries the duty: by the 25th of each quarter's last month."""
     read = ledger(tmp_path, persons=[], as_of=as_of)
-    got = [(r.due_date, r.days_left) for r in reminders_for(read, load_standard("boumei-2023"), as_of, 7)
-           if r.kind == "quarterly_report"]
+    got = [(r.due_date, r.days_left) for r in reminders_for(read, load_standard("zhongkai-2015"), as_of, 7)
+           if r.kind == "report_due"]
     assert got == expected
 
 
-def test_quarterly_report_of_the_next_quarter_across_the_year_end(tmp_path):
+def test_report_due_only_under_a_standard_that_carries_it(tmp_path):
+    """Seed 002 (boumei-2023) asks for no quarterly report: nobody is reminded of one."""
+    read = ledger(tmp_path, persons=[], as_of=D(2025, 3, 20))
+    assert [r for r in reminders_for(read, load_standard("boumei-2023"), D(2025, 3, 20), 7)
+            if r.kind == "report_due"] == []
+
+
+def test_a_report_duty_is_a_yaml_edit(tmp_path):
+    """A county's own report duty (the 10th of every other month) comes from its standard file alone."""
+    text = load_standard("boumei-2023").model_dump(mode="json")
+    text.update(name="my-county", reports=[{"title": "禁毒工作月报", "day": 10, "months": [2, 4, 6, 8, 10, 12],
+                                             "by": "镇禁毒办", "to": "县禁毒办", "source": "县方案：双月10日前报送"}])
+    path = tmp_path / "my-county.yaml"
+    path.write_text(yaml.safe_dump(text, allow_unicode=True), encoding="utf-8")
+    read = ledger(tmp_path, persons=[], as_of=D(2025, 4, 5))
+    got = [r for r in reminders_for(read, load_standard(str(path)), D(2025, 4, 5), 7) if r.kind == "report_due"]
+    assert [(r.community, r.due_date, r.days_left) for r in got] == [("青禾镇", D(2025, 4, 10), 5)]
+    assert "禁毒工作月报" in got[0].message() and "县禁毒办" in got[0].rule
+
+
+def test_report_due_of_the_next_quarter_across_the_year_end(tmp_path):
     read = ledger(tmp_path, persons=[], as_of=D(2025, 12, 28))
-    got = [(r.due_date, r.days_left) for r in reminders_for(read, load_standard("boumei-2023"), D(2025, 12, 28), 90)
-           if r.kind == "quarterly_report"]
+    got = [(r.due_date, r.days_left) for r in reminders_for(read, load_standard("zhongkai-2015"), D(2025, 12, 28), 90)
+           if r.kind == "report_due"]
     assert got == [(D(2026, 3, 25), 87)]
 
 
@@ -162,4 +184,5 @@ def test_reminders_sorted_overdue_first_and_masked(tmp_path):
     assert found[0].overdue or all(not r.overdue for r in found)
     text = " ".join(r.message() for r in found)
     assert A not in text and b not in text and "欧阳小华" not in text and "王小明" not in text
-    assert "王*明" in text or "欧阳**华" in text
+    # both persons are reminded, each under the masked name DOMAIN.md §9 gives (欧阳小华 → 欧**华, not 欧阳**华)
+    assert "王*明" in text and "欧**华" in text and "欧阳*" not in text

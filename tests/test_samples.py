@@ -100,27 +100,26 @@ def _events_per_month(ledger) -> pd.Series:
 
 
 def _window_gaps(ledger, sheet: str, date_column: str) -> list[tuple[str, dt.date]]:
-    """(ID, window start) of every elapsed two-month window without a record, for the DUE persons."""
-    add_months = _script().add_months
+    """(ID, window start) of every two-month window due in 2025 without a record, for the DUE persons (DOMAIN.md
+    §4–§5: every running order; 戒断未满三年 unless three years clean and 在控; windows from 措施开始日期, else
+    首次登记日期, due when their last day falls in 2025, met by a record inside them, 2024 included)."""
+    due_windows = _script().due_windows
     people = ledger.frame("吸毒人员")
     last_use_cut = pd.Timestamp(AS_OF.replace(year=AS_OF.year - 3))
-    due = people[people["人员状态"].isin(["社区戒毒", "社区康复", "戒断未满三年"])
-                  & ~(people["最近吸毒日期"] <= last_use_cut)]
+    clean = (people["最近吸毒日期"] <= last_use_cut) & people["管控状态"].eq("在控")
+    due = people[people["人员状态"].isin(["社区戒毒", "社区康复"]) | (people["人员状态"].eq("戒断未满三年") & ~clean)]
     records = ledger.frame(sheet)
     gaps = []
     for _, p in due.iterrows():
-        start = p["措施开始日期"] if pd.notna(p["措施开始日期"]) else p["首次登记日期"]
-        anchor = max(dt.date(2025, 1, 1), start.date())
+        anchor = p["措施开始日期"] if pd.notna(p["措施开始日期"]) else p["首次登记日期"]
         mine = records.loc[records["身份证号"].eq(p["身份证号"]), date_column].dt.date
-        i, begin = 0, anchor
-        while (end := add_months(anchor, 2 * (i + 1))) <= AS_OF + dt.timedelta(days=1):
+        for begin, end in due_windows(anchor.date()):
             if not ((mine >= begin) & (mine < end)).any():
                 gaps.append((p["身份证号"], begin))
-            i, begin = i + 1, end
     return gaps
 
 
-def test_qingxi_is_drug_free_outright(ledgers):
+def test_qingxi_has_nobody_and_does_the_work(ledgers):
     ledger = ledgers["清溪村"]
     assert len(ledger.frame("吸毒人员")) == 0 and "吸毒人员" in ledger.tables
     assert (_events_per_month(ledger) >= 4).all()
@@ -137,7 +136,16 @@ def test_bailing_meets_the_criteria_it_can(ledgers):
     ledger = ledgers["百灵社区"]
     people = ledger.frame("吸毒人员")
     assert 10 <= len(people) <= 40
-    assert set(people["人员状态"]) == {"社区戒毒", "社区康复", "戒断三年未复吸", "强制隔离戒毒", "死亡", "出国（境）"}
+    assert set(people["人员状态"]) == {"社区戒毒", "社区康复", "戒断未满三年", "戒断三年未复吸", "强制隔离戒毒", "死亡",
+                                    "出国（境）"}
+    cut = pd.Timestamp("2022-12-31")  # T − 3 years
+    # a running order whose last use is more than three years back (still DUE), and a 戒断未满三年 person three
+    # years clean and 在控 (ABSTINENT3 by the last-use route)
+    assert (people["人员状态"].eq("社区康复") & (people["最近吸毒日期"] <= cut)).sum() == 1
+    assert (people["人员状态"].eq("戒断未满三年") & (people["最近吸毒日期"] <= cut)).sum() == 1
+    # three years completed in 2025 by two persons, in 2024 by nobody (年度脱毒人数逐年增加)
+    clean_years = people.loc[people["人员状态"].isin(["戒断未满三年", "戒断三年未复吸"]), "最近吸毒日期"].dt.year + 3
+    assert (clean_years == 2025).sum() == 2 and (clean_years == 2024).sum() == 0
     assert (people["首次登记日期"] < "2025-01-01").all()
     assert people["管控状态"].eq("在控").all()
     ordered = people[people["人员状态"].isin(["社区戒毒", "社区康复"])]
@@ -146,6 +154,9 @@ def test_bailing_meets_the_criteria_it_can(ledgers):
     assert ledger.frame("尿检记录")["检测结果"].eq("阴性").all()
     assert _window_gaps(ledger, "尿检记录", "检测日期") == []
     assert _window_gaps(ledger, "谈话记录", "谈话日期") == []
+    # some windows across 1 January are met by records of December or November 2024
+    assert ledger.frame("尿检记录")["检测日期"].dt.year.eq(2024).any()
+    assert ledger.frame("谈话记录")["谈话日期"].dt.year.eq(2024).any()
     assert (_events_per_month(ledger) >= 4).all()
     assert ledger.frame("重点场所")["责任状"].all() and ledger.frame("自查项目")["是否落实"].all()
 
@@ -156,7 +167,15 @@ def test_shiqiao_fails_where_designed(ledgers):
     assert 10 <= len(people) <= 40
     assert people["管控状态"].eq("失控").sum() == 1
     assert people["首次登记日期"].dt.year.eq(2025).sum() == 1
-    assert ledger.frame("尿检记录")["检测结果"].eq("阳性").sum() == 1
+    tests = ledger.frame("尿检记录")
+    positive_years = tests.loc[tests["检测结果"].eq("阳性"), "检测日期"].dt.year
+    assert (positive_years == 2025).sum() == 2 and (positive_years == 2024).sum() == 1  # a relapse last year too
+    # one of 2025's 阳性 tests is a person now in 强戒
+    in_custody = set(people.loc[people["人员状态"].eq("强制隔离戒毒"), "身份证号"])
+    assert tests.loc[tests["检测结果"].eq("阳性") & tests["身份证号"].isin(in_custody), "检测日期"].dt.year.tolist() == [2025]
+    # the 失控 person is under a running order whose last use is more than three years back
+    lost = people[people["管控状态"].eq("失控")]
+    assert lost["人员状态"].eq("社区康复").all() and (lost["最近吸毒日期"] <= pd.Timestamp("2022-12-31")).all()
     assert _window_gaps(ledger, "尿检记录", "检测日期")
     talked = set(ledger.frame("谈话记录")["身份证号"])
     ordered = people[people["人员状态"].isin(["社区戒毒", "社区康复"])]
@@ -178,7 +197,8 @@ def test_xinglin_is_messy_in_the_designed_ways(ledgers):
     assert all(ws["A1"].coordinate in ws.merged_cells for ws in book.worksheets)
     people = ledger.frame("吸毒人员")
     assert 10 <= len(people) <= 40
-    assert ledger.frame("尿检记录")["检测日期"].dt.year.eq(2025).all()
+    # tests of 2025, and of November–December 2024 for the windows that straddle 1 January
+    assert ledger.frame("尿检记录")["检测日期"].between("2024-11-01", "2025-12-31").all()
     assert ledger.frame("尿检记录")["检测结果"].eq("阳性").sum() == 1
     assert ledger.frame("宣传活动")["活动日期"].dt.year.eq(2025).all()  # the 合计 row is not an event
 

@@ -49,21 +49,38 @@ def test_builtin_loads_and_cites_its_seed(name):
 def test_builtin_details_from_the_seeds():
     county = load.load_standard("county-2021")
     # seed 000 leaves the years blank (20__); the standard chose 2021–2023
-    assert county.targets == {"pass_rate": {2021: 0.85, 2022: 0.90, 2023: 0.95}}
+    assert list(county.targets) == ["pass_rate"]
+    assert county.targets["pass_rate"].by_year == {2021: 0.85, 2022: 0.90, 2023: 0.95}
+    assert county.targets["pass_rate"].compare == ">"  # "超过"
     assert county.verdict == "grade"
     baiyun = load.load_standard("baiyun-2022")
     assert [i.category for i in baiyun.items if i.rule != "veto"][:1] == ["禁毒工作基础建设"]
     assert {i.category for i in baiyun.items if i.rule != "veto"} == {"禁毒工作基础建设", "禁毒工作宣传发动", "涉毒人员比例",
                                                                       "涉毒人员管控比例"}
-    veto = [i for i in baiyun.items if i.rule == "veto"]
-    assert [(i.indicator, i.min) for i in veto] == [("venue_pledge_rate", 1.0)]
+    # seed 001's 一票否决 is what a venue's 责任状 imposes on the venue: an ordinary item, not a veto on the community
+    assert [i for i in baiyun.items if i.rule == "veto"] == []
+    pledge = next(i for i in baiyun.items if i.indicator == "venue_pledge_rate")
+    assert (pledge.rule, pledge.min, pledge.category) == ("threshold", 1.0, "涉毒人员管控比例")
     zhongkai = load.load_standard("zhongkai-2015")
-    assert zhongkai.sanctions == "seed003" and zhongkai.verdict == "drug_free"
-    assert zhongkai.targets["drug_free_rate"] == {2015: 0.5, 2016: 0.65, 2017: 0.8, 2018: 0.9, 2019: 0.95, 2020: 1.0}
+    assert [(r.event, r.holder, r.passed, r.action) for r in zhongkai.sanctions.rules] == [
+        ("review", True, False, "收回授牌"), ("spot_check", True, False, "收回授牌"), ("review", False, True, "授牌")]
+    assert zhongkai.verdict == "drug_free"
+    target = zhongkai.targets["drug_free_rate"]
+    assert target.by_year == {2015: 0.5, 2016: 0.65, 2017: 0.8, 2018: 0.9, 2019: 0.95, 2020: 1.0}
+    assert (target.compare, target.flag_below, target.flag_years) == (">=", "挂牌重点整治", [2017, 2018, 2019, 2020])
     assert [g.name for g in zhongkai.ordered_grades()] == ["优秀", "合格", "不合格"]
     assert {i.item for i in zhongkai.items if i.rule == "veto"} >= {"无制毒窝点", "无贩毒团伙和网络",
                                                                     "无在逃涉毒骨干犯罪分子和制毒师傅", "无娱乐场所涉毒"}
-    assert [c.id for c in zhongkai.drug_free.criteria] == ["1", "2", "3", "4", "5", "6"]
+    # the project's own 无毒 rule (P1–P4, DOMAIN.md §6), then seed 003's six main standards
+    assert [c.id for c in zhongkai.drug_free.criteria] == ["P1", "P2", "P3", "P4", "1", "2", "3", "4", "5", "6"]
+    assert zhongkai.drug_free.outright == [] and [r.day for r in zhongkai.reports] == [25]
+    for name in ("county-2021", "baiyun-2022"):
+        criteria = load.load_standard(name).drug_free.criteria
+        assert [c.id for c in criteria] == ["P1", "P2", "P3", "P4"]
+        assert [c.indicator for c in criteria[0].all] == ["active_users"]
+    boumei = load.load_standard("boumei-2023")
+    assert [c.id for c in boumei.drug_free.criteria] == [str(n) for n in range(1, 11)] and boumei.drug_free.outright == []
+    assert all(not load.load_standard(n).reports for n in ("boumei-2023", "county-2021", "baiyun-2022"))
 
 
 def test_checklist_names_are_shared_not_respelled():
@@ -294,10 +311,19 @@ def test_drug_free_verdict_needs_the_criteria_as_well_as_the_grade(ledger):
     assert bad.criteria[0].evidence and "无制毒贩毒种毒" in bad.criteria[0].evidence[0]
 
 
-def test_an_empty_outright_list_is_refused():
-    with pytest.raises(ValueError):
+def test_a_drug_free_verdict_needs_criteria():
+    with pytest.raises(ValueError, match="criteria"):
         rubric([{"id": "A1", "rule": "threshold", "indicator": "help_rate", "min": 1, "points": 100}],
-               drug_free={"outright": []})
+               verdict="drug_free", drug_free={"criteria": []})
+
+
+def test_a_condition_on_an_item_names_an_item_of_the_standard():
+    items = [{"id": "A1", "rule": "threshold", "indicator": "help_rate", "min": 1, "points": 100}]
+    rubric(items, drug_free={"criteria": [{"id": "1", "title": "t", "all": [{"item": "A1"}]}]})
+    with pytest.raises(ValueError, match="B9"):
+        rubric(items, drug_free={"criteria": [{"id": "1", "title": "t", "all": [{"item": "B9"}]}]})
+    with pytest.raises(ValueError, match="二者取一"):
+        rubric(items, drug_free={"criteria": [{"id": "1", "title": "t", "all": [{"item": "A1", "indicator": "help_rate", "min": 1}]}]})
 
 
 # ── bad standard files: the Chinese message names the file, the item (id) and the field ────────────────
@@ -381,12 +407,13 @@ def edited(tmp_path, name: str, old: str, new: str):
     text = load.builtin_text(name)
     assert text.count(old) == 1, old
     path = tmp_path / f"{name}-edited.yaml"
-    path.write_text(text.replace(old, new), encoding="utf-8")
+    # renamed: an edited copy may not keep a built-in's name (its history would mix with the built-in one's)
+    path.write_text(text.replace(old, new).replace(f"name: {name}\n", f"name: {name}-edited\n", 1), encoding="utf-8")
     return load.load_standard(path)
 
 
 def test_loosening_one_line_of_boumei_makes_bailing_drug_free(tmp_path):
-    """百灵社区 meets every criterion of seed 002 except the literal 戒断三年未复吸率 100 % (8/19 = 42.1 %)."""
+    """百灵社区 meets every criterion of seed 002 except the literal 戒断三年未复吸率 100 % (10/22 = 45.5 %)."""
     ledger = sample("百灵社区")
     assert engine.assess(ledger, load.load_standard("boumei-2023")).passed is False
     mine = edited(tmp_path, "boumei-2023", "{indicator: abstinence3_rate, min: 100%}", "{indicator: abstinence3_rate, min: 40%}")
@@ -395,7 +422,7 @@ def test_loosening_one_line_of_boumei_makes_bailing_drug_free(tmp_path):
 
 
 def test_reading_criterion_2_more_loosely_makes_bailing_drug_free(tmp_path):
-    """百灵社区 meets every criterion but the literal “现有吸毒人员戒断巩固三年以上” (abstinence3 42.1 %, 8/19).
+    """百灵社区 meets every criterion but the literal “现有吸毒人员戒断巩固三年以上” (abstinence3 45.5 %, 10/22).
     An office that reads it as “at least 40 %” edits one line of boumei-2023 and the verdict turns."""
     ledger = sample("百灵社区")
     before = engine.assess(ledger, load.load_standard("boumei-2023"))

@@ -6,14 +6,12 @@ import typer
 
 from nodrug_cli import __version__
 from nodrug_cli.cli import batch, history, remind, sample, score, standards, template, validate
+from nodrug_cli.cli.zh import chinese_app, usage_message
 
-app = typer.Typer(
+app = chinese_app(
     name="nodrug",
     help="无毒村（社区）创建台账工具：检查台账、计算指标、考评打分、批量汇总、到期提醒。",
     no_args_is_help=True,
-    add_completion=False,
-    rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 
@@ -49,11 +47,14 @@ def main() -> None:
     # collector's default (a pass every 700 new containers) spends about a tenth of a large score's time
     # finding nothing. Rarer passes still collect what cycles there are.
     gc.set_threshold(50_000, 20, 20)
+    from nodrug_cli.cli.signals import Stopped, install, stopped_code
+
+    install()
     try:
         code = app(standalone_mode=False)
-    except KeyboardInterrupt:
-        print("已中断。", file=sys.stderr)
-        sys.exit(130)
+    except (KeyboardInterrupt, Stopped) as exc:
+        code, words = stopped_code(exc)
+        _stop(words, code)
     except Exception as exc:  # typer vendors click in some versions: recognise its usage errors by name
         names = {cls.__name__ for cls in type(exc).__mro__}
         if "NoArgsIsHelpError" in names:
@@ -63,14 +64,27 @@ def main() -> None:
             print(usage_message(exc), file=sys.stderr)
             sys.exit(2)
         if "Abort" in names:
-            print("已中断。", file=sys.stderr)
-            sys.exit(130)
+            _stop(*reversed(stopped_code(exc.__context__ or exc)))
         raise
     except SystemExit:
         if type(sys.stdout).__name__ == "PacifyFlushWrapper":  # click's answer to a reader that stopped reading
             _exit(OUTPUT_CLOSED)
         raise
     _exit(code if isinstance(code, int) else 0)
+
+
+def _stop(words: str, code: int) -> None:
+    """End a run the user or the system stopped: one line on stderr, the signal's exit code."""
+    import signal
+    import sys
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C while leaving changes nothing
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    try:
+        print(f"{words}。", file=sys.stderr)
+    except (OSError, ValueError):
+        pass
+    _exit(code)
 
 
 # Exit code when the program reading nodrug's output stopped before the end (`nodrug score … | head`): the
@@ -101,22 +115,3 @@ def _exit(code: int) -> None:
     except (BrokenPipeError, ValueError):
         pass
     os._exit(code)
-
-
-def usage_message(exc) -> str:
-    """A click usage error in Chinese (click's own words kept after it), naming the command's --help."""
-    kind = type(exc).__name__
-    ctx = getattr(exc, "ctx", None)
-    command = ctx.command_path if ctx is not None else "nodrug"
-    param = getattr(exc, "param", None)
-    if kind == "MissingParameter" and param is not None:
-        label = getattr(param, "metavar", None) or getattr(param, "name", "") or ""
-        what = f"缺少参数 {str(label).upper()}"
-    elif kind == "NoSuchOption":
-        what = f"没有这个选项：{exc.option_name}"
-    elif kind == "BadParameter":
-        name = param.opts[0] if param is not None and param.opts else "参数"
-        what = f"{name} 的值不对（{exc.message}）"
-    else:
-        what = f"用法有误（{exc.format_message()}）"
-    return f"{what}。运行 {command} --help 查看用法。"

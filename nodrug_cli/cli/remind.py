@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from nodrug_cli import jsonout
-from nodrug_cli.cli.common import Env, fail, parse_date_option, parse_size_option, standard_and_ledgers
+from nodrug_cli.cli.common import TEXT_SUFFIXES, Env, fail, parse_date_option, parse_size_option, standard_and_ledgers
 from nodrug_cli.exitcodes import ExitCode
 
 
@@ -36,6 +36,11 @@ def command(
     force: bool = typer.Option(False, "--force", help="输出文件已存在时覆盖"),
     webhook: str = typer.Option(None, "--webhook", metavar="URL", help="发送到企业微信/钉钉群机器人或 JSON 接口"),
     webhook_kind: WebhookKind = typer.Option(WebhookKind.wecom, "--webhook-kind", help="wecom、dingtalk 或 json"),
+    webhook_secret: str = typer.Option(None, "--webhook-secret", metavar="SECRET", envvar="NODRUG_WEBHOOK_SECRET",
+                                       show_envvar=False, show_default=False,
+                                       help="钉钉群机器人的加签密钥（SEC 开头；也可用环境变量 NODRUG_WEBHOOK_SECRET）"),
+    timeout: float = typer.Option(10, "--timeout", metavar="SECONDS", min=0.1, max=600,
+                                  help="每次发送等待应答的秒数；超时的消息不会在本次重发（见说明）"),
     mail_to: list[str] = typer.Option(None, "--mail-to", metavar="ADDR", help="发送邮件到此地址（可多次给出）"),
     mail_config: Path = typer.Option(None, "--mail-config", metavar="FILE", help="邮件服务器配置文件（也可用环境变量）"),
     resend: bool = typer.Option(False, "--resend", help="已发送过且状态未变的提醒也再发一次"),
@@ -46,37 +51,25 @@ def command(
 ) -> None:
     """到期提醒：列出逾期和即将到期的尿检、谈话、报到、宣传、季度报告，可发到群机器人或邮箱（适合每天由 cron 运行）。"""
     run(paths, as_of, within, standard, format.value, output, force, webhook, webhook_kind.value, mail_to or [],
-        mail_config, resend, full_pii, db, Env(), max_size)
+        mail_config, resend, full_pii, db, Env(), max_size, webhook_secret, timeout)
 
 
 def run(paths, as_of, within, standard, fmt, output, force, webhook, webhook_kind, mail_to, mail_config, resend,
-        full_pii, db, env: Env, max_size: str | None = None) -> None:
-    from nodrug_cli.ledger.findings import ERROR
-    from nodrug_cli.ledger.read import read_ledger
-    from nodrug_cli.ledger.workbook import Unreadable
-    from nodrug_cli.remind.model import sort_key
-    from nodrug_cli.remind.rules import reminders_for
+        full_pii, db, env: Env, max_size: str | None = None, webhook_secret: str | None = None,
+        timeout: float = 10) -> None:
+    from nodrug_cli.remind.collect import collect
 
     day = parse_date_option(env, as_of, "--as-of") or env.today
     limit = parse_size_option(env, max_size)
-    rubric, files, nothing = standard_and_ledgers(env, standard, paths, output, force)
-    errors: list[dict] = [{"path": p, "error": "没有找到台账"} for p in nothing]
-    reminders = []
-    ledger_errors = False
-    unusable = bool(nothing)
-    for path in files:
-        try:
-            ledger = read_ledger(path, env.today, as_of=day, year=day.year, max_inflated=limit)
-        except Unreadable as exc:
-            errors.append({"path": str(path), "error": exc.message("zh")})
-            unusable = True
-            continue
-        count = sum(1 for f in ledger.findings if f.severity == ERROR)
-        if count:
-            ledger_errors = True
-            errors.append({"path": str(path), "error": f"台账有 {count} 个错误，有错误的行未参与提醒（用 nodrug validate 查看）"})
-        reminders += reminders_for(ledger, rubric, day, within)
-    reminders = sorted({r.key: r for r in reminders}.values(), key=sort_key)  # a town's report is due once
+    if webhook_secret and not webhook:
+        raise fail(env, "--webhook-secret 需要与 --webhook 一起使用", "--webhook-secret needs --webhook")
+    if webhook_secret and webhook_kind != "dingtalk":
+        raise fail(env, "--webhook-secret（加签）只用于钉钉群机器人：请加 --webhook-kind dingtalk",
+                   "--webhook-secret (加签) is for DingTalk robots only: add --webhook-kind dingtalk")
+    rubric, files, nothing = standard_and_ledgers(env, standard, paths, output, force, TEXT_SUFFIXES[fmt])
+    collected = collect(files, rubric, day, within, env.today, limit)
+    reminders = collected.reminders
+    errors: list[dict] = [{"path": p, "error": "没有找到台账"} for p in nothing] + collected.errors
     for e in errors:
         print(f"{e['path']}：{e['error']}", file=env.stderr)
     if not files:
@@ -86,9 +79,10 @@ def run(paths, as_of, within, standard, fmt, output, force, webhook, webhook_kin
         _write(output, text, env)
     elif text is not None:
         env.stdout.write(text)
-    delivered_ok = _deliver(reminders, day, webhook, webhook_kind, mail_to, mail_config, resend, db, env)
-    code = (ExitCode.DELIVERY_FAILED if not delivered_ok else ExitCode.UNUSABLE if unusable
-            else ExitCode.FINDINGS if ledger_errors else ExitCode.OK)
+    delivered_ok = _deliver(reminders, day, webhook, webhook_kind, webhook_secret, mail_to, mail_config, resend, db,
+                            env, timeout)
+    code = ExitCode.DELIVERY_FAILED if not delivered_ok else max(
+        collected.code, ExitCode.UNUSABLE if nothing else ExitCode.OK)
     raise typer.Exit(int(code))
 
 
@@ -124,46 +118,48 @@ def _write(output: Path, text: str | None, env: Env) -> None:
     print(f"已写入 {output}", file=env.stderr)
 
 
-def _deliver(reminders, day, webhook, webhook_kind, mail_to, mail_config, resend, db, env: Env) -> bool:
+def _deliver(reminders, day, webhook, webhook_kind, webhook_secret, mail_to, mail_config, resend, db,
+             env: Env, timeout: float = 10) -> bool:
     """Send what has not been sent on each channel; a failing channel does not stop the others.
 
     A channel that is set up wrongly (a bad URL, mail settings missing) is unusable input: exit 2.
     """
     if not webhook and not mail_to:
         return True
-    from nodrug_cli.history.sent import mark_sent, unsent
     from nodrug_cli.history.store import History, HistoryError
-    from nodrug_cli.remind.channels import ChannelConfigError, DeliveryError, channel_name, post_webhook, send_mail
+    from nodrug_cli.remind.channels import ChannelConfigError, channel_name, post_webhook, send_mail
     from nodrug_cli.remind.mailconfig import MailConfigError, load_mail_config
+    from nodrug_cli.remind.outbox import Channel, deliver
 
     channels = []
     if webhook:
-        channels.append((channel_name(webhook_kind, webhook), lambda todo: post_webhook(webhook, webhook_kind, todo, day)))
+        def to_robot(todo, on_sent, noted):
+            post_webhook(webhook, webhook_kind, todo, day, timeout=timeout, secret=webhook_secret, on_sent=on_sent,
+                         noted=noted)
+
+        channels.append(Channel(channel_name(webhook_kind, webhook), webhook_kind, to_robot))
     if mail_to:
         try:
             config = load_mail_config(mail_config)
         except MailConfigError as exc:
             raise fail(env, f"邮件设置有误：{exc}", f"mail settings: {exc}") from None
-        channels.append((channel_name("mail", ",".join(sorted(mail_to))),
-                         lambda todo: send_mail(config, list(mail_to), todo, day)))
+
+        def to_mail(todo, on_sent, noted):
+            send_mail(config, list(mail_to), todo, day, timeout=timeout, noted=noted)
+            on_sent(todo)
+
+        channels.append(Channel(channel_name("mail", ",".join(sorted(mail_to))), "mail", to_mail))
     try:
         history = History(db)
     except HistoryError as exc:
         raise fail(env, str(exc), str(exc)) from None
-    ok = True
     with history:
-        for channel, send in channels:
-            todo = unsent(history, reminders, channel, resend)
-            if not todo:
-                continue
-            try:
-                send(todo)
-            except ChannelConfigError as exc:
-                raise fail(env, f"发送设置有误：{exc}", f"channel settings: {exc}") from None
-            except DeliveryError as exc:
-                ok = False
-                print(f"发送失败：{exc}", file=env.stderr)
-                continue
-            mark_sent(history, todo, channel)
-            print(f"已发送 {len(todo)} 条提醒（{channel.split(':')[0]}）", file=env.stderr)
-    return ok
+        try:
+            result = deliver(history, reminders, channels, resend)
+        except ChannelConfigError as exc:
+            raise fail(env, f"发送设置有误：{exc}", f"channel settings: {exc}") from None
+        except HistoryError as exc:
+            raise fail(env, str(exc), str(exc)) from None
+    for outcome in result.outcomes:
+        print(outcome.message(), file=env.stderr)
+    return result.ok

@@ -7,13 +7,14 @@ import typer
 
 from nodrug_cli import jsonout
 from nodrug_cli.cli.common import Env, Format, fail
+from nodrug_cli.cli.zh import chinese_app
 
-app = typer.Typer(help="内置考核标准：列出、查看（复制后可修改，用 --standard 文件名 使用）。", no_args_is_help=True,
-                  rich_markup_mode=None)
+app = chinese_app(help="内置考核标准：列出、查看（复制后可修改，用 --standard 文件名 使用）。", no_args_is_help=True)
 
 
 @app.command("list")
-def list_command(format: Format = typer.Option(Format.text, "--format", help="输出格式：text 或 json")) -> None:
+def list_command(format: Format = typer.Option(Format.text, "--format", metavar="text|json",
+                                              help="输出格式：text 或 json")) -> None:
     """列出内置考核标准。"""
     from nodrug_cli.standards.load import builtin_names, load_standard
 

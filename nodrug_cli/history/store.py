@@ -4,7 +4,9 @@ Where it lives: `--db PATH`, else the `NODRUG_DB` environment variable, else `hi
 user's data directory. The schema is versioned by named migrations, each run once inside a
 transaction when the database is opened. Writes happen in `BEGIN IMMEDIATE` transactions with a busy
 timeout, so two processes writing at once wait for each other instead of corrupting or losing rows.
-Re-recording the same community, year and standard replaces the earlier row.
+Re-recording the same community, year and standard replaces the earlier row of the same kind: a review
+(as-of 31 December, or marked `--review`) replaces the year's review, an interim check the year's interim
+check; an interim check never replaces a review (migration 004 keys rows by the kind too).
 """
 
 from __future__ import annotations
@@ -68,6 +70,39 @@ MIGRATIONS: list[tuple[str, str]] = [
             UNIQUE (reminder_key, channel)
         );
     """),
+    ("004_reviews_and_interim_checks", """
+        CREATE TABLE assessments_new (
+            id INTEGER PRIMARY KEY,
+            town TEXT NOT NULL DEFAULT '',
+            community TEXT NOT NULL,
+            year INTEGER NOT NULL,
+            standard TEXT NOT NULL,
+            as_of TEXT NOT NULL,
+            review INTEGER NOT NULL DEFAULT 1,
+            total REAL,
+            grade TEXT,
+            passed INTEGER NOT NULL,
+            grade_passed INTEGER NOT NULL,
+            drug_free INTEGER NOT NULL,
+            vetoed INTEGER NOT NULL,
+            plaque_declared INTEGER,
+            errors INTEGER NOT NULL DEFAULT 0,
+            indicators TEXT NOT NULL,
+            ledger_path TEXT,
+            ledger_sha256 TEXT,
+            recorded_at TEXT NOT NULL,
+            UNIQUE (town, community, year, standard, review)
+        );
+        INSERT INTO assessments_new (id, town, community, year, standard, as_of, review, total, grade, passed,
+            grade_passed, drug_free, vetoed, plaque_declared, errors, indicators, ledger_path, ledger_sha256, recorded_at)
+            SELECT id, town, community, year, standard, as_of, CASE WHEN as_of = year || '-12-31' THEN 1 ELSE 0 END, total, grade, passed, grade_passed, drug_free,
+                vetoed, plaque_declared, errors, indicators, ledger_path, ledger_sha256, recorded_at FROM assessments;
+        DROP TABLE assessments;
+        ALTER TABLE assessments_new RENAME TO assessments;
+        CREATE INDEX assessments_by_community ON assessments (community, town, standard, year);
+        ALTER TABLE spot_checks ADD COLUMN result TEXT;
+        ALTER TABLE spot_checks ADD COLUMN checked_on TEXT
+    """),
 ]
 
 
@@ -105,6 +140,23 @@ class AssessmentRecord:
     indicators: dict
     ledger_path: str | None = None
     ledger_sha256: str | None = None
+    review: bool = True  # the year's review (moves the sanction ladder); False: an interim check
+
+
+@dataclass
+class SpotCheck:
+    """One unit drawn for a spot check, and its re-inspection result once recorded."""
+
+    draw_id: str
+    year: int
+    standard: str
+    rate: float
+    seed: int
+    town: str
+    community: str
+    drawn_at: str
+    result: str | None = None  # passed | failed
+    checked_on: str | None = None  # ISO date of the re-inspection
 
 
 class History:
@@ -172,9 +224,9 @@ class History:
         return [row[0] for row in self.db.execute("SELECT name FROM migrations ORDER BY name")]
 
     def record(self, records: list[AssessmentRecord]) -> None:
-        """Store assessments in one transaction; the same town, community, year and standard replaces."""
+        """Store assessments in one transaction; the same town, community, year, standard and kind replaces."""
         rows = [(
-            r.town or "", r.community, r.year, r.standard, r.as_of, r.total, r.grade, int(r.passed),
+            r.town or "", r.community, r.year, r.standard, r.as_of, int(r.review), r.total, r.grade, int(r.passed),
             int(r.grade_passed), int(r.drug_free), int(r.vetoed),
             None if r.plaque_declared is None else int(r.plaque_declared), r.errors,
             json.dumps(r.indicators, ensure_ascii=False), r.ledger_path, r.ledger_sha256, _now(),
@@ -182,10 +234,11 @@ class History:
         try:
             with self.transaction() as db:
                 db.executemany("""
-                    INSERT INTO assessments (town, community, year, standard, as_of, total, grade, passed, grade_passed,
-                        drug_free, vetoed, plaque_declared, errors, indicators, ledger_path, ledger_sha256, recorded_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (town, community, year, standard) DO UPDATE SET
+                    INSERT INTO assessments (town, community, year, standard, as_of, review, total, grade, passed,
+                        grade_passed, drug_free, vetoed, plaque_declared, errors, indicators, ledger_path,
+                        ledger_sha256, recorded_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (town, community, year, standard, review) DO UPDATE SET
                         as_of = excluded.as_of, total = excluded.total, grade = excluded.grade,
                         passed = excluded.passed, grade_passed = excluded.grade_passed, drug_free = excluded.drug_free,
                         vetoed = excluded.vetoed, plaque_declared = excluded.plaque_declared, errors = excluded.errors,
@@ -199,18 +252,18 @@ class History:
                     town: str | None = None) -> list[AssessmentRecord]:
         """Stored assessments, by town, community and year."""
         sql = ("SELECT town, community, year, standard, as_of, total, grade, passed, grade_passed, drug_free, vetoed, "
-               "plaque_declared, errors, indicators, ledger_path, ledger_sha256 FROM assessments WHERE 1=1")
+               "plaque_declared, errors, indicators, ledger_path, ledger_sha256, review FROM assessments WHERE 1=1")
         args: list = []
         for column, value in (("community", community), ("standard", standard), ("town", town)):
             if value is not None:
                 sql += f" AND {column} = ?"
                 args.append(value)
-        sql += " ORDER BY town, community, standard, year"
+        sql += " ORDER BY town, community, standard, year, review"
         return [AssessmentRecord(
             town=r[0], community=r[1], year=r[2], standard=r[3], as_of=r[4], total=r[5], grade=r[6],
             passed=bool(r[7]), grade_passed=bool(r[8]), drug_free=bool(r[9]), vetoed=bool(r[10]),
             plaque_declared=None if r[11] is None else bool(r[11]), errors=r[12], indicators=json.loads(r[13]),
-            ledger_path=r[14], ledger_sha256=r[15],
+            ledger_path=r[14], ledger_sha256=r[15], review=bool(r[16]),
         ) for r in self.db.execute(sql, args)]
 
     def record_draw(self, draw_id: str, year: int, standard: str, rate: float, seed: int,
@@ -221,11 +274,31 @@ class History:
                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                            [(draw_id, year, standard, rate, seed, t or "", c, _now()) for t, c in units])
 
-    def draws(self, year: int | None = None) -> list[dict]:
-        sql = "SELECT draw_id, year, standard, rate, seed, town, community, drawn_at FROM spot_checks"
-        rows = self.db.execute(sql + (" WHERE year = ?" if year else "") + " ORDER BY id", (year,) if year else ())
-        keys = ("draw_id", "year", "standard", "rate", "seed", "town", "community", "drawn_at")
-        return [dict(zip(keys, r)) for r in rows]
+    def draws(self, year: int | None = None, standard: str | None = None) -> list[SpotCheck]:
+        """Every unit drawn for a spot check (of `year`, under `standard`), in the order drawn."""
+        sql = ("SELECT draw_id, year, standard, rate, seed, town, community, drawn_at, result, checked_on "
+               "FROM spot_checks WHERE 1=1")
+        args: list = []
+        for column, value in (("year", year), ("standard", standard)):
+            if value is not None:
+                sql += f" AND {column} = ?"
+                args.append(value)
+        return [SpotCheck(*r) for r in self.db.execute(sql + " ORDER BY id", args)]
+
+    def record_result(self, year: int, standard: str, town: str | None, community: str, passed: bool,
+                      checked_on: str) -> int:
+        """Record a drawn unit's re-inspection result (on its latest draw of `year`); how many units matched."""
+        where = "year = ? AND standard = ? AND community = ?" + (" AND town = ?" if town is not None else "")
+        args = [year, standard, community] + ([town] if town is not None else [])
+        try:
+            with self.transaction() as db:
+                rows = db.execute(f"SELECT MAX(id), town FROM spot_checks WHERE {where} GROUP BY town", args).fetchall()
+                if len(rows) == 1:
+                    db.execute("UPDATE spot_checks SET result = ?, checked_on = ? WHERE id = ?",
+                               ("passed" if passed else "failed", checked_on, rows[0][0]))
+        except sqlite3.Error as exc:
+            raise HistoryError(f"无法写入历史数据库 {self.path}：{exc}") from None
+        return len(rows)
 
 
 def _now() -> str:

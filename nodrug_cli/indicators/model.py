@@ -9,27 +9,39 @@ OK, NA, NOT_COMPUTABLE = "ok", "na", "not_computable"
 # key: (label zh, label en, kind, definition). kind: rate (fraction in [0, 1]), count, permille, flag (1/0),
 # checklist (1/0). The definitions are DOMAIN.md §5 in a clerk's words; the README's table is made from them.
 CATALOG: dict[str, tuple[str, str, str, str]] = {
-    "registered": ("在册吸毒人员", "registered persons", "count", "吸毒人员表中首次登记日期不晚于截止日的全部人员"),
-    "current_users": ("现有吸毒人员", "current users", "count", "既不属于不计入情形、也未戒断三年的人员"),
+    "registered": ("在册吸毒人员", "registered persons", "count", "吸毒人员表中首次登记日期不晚于截止日的全部人员（含有错误的行）"),
+    "current_users": ("现有吸毒人员", "current users", "count",
+                      "在册人员中不属于不计入情形（死亡、出国（境）、户口迁出、服刑三年以上、下落不明四年以上）的人员，"
+                      "含戒断三年未复吸人员（博美方案的“现有吸毒人员”）"),
+    "active_users": ("未戒断人员", "active users", "count", "现有吸毒人员中未达到戒断三年未复吸的人员（全国统计口径的现有吸毒人员）"),
     "new_users": ("新增吸毒人员", "new users", "count",
-                  "本年 1 月 1 日至截止日首次登记的人数（含不计入人员）；另给出上年同期人数及变化、与基准年新增人数的比较"),
-    "user_ratio_permille": ("涉毒人员比例", "users per 1,000 residents", "permille", "现有吸毒人员 ÷ 常住人口 × 1000"),
-    "control_rate": ("管控率", "control rate", "rate", "社会面现有吸毒人员中在控且非下落不明者 ÷ 社会面现有吸毒人员"),
-    "out_of_control": ("失控人数", "out of control", "count", "社会面现有吸毒人员中失控或下落不明的人数"),
+                  "本年 1 月 1 日至截止日首次登记的人数（含不计入人员；同一身份证号只计一次）；另给出上年同期人数及变化、与基准年新增人数的比较"),
+    "user_ratio_permille": ("涉毒人员比例", "users per 1,000 residents", "permille", "未戒断人员 ÷ 常住人口 × 1000"),
+    "control_rate": ("管控率", "control rate", "rate",
+                     "社会面未戒断人员（不含强制隔离戒毒、服刑）中在控且非下落不明者 ÷ 社会面未戒断人员"),
+    "out_of_control": ("失控人数", "out of control", "count", "社会面未戒断人员中失控或下落不明的人数"),
     "order_execution_rate": ("社区戒毒（康复）执行率", "order execution rate", "rate",
-                             "社区戒毒/社区康复人员中截止日前已签订协议者 ÷ 全部社区戒毒/社区康复人员"),
+                             "社区戒毒/社区康复人员中截止日前已签订协议者 ÷ 已签订协议或 15 日报到期已过的社区戒毒/社区康复人员"
+                             "（决定后 15 日内尚未报到的不算未执行）"),
     "timely_report_rate": ("报到及时率", "timely report rate", "rate",
-                           "两个日期都有的社区戒毒/社区康复人员中，协议签订日期 − 措施开始日期 ≤ 15 天者所占比例"),
-    "urinalysis_rate": ("总体尿检率", "urinalysis rate", "rate", "应检对象中本期至少检测 1 次者 ÷ 应检对象"),
+                           "措施开始日期在本年且 15 日报到期已过的社区戒毒/社区康复人员中，协议签订日期 − 措施开始日期 ≤ 15 天者"
+                           "所占比例（一直未签订的算未及时）"),
+    "urinalysis_rate": ("总体尿检率", "urinalysis rate", "rate",
+                        "本期应检对象（至少有一个检测周期的最后一天在 1 月 1 日至截止日之间）中本期至少检测 1 次者 ÷ 本期应检对象"),
     "home_urinalysis_rate": ("在家尿检率", "urinalysis rate (at home)", "rate", "同上，只计居住状态为在家的应检对象"),
     "on_schedule_test_rate": ("按期检测率", "on-schedule test rate", "rate",
-                              "已满的检测周期中有检测记录的周期 ÷ 已满的检测周期（另给出应检人次、漏检人次）"),
-    "help_rate": ("帮教率", "help-and-education rate", "rate", "应检对象中建立帮教小组且本期至少谈话 1 次者 ÷ 应检对象"),
+                              "最后一天在 1 月 1 日至截止日之间的检测周期（从措施开始日期起连续计算，跨年不重置）中有检测记录的"
+                              "周期 ÷ 这些周期（另给出应检人次、漏检人次）"),
+    "help_rate": ("帮教率", "help-and-education rate", "rate",
+                  "本期应谈对象（至少有一个谈话周期的最后一天在本期）中建立帮教小组且本期至少谈话 1 次者 ÷ 本期应谈对象"),
     "help_group_rate": ("帮教小组建立率", "help-group rate", "rate", "应检对象中建立帮教小组者 ÷ 应检对象（无毒标准第 4 条）"),
     "on_schedule_talk_rate": ("谈话按期率", "on-schedule talk rate", "rate", "按谈话周期计算的按期率（另给出应谈、漏谈人次）"),
-    "relapses": ("复吸人数", "relapses", "count", "应检对象中本期有阳性检测的人数"),
-    "relapse_rate": ("复吸率", "relapse rate", "rate", "复吸人数 ÷ 应检对象"),
-    "abstinence3_rate": ("戒断三年未复吸率", "three-year abstinence rate", "rate", "戒断三年人员 ÷（在册人员 − 不计入人员）"),
+    "relapses": ("复吸人数", "relapses", "count",
+                 "现有吸毒人员中本期有阳性检测（检测日期晚于首次登记日期）的人数，不论现在的人员状态；另给出上年同期人数及是否下降"),
+    "relapse_rate": ("复吸率", "relapse rate", "rate", "复吸人数 ÷（应检对象 ∪ 复吸人员）"),
+    "abstinence3_rate": ("戒断三年未复吸率", "three-year abstinence rate", "rate", "戒断三年未复吸人员 ÷ 现有吸毒人员"),
+    "newly_abstinent": ("年度脱毒人数", "newly abstinent", "count",
+                        "本期（1 月 1 日至截止日）戒断满三年的人数（最近吸毒日期 + 3 年）；另给出上年同期人数及是否增加"),
     "employment_rate": ("就业安置率", "employment rate", "rate", "应检对象中就业者 ÷ 应检对象"),
     "registry_errors": ("吸毒人员表错误数", "errors in the registry sheet", "count",
                         "吸毒人员表中的错误条数（无毒标准第 3 条“底数清”）"),
@@ -51,6 +63,8 @@ CATALOG: dict[str, tuple[str, str, str, str]] = {
 # The further numbers an indicator carries (its `extra`), which a standard may test by name
 # (`measure:` or `unit:`): indicator family → {name: (label zh, kind)}.
 EXTRAS: dict[str, dict[str, tuple[str, str]]] = {
+    "relapses": {"last_year": ("上年同期复吸", "count"), "fell": ("复吸人员绝对数逐年下降", "flag")},
+    "newly_abstinent": {"last_year": ("上年同期脱毒", "count"), "rose": ("年度脱毒人数逐年增加", "flag")},
     "new_users": {"last_year": ("上年同期新增", "count"), "change": ("较上年同期变化", "rate"),
                   "baseline": ("基准年新增", "count"), "change_vs_baseline": ("较基准年变化", "rate")},
     "on_schedule_test_rate": {"应检人次": ("应检人次", "count"), "漏检人次": ("漏检人次", "count")},
@@ -99,12 +113,17 @@ class Indicator:
         base = label(self.key, lang)
         return f"{base}·{EXTRAS[family(self.key)][self.measure][0]}" if self.measure else base
 
+    def label_base(self, lang: str = "zh") -> str:
+        """The indicator's own name, without the extra a view shows."""
+        return label(self.key, lang)
+
     def measured(self, measure: str | None) -> "Indicator":
         """This indicator, or a view of one of its extras (not applicable when the extra is absent)."""
         if not measure or self.status != OK and self.status != NA:
             return self
         value = self.extra.get(measure)
-        return Indicator(self.key, value, None, None, OK if value is not None else NA, self.gap, self.extra, measure)
+        extra = {**self.extra, "now": self.value}
+        return Indicator(self.key, value, None, None, OK if value is not None else NA, self.gap, extra, measure)
 
     def display(self) -> str:
         """The value as a clerk reads it: 96.0%, 1.25‰, 3, 是/否, — for not applicable."""

@@ -101,8 +101,10 @@ def checklist_indicators(checklist: pd.DataFrame | None, items: list[str]) -> li
     out = []
     for key, item in wanted.items():
         if key not in rows or pd.isna(rows[key][1]):
-            out.append(Indicator(f"checklist.{item}", None, None, None, "not_computable",
-                                 [{"item": item, "reason": "自查项目中没有此项，缺少佐证"}], {"missing_sheet": "自查项目"}))
+            listed = key in rows  # the row is there, 是否落实 left blank: not met, and said so
+            reason = "自查项目中此项未填写是否落实，缺少佐证" if listed else "自查项目中没有此项，缺少佐证"
+            out.append(Indicator(f"checklist.{item}", None, None, None, "not_computable", [{"item": item, "reason": reason}],
+                                 {"missing_sheet": "自查项目", **({"missing_reason": "自查项目中此项未填写是否落实"} if listed else {})}))
         else:
             met = bool(rows[key][1])
             out.append(Indicator(f"checklist.{item}", int(met), int(met), 1, gap=[] if met else [{"item": item, "reason": "自查为否"}]))

@@ -1,4 +1,6 @@
-"""Comparing the optional 现有吸毒人员 list with the CURRENT set the rules give (DOMAIN.md §1).
+"""Comparing the optional 现有吸毒人员 list with the CURRENT set the rules give (DOMAIN.md §1, §4): seed 002's
+现有吸毒人员, which leaves out only 出国、户口迁出和死亡的；服刑三年以上的；下落不明四年以上的 — persons abstinent
+for three years are on it.
 
 Real offices keep both tables and they drift apart: each person on one side only is a warning naming
 the person and the rule that decides.
@@ -19,7 +21,6 @@ def why_not_current(sets: PersonSets) -> pd.Series:
     """For each registry row outside CURRENT, the rule that puts it there."""
     status = column(sets.registry, "人员状态")
     reason = pd.Series("", index=sets.registry.index)
-    reason = reason.mask(sets.abstinent3, "戒断三年未复吸，不计入现有吸毒人员")
     return reason.mask(sets.exempt, "人员状态“" + status.astype(str) + "”属于不计入的情形（死亡、出国（境）、户口迁出、服刑满三年、下落不明满四年）")
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 
 from nodrug_cli.indicators.model import Indicator, count, missing, ratio
-from nodrug_cli.indicators.people import SUPERVISED, PersonSets, column
-from nodrug_cli.indicators.windows import add_years, mark_met, windows
+from nodrug_cli.indicators.people import THREE_YEARS_CLEAN, PersonSets, column, dates
+from nodrug_cli.indicators.windows import add_years, due_windows, mark_met, person_keys
 
 REPORT_DAYS = 15  # 《戒毒条例》: report and sign within 15 days of the order
 
@@ -26,56 +27,55 @@ def in_period(records: pd.DataFrame, date_column: str, year: int, as_of: dt.date
     return records[(dates >= pd.Timestamp(year, 1, 1)) & (dates <= pd.Timestamp(as_of))]
 
 
+def one_year_earlier(as_of: dt.date) -> dt.date:
+    """T − 1 year (29 Feb → 28 Feb): the end of last year's span for the year-on-year figures (DOMAIN.md §3)."""
+    return add_years(pd.Series([pd.Timestamp(as_of)]), -1).iloc[0].date()
+
+
+def _count_between(days: pd.Series, start: pd.Timestamp, end: pd.Timestamp) -> pd.Series:
+    return (days >= start) & (days <= end)
+
+
 def registry_indicators(sets: PersonSets, all_rows: pd.DataFrame, info: dict, year: int, as_of: dt.date) -> list[Indicator]:
     """Counts and rates read off the registry alone."""
     reg = sets.registry
     status = column(reg, "人员状态")
     start, t = pd.Timestamp(year, 1, 1), pd.Timestamp(as_of)
-    registered_on = pd.to_datetime(column(reg, "首次登记日期"))
-    new = reg[(registered_on >= start) & (registered_on <= t)]
-    prior_on = pd.to_datetime(column(all_rows, "首次登记日期"))
-    last_year_end = add_years(pd.Series([t]), -1).iloc[0]
-    last_year = int(((prior_on >= pd.Timestamp(year - 1, 1, 1)) & (prior_on <= last_year_end)).sum())
+    registered_on = dates(reg, "首次登记日期")
+    new = reg[_count_between(registered_on, start, t)]
+    new = new[~person_keys(new).duplicated()]  # a person registered twice is one new user (a duplicate row is an error)
+    prior_on = dates(all_rows, "首次登记日期")
+    then = all_rows[_count_between(prior_on, pd.Timestamp(year - 1, 1, 1), pd.Timestamp(one_year_earlier(as_of)))]
+    last_year = int((~person_keys(then).duplicated()).sum())  # counted alike, so a duplicate never flatters the change
     extra = {"last_year": last_year, "change": (len(new) - last_year) / last_year if last_year else None}
     baseline = info.get("基准年新增人数")
     if baseline:
         extra.update(baseline=int(baseline), change_vs_baseline=(len(new) - int(baseline)) / int(baseline))
+    active = sets.active
     out = [
         count("registered", len(reg)),
         count("current_users", int(sets.current.sum()), people_gap(sets.people(sets.current), "现有吸毒人员")),
+        count("active_users", int(active.sum()), people_gap(sets.people(active), "未戒断")),
         count("new_users", len(new), people_gap(new, registered_on.reindex(new.index).map(lambda d: f"{d:%Y-%m-%d} 首次登记")),
               **extra),
     ]
     residents = info.get("常住人口")
     if residents:
-        n = int(sets.current.sum())
+        n = int(active.sum())
         out.append(Indicator("user_ratio_permille", n / int(residents) * 1000, n, int(residents)))
     else:
         out.append(missing("user_ratio_permille", "社区概况"))
 
     control = column(reg, "管控状态", "在控")
     society = sets.in_society
-    lost = society & (control.eq("失控") | status.eq("下落不明"))
+    lost = society & (~(control.eq("在控") | control.isna()) | status.eq("下落不明"))
     out.append(ratio("control_rate", int((society & ~lost).sum()), int(society.sum()),
                      people_gap(sets.people(lost), "失控或下落不明")))
     out.append(count("out_of_control", int(lost.sum()), people_gap(sets.people(lost), "失控或下落不明")))
+    out += order_indicators(sets, year, as_of)
 
-    ordered = status.isin(SUPERVISED)
-    signed = pd.to_datetime(column(reg, "协议签订日期"))
-    executed = ordered & (signed <= t).fillna(False)
-    out.append(ratio("order_execution_rate", int(executed.sum()), int(ordered.sum()),
-                     people_gap(sets.people(ordered & ~executed), "未报到签订协议")))
-    order_start = pd.to_datetime(column(reg, "措施开始日期"))
-    both = ordered & (signed <= t).fillna(False) & order_start.notna()  # a signing after T has not happened yet
-    delay = (signed - order_start).dt.days
-    timely = both & (delay <= REPORT_DAYS)
-    late = sets.people(both & ~timely)
-    out.append(ratio("timely_report_rate", int(timely.sum()), int(both.sum()),
-                     people_gap(late, delay.reindex(late.index).map(lambda d: f"{int(d)} 天后才报到"))))
-
-    denominator = ~sets.exempt
-    out.append(ratio("abstinence3_rate", int(sets.abstinent3.sum()), int(denominator.sum()),
-                     people_gap(sets.people(sets.current), "未满三年戒断")))
+    out.append(ratio("abstinence3_rate", int(sets.abstinent3.sum()), int(sets.current.sum()),
+                     people_gap(sets.people(active), "未满三年戒断")))
     due = sets.due
     employed = due & column(reg, "就业情况").eq("就业")
     out.append(ratio("employment_rate", int(employed.sum()), int(due.sum()), people_gap(sets.people(due & ~employed), "未就业")))
@@ -85,54 +85,125 @@ def registry_indicators(sets: PersonSets, all_rows: pd.DataFrame, info: dict, ye
     return out
 
 
-def _anchors(due: pd.DataFrame, year: int) -> tuple[pd.Series, pd.Series]:
-    """Window anchors a = max(1 Jan, 措施开始日期, else 首次登记日期), and the order starts, by person."""
-    order_start = pd.to_datetime(column(due, "措施开始日期"))
-    begin = order_start.fillna(pd.to_datetime(column(due, "首次登记日期")))
-    anchor = begin.where(begin > pd.Timestamp(year, 1, 1), pd.Timestamp(year, 1, 1))
-    ids = column(due, "身份证号")
-    return pd.Series(anchor.to_numpy(), index=ids), pd.Series(order_start.to_numpy(), index=ids)
+def order_indicators(sets: PersonSets, year: int, as_of: dt.date) -> list[Indicator]:
+    """社区戒毒（康复）执行率 and 报到及时率, with the 15-day reporting period of 《戒毒条例》.
+
+    An order still inside its reporting period (T − 措施开始日期 ≤ 15 days) is not yet a failure; one whose start
+    cannot be read and that has not signed counts against (an unreadable date excuses nobody).
+    """
+    reg, t = sets.registry, pd.Timestamp(as_of)
+    ordered = sets.under_order
+    order_start = dates(reg, "措施开始日期")
+    signed_on = dates(reg, "协议签订日期")
+    signed = ordered & (signed_on <= t).fillna(False)  # a signing dated after T has not happened yet
+    period_over = ((t - order_start).dt.days > REPORT_DAYS) | order_start.isna()
+    owed = ordered & (signed | period_over)
+    unsigned = sets.people(owed & ~signed)
+    out = [ratio("order_execution_rate", int(signed.sum()), int(owed.sum()), people_gap(unsigned, "未报到签订协议"))]
+    this_year = ordered & (order_start >= pd.Timestamp(year, 1, 1)) & (order_start <= t) & ((t - order_start).dt.days > REPORT_DAYS)
+    delay = (signed_on - order_start).dt.days
+    timely = this_year & signed & (delay <= REPORT_DAYS).fillna(False)
+    late = sets.people(this_year & ~timely)
+    reasons = delay.reindex(late.index).map(lambda d: "未报到签订协议" if pd.isna(d) else f"{int(d)} 天后才报到")
+    reasons = reasons.where(signed.reindex(late.index), "未报到签订协议")
+    out.append(ratio("timely_report_rate", int(timely.sum()), int(this_year.sum()), people_gap(late, reasons)))
+    return out
 
 
-def on_schedule(key: str, due: pd.DataFrame, records: pd.DataFrame, date_column: str, schedule: list[int],
-                year: int, as_of: dt.date, count_label: tuple[str, str]) -> Indicator:
-    """The windows rule: met windows / fully elapsed windows, with each missed window in the gap."""
-    anchor, order_start = _anchors(due, year)
-    wins = windows(anchor, order_start, schedule, pd.Timestamp(as_of) + pd.Timedelta(days=1))
+def owing(sets: PersonSets, schedule: list[int], year: int, as_of: dt.date) -> tuple[pd.DataFrame, pd.Series]:
+    """The DUE persons' windows due in the period, and a mask of the DUE persons with at least one of them
+    (a person whose first window has not ended yet owes nothing)."""
+    due = sets.people(sets.due)
+    wins = due_windows(due, schedule, dt.date(year, 1, 1), as_of)
+    keys = pd.unique(wins["person"].to_numpy())
+    owes = pd.Series(False, index=sets.registry.index)
+    owes[due.index] = person_keys(due).isin(keys).to_numpy()
+    return wins, owes
+
+
+def on_schedule(key: str, due: pd.DataFrame, wins: pd.DataFrame, records: pd.DataFrame, date_column: str,
+                count_label: tuple[str, str]) -> Indicator:
+    """The windows rule: met windows / due windows, with each missed window in the gap."""
     met = mark_met(wins, records.rename(columns={"身份证号": "person"}), date_column)
-    names = dict(zip(column(due, "身份证号"), column(due, "姓名")))
+    names = dict(zip(person_keys(due).tolist(), column(due, "姓名").tolist()))
     missed = wins[~met]
-    starts = missed["start"].dt.strftime("%Y-%m-%d")
-    ends = (missed["end"] - pd.Timedelta(days=1)).dt.strftime("%Y-%m-%d")
-    gap = [{"id": p, "name": names.get(p), "start": s, "end": e, "reason": "本期无记录"}
-           for p, s, e in zip(missed["person"].tolist(), starts.tolist(), ends.tolist())]
+    starts = np.datetime_as_string(missed["start"].to_numpy(dtype="datetime64[D]"), unit="D").tolist()
+    ends = np.datetime_as_string((missed["end"].to_numpy(dtype="datetime64[D]") - np.timedelta64(1, "D")), unit="D").tolist()
+    gap = [{"id": None if str(p).startswith("#") else p, "name": names.get(p), "start": s, "end": e, "reason": "本期无记录"}
+           for p, s, e in zip(missed["person"].tolist(), starts, ends)]
     due_label, missed_label = count_label
     return ratio(key, int(met.sum()), len(wins), gap, **{due_label: len(wins), missed_label: int((~met).sum())})
 
 
-def test_indicators(sets: PersonSets, tests: pd.DataFrame | None, schedule: list[int], year: int,
+def relapsed_persons(sets: PersonSets, tests: pd.DataFrame, year: int, as_of: dt.date) -> tuple[pd.Series, pd.Series]:
+    """CURRENT persons with a 阳性 test in [1 Jan, T] dated after their 首次登记日期, whatever their status now,
+    and each one's first such test date (the test that first registered someone is not a relapse)."""
+    reg = sets.registry
+    positive = in_period(tests, "检测日期", year, as_of)
+    positive = positive[positive["检测结果"].eq("阳性")]
+    ids = column(reg, "身份证号")
+    registered = pd.Series(dates(reg, "首次登记日期").to_numpy(), index=ids.to_numpy())
+    registered = registered[~registered.index.duplicated()]
+    registered_then = pd.Series(registered.reindex(positive["身份证号"].to_numpy()).to_numpy(), index=positive.index)
+    relapse_tests = positive[(positive["检测日期"] > registered_then) | registered_then.isna()]
+    first = relapse_tests.groupby("身份证号")["检测日期"].min()
+    return sets.current & ids.isin(set(first.index)), first
+
+
+def test_indicators(sets: PersonSets, last_sets: PersonSets, tests: pd.DataFrame | None, schedule: list[int], year: int,
                     as_of: dt.date) -> list[Indicator]:
     """总体/在家尿检率, 按期检测率, 复吸人数/复吸率 (not computable without 尿检记录)."""
     keys = ("urinalysis_rate", "home_urinalysis_rate", "on_schedule_test_rate", "relapses", "relapse_rate")
     if tests is None:
         return [missing(k, "尿检记录") for k in keys]
-    reg, due = sets.registry, sets.due
+    reg = sets.registry
+    tests = tests[tests["检测日期"] <= pd.Timestamp(as_of)]
+    wins, owes = owing(sets, schedule, year, as_of)
     period = in_period(tests, "检测日期", year, as_of)
     ids = column(reg, "身份证号")
-    tested = due & ids.isin(set(period["身份证号"]))
-    home = due & column(reg, "居住状态", "在家").eq("在家")
-    positive = period[period["检测结果"].eq("阳性")]
-    relapsed = due & ids.isin(set(positive["身份证号"]))
-    first_positive = positive.groupby("身份证号")["检测日期"].min()
+    tested = owes & ids.isin(set(period["身份证号"]))
+    living = column(reg, "居住状态", "在家")
+    home = owes & (living.eq("在家") | living.isna())
+    relapsed, first_positive = relapsed_persons(sets, tests, year, as_of)
+    last_relapsed, _ = relapsed_persons(last_sets, tests, year - 1, one_year_earlier(as_of))
+    now, before = int(relapsed.sum()), int(last_relapsed.sum())
+    at_risk = sets.due | relapsed
     return [
-        ratio("urinalysis_rate", int(tested.sum()), int(due.sum()), people_gap(sets.people(due & ~tested), "本期无检测记录")),
+        ratio("urinalysis_rate", int(tested.sum()), int(owes.sum()), people_gap(sets.people(owes & ~tested), "本期无检测记录")),
         ratio("home_urinalysis_rate", int((home & tested).sum()), int(home.sum()),
               people_gap(sets.people(home & ~tested), "在家但本期无检测记录")),
-        on_schedule("on_schedule_test_rate", sets.people(due), period, "检测日期", schedule, year, as_of, ("应检人次", "漏检人次")),
-        count("relapses", int(relapsed.sum()), people_gap(
-            sets.people(relapsed), ids[relapsed].map(first_positive.dt.strftime("%Y-%m-%d 检测阳性")))),
-        ratio("relapse_rate", int(relapsed.sum()), int(due.sum()), people_gap(sets.people(relapsed), "本期检测阳性")),
+        on_schedule("on_schedule_test_rate", sets.people(sets.due), wins, tests, "检测日期", ("应检人次", "漏检人次")),
+        count("relapses", now, people_gap(sets.people(relapsed), ids[relapsed].map(first_positive.dt.strftime("%Y-%m-%d 检测阳性"))),
+              **year_on_year(now, before, falling=True)),
+        ratio("relapse_rate", now, int(at_risk.sum()), people_gap(sets.people(relapsed), "本期检测阳性")),
     ]
+
+
+def year_on_year(now: int, before: int, falling: bool) -> dict:
+    """Last year's count and whether the seeds' trend holds: 复吸人员绝对数逐年下降 (fell, or 0 both years) or
+    年度脱毒人数逐年增加 (rose; not applicable — None — when both years are 0)."""
+    if falling:
+        return {"last_year": before, "fell": int(now < before or now == before == 0)}
+    return {"last_year": before, "rose": None if now == before == 0 else int(now > before)}
+
+
+def completed_three_years(sets: PersonSets, year: int, as_of: dt.date) -> pd.Series:
+    """ABSTINENT3 persons whose three years were completed in [1 Jan, T]: 最近吸毒日期 + 3 years, else the
+    状态起始日期 of a 戒断三年未复吸 status."""
+    reg = sets.registry
+    done = add_years(dates(reg, "最近吸毒日期"), 3)
+    since = dates(reg, "状态起始日期").where(column(reg, "人员状态").eq(THREE_YEARS_CLEAN))
+    done = done.fillna(since)
+    return sets.abstinent3 & _count_between(done, pd.Timestamp(year, 1, 1), pd.Timestamp(as_of)).fillna(False)
+
+
+def abstinence_indicators(sets: PersonSets, last_sets: PersonSets, year: int, as_of: dt.date) -> list[Indicator]:
+    """年度脱毒人数, with last year's count (seeds 000 and 002: 年度脱毒人数逐年增加)."""
+    newly = completed_three_years(sets, year, as_of)
+    before = int(completed_three_years(last_sets, year - 1, one_year_earlier(as_of)).sum())
+    now = int(newly.sum())
+    return [count("newly_abstinent", now, people_gap(sets.people(newly), "本期戒断满三年"),
+                  **year_on_year(now, before, falling=False))]
 
 
 def talk_indicators(sets: PersonSets, talks: pd.DataFrame | None, schedule: list[int], year: int,
@@ -140,14 +211,16 @@ def talk_indicators(sets: PersonSets, talks: pd.DataFrame | None, schedule: list
     """帮教率 and 谈话按期率 (not computable without 谈话记录)."""
     if talks is None:
         return [missing(k, "谈话记录") for k in ("help_rate", "on_schedule_talk_rate")]
-    reg, due = sets.registry, sets.due
+    reg = sets.registry
+    talks = talks[talks["谈话日期"] <= pd.Timestamp(as_of)]
+    wins, owes = owing(sets, schedule, year, as_of)
     period = in_period(talks, "谈话日期", year, as_of)
     talked = column(reg, "身份证号").isin(set(period["身份证号"]))
     grouped = column(reg, "帮教小组").eq(True)
-    helped = due & talked & grouped
+    helped = owes & talked & grouped
     reasons = pd.Series("", index=reg.index)
     reasons = reasons.mask(~grouped, "未建立帮教小组").mask(~talked, "本期无谈话记录").mask(~grouped & ~talked, "未建立帮教小组且本期无谈话记录")
     return [
-        ratio("help_rate", int(helped.sum()), int(due.sum()), people_gap(sets.people(due & ~helped), reasons)),
-        on_schedule("on_schedule_talk_rate", sets.people(due), period, "谈话日期", schedule, year, as_of, ("应谈人次", "漏谈人次")),
+        ratio("help_rate", int(helped.sum()), int(owes.sum()), people_gap(sets.people(owes & ~helped), reasons)),
+        on_schedule("on_schedule_talk_rate", sets.people(sets.due), wins, talks, "谈话日期", ("应谈人次", "漏谈人次")),
     ]

@@ -52,62 +52,102 @@ def shift(day: dt.date, months: int) -> dt.date:
     return add_months(pd.Series([pd.Timestamp(day)]), months).iloc[0].date()
 
 
-def program_year(order_start: pd.Series, at: pd.Series) -> pd.Series:
-    """The largest n with order_start + n years ≤ at (null where there is no order start)."""
-    n = (at.dt.year - order_start.dt.year).astype("Int64")
-    too_far = add_years(order_start, n.fillna(0).astype(np.int64)) > at
-    n = n - too_far.astype("Int64")
-    return n.clip(lower=0)
+def windows(anchor: pd.Series, schedule: list[int], until: pd.Timestamp, include_current: bool = False,
+            since: pd.Timestamp | None = None) -> pd.DataFrame:
+    """Every window [start, end) per person from its anchor a, as a frame (person, index, start, end).
 
-
-def windows(anchor: pd.Series, order_start: pd.Series, schedule: list[int], until: pd.Timestamp,
-            include_current: bool = False) -> pd.DataFrame:
-    """Every window [start, end) per person from `anchor`, as a frame (person, index, start, end).
-
-    `anchor` and `order_start` are indexed by person. `schedule` is the months per window by program
-    year (persons without an order start use its last entry). Only windows with end ≤ `until` are kept,
-    plus, with `include_current`, the one window that contains `until`.
+    `anchor` is indexed by person. Window i is [w(i), w(i+1)) with w(i+1) = a + (k0 + … + ki) months, where
+    ki is `schedule`'s entry for the program year at w(i) (the largest n with a + n years ≤ w(i); past the
+    schedule's end its last entry holds). Only windows with end ≤ `until` are kept, plus, with
+    `include_current`, the one window that contains `until`; with `since`, windows ending on or before it are
+    dropped (a person registered twenty years ago has hundreds of them, and nobody asks about those).
     """
     step = np.asarray([int(k) for k in schedule] or [1], dtype=np.int64)
     people = np.asarray(anchor.index, dtype=object)
     a = pd.to_datetime(anchor).to_numpy(dtype="datetime64[D]")
-    o = pd.to_datetime(order_start).to_numpy(dtype="datetime64[D]")
-    has_order = ~np.isnat(o)
     limit = np.datetime64(pd.Timestamp(until).date(), "D").astype(np.int64)
-    a_days = a.astype(np.int64)
-    o_days = np.where(has_order, o.astype(np.int64), 0)
-    o_year = np.where(has_order, o.astype("datetime64[Y]").astype(np.int64), 0)
+    floor = np.iinfo(np.int64).min if since is None else np.datetime64(pd.Timestamp(since).date(), "D").astype(np.int64)
+    a_days = np.where(np.isnat(a), 0, a.astype(np.int64))
+    a_year = np.where(np.isnat(a), 0, a.astype("datetime64[Y]").astype(np.int64))
     start = a_days.copy()
     elapsed = np.zeros(len(a), dtype=np.int64)
+    number = np.zeros(len(a), dtype=np.int64)  # each person's window index
     active = ~np.isnat(a) & (a_days <= limit)
+    a_month = np.where(np.isnat(a), 0, a.astype("datetime64[M]").astype(np.int64))
+    floor_month = None if since is None else np.datetime64(pd.Timestamp(since).date(), "M").astype(np.int64)
+    last = len(step) - 1
     parts = []
-    i = 0
     while active.any():
         idx = np.flatnonzero(active)
         current = start[idx]
-        # program year at the window's start: the largest n with order start + n years ≤ current
-        n = current.astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64) - o_year[idx]
-        n -= _shift_days(o_days[idx], n * 12) > current
-        n = np.where(has_order[idx], np.clip(n, 0, None), len(step) - 1)
-        elapsed[idx] += step[np.minimum(n, len(step) - 1)]
+        # program year at the window's start: the largest n with a + n years ≤ current
+        n = current.astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64) - a_year[idx]
+        n -= _shift_days(a_days[idx], n * 12) > current
+        n = np.clip(n, 0, last)
+        if floor_month is not None:
+            # once the schedule's last step holds (the program year only grows), skip the windows that end well
+            # before `since` in one go: they would be dropped anyway (s windows of k months end by a + e + s·k
+            # months ≤ a + M − k months, inside the month before `since` at the latest)
+            k = step[last]
+            skip = np.where(n == last, np.maximum(0, (floor_month - a_month[idx] - elapsed[idx]) // k - 1), 0)
+            if skip.any():
+                elapsed[idx] += skip * k
+                number[idx] += skip
+                current = np.where(skip > 0, _shift_days(a_days[idx], elapsed[idx]), current)
+        elapsed[idx] += step[n]
         end = _shift_days(a_days[idx], elapsed[idx])
         done = end <= limit
-        keep = done | (include_current & (current <= limit) & (end > limit))
+        keep = (done | (include_current & (current <= limit) & (end > limit))) & (end > floor)
         if keep.any():
-            parts.append((people[idx[keep]], i, current[keep], end[keep]))
+            parts.append((people[idx[keep]], number[idx[keep]], current[keep], end[keep]))
         start[idx] = end
-        active[idx] = (end <= limit) & done
-        i += 1
+        number[idx] += 1
+        active[idx] = done
     if not parts:
         return pd.DataFrame({"person": pd.Series(dtype=object), "index": pd.Series(dtype=np.int64),
                              "start": pd.Series(dtype="datetime64[ns]"), "end": pd.Series(dtype="datetime64[ns]")})
     frame = pd.DataFrame({
         "person": np.concatenate([p for p, _, _, _ in parts]),
-        "index": np.concatenate([np.full(len(p), k, dtype=np.int64) for p, k, _, _ in parts]),
+        "index": np.concatenate([k for _, k, _, _ in parts]),
         "start": np.concatenate([s for _, _, s, _ in parts]).astype("datetime64[D]").astype("datetime64[ns]"),
         "end": np.concatenate([e for _, _, _, e in parts]).astype("datetime64[D]").astype("datetime64[ns]"),
     })
-    return frame.sort_values(["person", "start"], ignore_index=True)
+    codes, _ = pd.factorize(frame["person"], sort=True)  # by person, then start; far cheaper than sorting strings
+    order = np.lexsort((frame["start"].to_numpy(), codes))
+    return frame.take(order).reset_index(drop=True)
+
+
+def person_keys(people: pd.DataFrame) -> pd.Series:
+    """Each person's key for windows and records: the 身份证号, or `#row` where none can be read."""
+    ids = people["身份证号"] if "身份证号" in people else pd.Series(None, index=people.index, dtype=object)
+    missing = ids.isna()
+    if not missing.any():
+        return ids
+    ids = ids.astype(object).copy()
+    ids[missing] = [f"#{i}" for i in people.index[missing.to_numpy()]]
+    return ids
+
+
+def anchors(people: pd.DataFrame, fallback: dt.date) -> pd.Series:
+    """The windows' anchor a per person (indexed by 身份证号): 措施开始日期, else 首次登记日期.
+
+    When neither date can be read (a row with errors), `fallback` (1 January of the period): the person still
+    owes tests and talks — an unreadable date must not excuse them. A 身份证号 listed twice counts once.
+    """
+    def day(name: str) -> pd.Series:
+        if name not in people:
+            return pd.Series(pd.NaT, index=people.index, dtype="datetime64[ns]")
+        return pd.to_datetime(people[name], errors="coerce")
+
+    anchor = day("措施开始日期").fillna(day("首次登记日期")).fillna(pd.Timestamp(fallback))
+    out = pd.Series(anchor.to_numpy(), index=pd.Index(person_keys(people).to_numpy(), dtype=object))
+    return out[~out.index.duplicated()]
+
+
+def due_windows(people: pd.DataFrame, schedule: list[int], period_start: dt.date, as_of: dt.date) -> pd.DataFrame:
+    """The windows of DOMAIN.md §5 that are due in the period: their last day falls in [1 Jan, T]."""
+    return windows(anchors(people, period_start), schedule, pd.Timestamp(as_of) + pd.Timedelta(days=1),
+                   since=pd.Timestamp(period_start)).reset_index(drop=True)
 
 
 def mark_met(wins: pd.DataFrame, records: pd.DataFrame, date_column: str) -> pd.Series:

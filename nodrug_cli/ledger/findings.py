@@ -23,8 +23,10 @@ CODES: dict[str, tuple[str, str, str, str, str]] = {
         "no header row found in sheet “{header}”", "put a row of column names in the first 30 rows",
     ),
     "column_missing": (
-        ERROR, "缺少必需的列“{header}”", "在表头行添加该列（可用别名：{detail}）",
-        "required column “{header}” is missing", "add the column to the header row (aliases: {detail})",
+        ERROR, "工作表“{sheet}”的表头行（第 {row} 行）缺少必需的列“{header}”",
+        "在表头行添加该列（可用别名：{detail}）；缺少此列，该表不能用于计算",
+        "required column “{header}” is missing from the header row (row {row}) of sheet “{sheet}”",
+        "add the column to the header row (aliases: {detail}); without it the sheet cannot be used",
     ),
     "column_duplicate": (
         WARNING, "列“{header}”出现了不止一次，只读取第一列（{detail}）", "删除或改名重复的列",
@@ -136,6 +138,20 @@ CODES: dict[str, tuple[str, str, str, str, str]] = {
     ),
 }
 
+# The same code worded for another layout: (code, variant) → (message zh, hint zh, message en, hint en).
+VARIANTS: dict[tuple[str, str], tuple[str, str, str, str]] = {
+    ("column_missing", "keyvalue"): (
+        "工作表“{sheet}”缺少必需的项目“{header}”",
+        "在 A 列新起一行写项目名“{header}”，同一行 B 列填写内容（可用别名：{detail}）",
+        "required entry “{header}” is missing from sheet “{sheet}”",
+        "add a row with “{header}” in column A and its value in column B (aliases: {detail})",
+    ),
+    ("header_not_found", "keyvalue"): (
+        "工作表“{header}”中找不到任何项目", "按模板在 A 列写项目名（如 社区名称、常住人口），同一行 B 列填写内容",
+        "no entries found in sheet “{header}”", "write each entry's name in column A (社区名称, 常住人口…) and its value in column B",
+    ),
+}
+
 SEVERITY_ORDER = {ERROR: 0, WARNING: 1}
 
 
@@ -155,6 +171,7 @@ class Finding:
     other: str = ""
     canonical: str | None = None  # canonical sheet key, for grouping
     field_name: str | None = field(default=None)  # canonical column name
+    variant: str = ""  # another wording of the code (`VARIANTS`), e.g. "keyvalue" for 社区概况's key rows
 
     @property
     def severity(self) -> str:
@@ -173,15 +190,21 @@ class Finding:
             "allowed": "、".join(self.allowed),
             "detail": self.detail,
             "other": self.other,
+            "sheet": self.sheet or "",
+            "row": "" if self.row is None else self.row,
         }
+
+    def _texts(self) -> tuple[str, str, str, str]:
+        """(message zh, hint zh, message en, hint en) of this finding's code and variant."""
+        return VARIANTS.get((self.code, self.variant)) or CODES[self.code][1:]
 
     def message(self, lang: str = "zh", shown_value: object = ...) -> str:
         """The finding in words; `shown_value` replaces the cell value (a masked ID, say)."""
-        _, zh, _, en, _ = CODES[self.code]
+        zh, _, en, _ = self._texts()
         return (en if lang == "en" else zh).format(**self._params(self.value if shown_value is ... else shown_value))
 
     def hint(self, lang: str = "zh") -> str:
-        _, _, zh, _, en = CODES[self.code]
+        _, zh, _, en = self._texts()
         return (en if lang == "en" else zh).format(**self._params(None))
 
 

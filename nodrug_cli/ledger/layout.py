@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache, lru_cache
 from operator import itemgetter
 
 import numpy as np
@@ -21,6 +22,9 @@ from nodrug_cli.ledger.workbook import RawSheet
 HEADER_SCAN_ROWS = 30
 _GUIDE_NAMES = ("填表说明", "说明", "使用说明", "目录")  # tabs that describe the ledger, never hold its data
 _REQUIRED_MARK = re.compile(r"(\*|＊|\(必填\)|\(选填\)|必填)$")
+_SHOWN_MARK = re.compile(r"\s*(\*|＊|[(（]\s*[必选]填\s*[)）]|必填)\s*$")  # the same mark, on the text as written
+# A unit in brackets after a count (常住人口数（人）, 参与人数(人次)): a clerk's habit the declaration need not list.
+_UNIT = re.compile(r"\((?:单位:?)?(?:人|人次|户|个|次|份|条|名|处|家|场|期|张|幅|块)\)$")
 _NOTE_PREFIXES = ("注", "说明", "填表说明", "备注:", "制表", "审核", "填表人", "填报人", "单位(盖章)", "负责人:")
 _NOTE_STARTS = ("注", "說明", "说明", "填表", "備注", "备注", "制表", "審核", "审核", "填报", "单位", "负责人")
 _NOTE_START = re.compile(r"(?:^|\n)\s*(?:" + "|".join(map(re.escape, _NOTE_STARTS)) + ")")
@@ -44,6 +48,32 @@ def header_key(text: object) -> str:
     return _REQUIRED_MARK.sub("", k)
 
 
+def shown_header(text: object) -> str:
+    """A header as the clerk wrote it, without the template's required-mark (`人员状态*` → `人员状态`)."""
+    return _SHOWN_MARK.sub("", str(text).strip()) or str(text).strip()
+
+
+@lru_cache(maxsize=4096)
+def _header_keys(text: str) -> tuple[str, ...]:
+    """The keys a header may match, most exact first: as written, without a unit in brackets, then also
+    without a trailing 数 (常住人口数（人） → 常住人口数 → 常住人口)."""
+    keys = [header_key(text)]
+    bare = _UNIT.sub("", keys[0])
+    if bare != keys[0] and bare:
+        keys.append(bare)
+    if bare.endswith("数") and len(bare) > 2:
+        keys.append(bare[:-1])
+    return tuple(keys)
+
+
+def match_header(aliases: dict[str, str], text: object) -> str | None:
+    """The canonical column a header cell names (`_alias_table` of its sheet), or None."""
+    if not isinstance(text, str) or not text.strip():
+        return None
+    return next((aliases[k] for k in _header_keys(text) if k in aliases), None)
+
+
+@cache
 def _alias_table(sheet: str) -> dict[str, str]:
     table = {}
     for name, spec in column_specs(sheet).items():
@@ -106,19 +136,20 @@ def _fill_merged(sheet: RawSheet) -> list[list]:
 def _score_rows(rows: list[list], aliases: dict[str, str]) -> list[tuple[int, set[str]]]:
     scored = []
     for r, row in enumerate(rows[:HEADER_SCAN_ROWS]):
-        found = {aliases[k] for k in (header_key(v) for v in row if isinstance(v, str) and v.strip()) if k in aliases}
+        found = {name for name in (match_header(aliases, v) for v in row if v.__class__ is str) if name is not None}
         scored.append((r, found))
     return scored
 
 
-def _best_header(rows: list[list], sheet: str) -> tuple[int, set[str]] | None:
+def _best_header(rows: list[list], sheet: str, least: int = 2) -> tuple[int, set[str]] | None:
+    """The row naming the most of the sheet's columns: all its required ones, or at least `least` columns."""
     aliases = _alias_table(sheet)
     required = {n for n, s in column_specs(sheet).items() if s.required}
     best = None
     for r, found in _score_rows(rows, aliases):
         if not found:
             continue
-        enough = required <= found or len(found) >= 2
+        enough = required <= found or len(found) >= least
         if enough and (best is None or len(found) > len(best[1])):
             best = (r, found)
     return best
@@ -133,12 +164,12 @@ def _keyvalue_fields(rows: list[list], sheet: str) -> dict[str, tuple[int, int, 
         if len(cells) < 1:
             continue
         c, first = cells[0]
-        k = header_key(first)
-        if k in aliases and aliases[k] not in fields:
+        name = match_header(aliases, first)
+        if name is not None and name not in fields:
             value_col = c + 1
             while value_col < len(row) and row[value_col] == first:  # a key cell merged across columns
                 value_col += 1
-            fields[aliases[k]] = (r, c, value_col)
+            fields[name] = (r, c, value_col)
     return fields
 
 
@@ -159,10 +190,10 @@ def _table(sheet: RawSheet, rows: list[list], key_: str, header: tuple[int, set[
     for c, value in enumerate(rows[header_index]):
         if not isinstance(value, str) or not value.strip():
             continue
-        name = aliases.get(header_key(value))
+        name = match_header(aliases, value)
         if name is None:
             continue
-        ref = ColumnRef(column_letter(c), value.strip(), c)
+        ref = ColumnRef(column_letter(c), shown_header(value), c)
         if name in columns:
             duplicates.append((name, ref))
         else:
@@ -226,7 +257,7 @@ def _keyvalue(sheet: RawSheet, rows: list[list], key_: str) -> SheetTable | None
     columns, positions, values = {}, {}, {}
     for name, (r, kc, vc) in fields.items():
         row = rows[r]
-        columns[name] = ColumnRef(column_letter(vc), str(row[kc]).strip(), vc)
+        columns[name] = ColumnRef(column_letter(vc), shown_header(row[kc]), vc)
         positions[name] = (r + 1, column_letter(vc))
         values[name] = [row[vc] if vc < len(row) and row[vc] != "" else None]
     raw = pd.DataFrame(values, index=[0], dtype=object)
@@ -284,7 +315,9 @@ def _build(sheet: RawSheet, key_: str) -> SheetTable | None:
     rows = _fill_merged(sheet)
     if sheet_meta(key_)["layout"] == "keyvalue":
         return _keyvalue(sheet, rows, key_)
-    header = _best_header(rows, key_)
+    # The tab's name already says which sheet it is: one known column is header enough, so that a sheet left
+    # with a single column (现有吸毒人员 without 身份证号) reports the column it lacks, not a missing header.
+    header = _best_header(rows, key_, least=1)
     if header is None:
         return None
     return _table(sheet, rows, key_, header)

@@ -47,19 +47,36 @@ class Ledger:
     year: int
     as_of: dt.date
     error_rows: dict[str, set[int]] = field(default_factory=dict)
+    # Optional sheets present but lacking a required column → those columns: read and checked, yet unusable.
+    unusable: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def frame(self, sheet: str, clean: bool = True) -> pd.DataFrame | None:
-        """The typed frame of a sheet (None when the sheet is missing); `clean` leaves out rows with errors."""
+        """The typed frame of a sheet, None when the sheet is missing or, for an optional sheet, lacks a required
+        column (its indicators are then "not computable", as for a missing sheet); `clean` leaves out rows with
+        errors."""
+        if sheet in self.unusable:
+            return None
         frame = self.frames.get(sheet)
         if frame is None or not clean:
             return frame
         bad = self.error_rows.get(sheet)
         return frame.drop(index=list(bad)) if bad else frame
 
+    def why_missing(self, sheet: str, lang: str = "zh") -> str | None:
+        """Why `frame(sheet)` is None when the sheet is there: the required columns it lacks (None otherwise)."""
+        if sheet not in self.unusable:
+            return None
+        tab = self.tables[sheet].name
+        if lang == "en":
+            return f"sheet “{tab}” lacks the required column " + ", ".join(f"“{c}”" for c in self.unusable[sheet])
+        return f"“{tab}”表缺少必需的列" + "、".join(f"“{c}”" for c in self.unusable[sheet])
+
     @property
     def skipped_rows(self) -> int:
-        """How many data rows have errors and are left out of indicators."""
-        return sum(len(rows) for key, rows in self.error_rows.items() if sheet_meta(key)["layout"] == "table")
+        """How many data rows have errors and are left out of indicators. 吸毒人员 rows with errors are not left
+        out: they stay in every person set their readable cells decide (DOMAIN.md §2, §4)."""
+        return sum(len(rows) for key, rows in self.error_rows.items()
+                   if sheet_meta(key)["layout"] == "table" and key != "吸毒人员")
 
     @property
     def errors(self) -> int:
@@ -214,14 +231,20 @@ def _schema_findings(table: SheetTable, typed: pd.DataFrame, skip: set[tuple[obj
     return findings
 
 
+def _absent_required(table: SheetTable) -> list[str]:
+    """The required columns a located sheet lacks (missing, renamed past recognition, or a blank header)."""
+    return [name for name, spec in column_specs(table.key).items() if spec.required and name not in table.columns]
+
+
 def _structure_findings(table: SheetTable) -> list[Finding]:
     findings = []
-    for name, spec in column_specs(table.key).items():
-        if spec.required and name not in table.columns:
-            findings.append(
-                Finding("column_missing", sheet=table.name, row=table.header_row, header=name,
-                        detail="、".join(spec.aliases) or "无", canonical=table.key, field_name=name)
-            )
+    variant = "keyvalue" if table.positions else ""  # 社区概况 as key/value rows: the fix says where keys go
+    for name in _absent_required(table):
+        spec = column_specs(table.key)[name]
+        findings.append(
+            Finding("column_missing", sheet=table.name, row=table.header_row, header=name,
+                    detail="、".join(spec.aliases) or "无", canonical=table.key, field_name=name, variant=variant)
+        )
     for name, ref in table.duplicates:
         findings.append(
             Finding("column_duplicate", sheet=table.name, row=table.header_row, column=ref.letter, header=ref.header,
@@ -251,19 +274,27 @@ def read_ledger(
         if meta["required"] and key not in tables and key not in {k for k, _ in headerless}:
             findings.append(Finding("sheet_missing", header=key, canonical=key))
     for key, tab in headerless:
-        findings.append(Finding("header_not_found", sheet=tab, header=tab, canonical=key))
+        findings.append(Finding("header_not_found", sheet=tab, header=tab, canonical=key,
+                                variant="keyvalue" if sheet_meta(key)["layout"] == "keyvalue" else ""))
     frames: dict[str, pd.DataFrame] = {}
+    unusable: dict[str, tuple[str, ...]] = {}
     for key, table in tables.items():
         typed, parsed = _type_columns(table)
         findings += _structure_findings(table) + parsed
         skip = {(r, f.field_name) for f in parsed for r in [_index_of(table, f)]}
         findings += _schema_findings(table, typed, skip)
         frames[key] = typed
+        absent = _absent_required(table)
+        if absent and not sheet_meta(key)["required"]:
+            unusable[key] = tuple(absent)
     info = _info(frames.get("社区概况"))
     year, as_of = resolve_period(today, as_of, year, info.get("评估年度"))
     findings += crosscheck.run(tables, frames, as_of, _findings)
-    ledger = Ledger(path, tables, frames, info, findings, year, as_of, _error_rows(tables, findings))
-    findings += current_list_findings(tables, {k: ledger.frame(k) for k in frames}, as_of, _findings)
+    ledger = Ledger(path, tables, frames, info, findings, year, as_of, _error_rows(tables, findings), unusable)
+    kept = {k: ledger.frame(k) for k in frames}
+    if "现有吸毒人员" in frames and frames["现有吸毒人员"].empty:
+        kept["现有吸毒人员"] = None  # a header with no names: the office does not keep the list, nothing to compare
+    findings += current_list_findings(tables, kept, as_of, _findings)
     findings.sort(key=sort_key)
     return ledger
 

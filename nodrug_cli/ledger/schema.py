@@ -83,7 +83,9 @@ def _column(
     minimum: int | None = None,
     default: object = None,
     checks: list[pa.Check] | None = None,
+    blank_ok: bool = False,
 ) -> pa.Column:
+    """One declared column. `required`: the column must be there, and (unless `blank_ok`) every cell filled."""
     checks = list(checks or [])
     if kind == "enum":
         allowed = set(values)
@@ -108,7 +110,7 @@ def _column(
     return pa.Column(
         dtype,
         checks=checks,
-        nullable=not required,
+        nullable=not required or blank_ok,
         required=False,  # a missing column is the reader's finding, not pandera's
         coerce=dtype is not None,
         title=name,
@@ -338,7 +340,9 @@ def sheet_schemas() -> dict[str, pa.DataFrameSchema]:
             [
                 _column("项目", "text", required=True, aliases=("自查项目", "检查项目"), hint="与考核标准中的项目名称一致"),
                 _column("编号", "text", aliases=("序号",), hint="自己的编号，不参与匹配"),
-                _column("是否落实", "bool", required=True, aliases=("落实情况",), hint="是/否"),
+                # Blank: not yet answered (the template lists every item of the built-in standards), so not met.
+                _column("是否落实", "bool", required=True, blank_ok=True, aliases=("落实情况",),
+                        hint="是/否；留空表示尚未自查，按未落实计"),
                 _column("佐证材料", "text", hint="可查阅的佐证材料"),
                 _column("备注", "text", hint=""),
             ],

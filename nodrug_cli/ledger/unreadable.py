@@ -14,6 +14,11 @@ UNREADABLE_MESSAGES: dict[str, tuple[str, str]] = {
         "不是 Excel/WPS 工作簿（应为 .xlsx、.xls、.xlsm、.ods 或 .csv）",
         "not an Excel/WPS workbook (.xlsx, .xls, .xlsm, .ods or .csv expected)",
     ),
+    "text_named_workbook": (
+        "不是 Excel 工作簿：文件名是 {detail}，内容却是纯文本（可能是 CSV）；如果是 CSV 文件，请把扩展名改为 .csv 后再试",
+        "not an Excel workbook: the name ends in {detail} but the file holds plain text (a CSV?); if it is a CSV, "
+        "rename it to .csv and try again",
+    ),
     "html": (
         "这是网页（HTML）格式，只是扩展名为表格：请用 Excel 打开后“另存为” .xlsx",
         "this is a web page (HTML) with a spreadsheet extension: open it in Excel and save as .xlsx",

@@ -31,6 +31,10 @@ from nodrug_cli.ledger.sheetparts import PartGuard
 from nodrug_cli.ledger.unreadable import Unreadable, human_size
 
 LEDGER_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
+# Names that promise a workbook. A file under one of them that holds plain text (a CSV saved with the wrong
+# name, a system export) is refused, not read as CSV: its one sheet would be reported as a ledger without
+# 社区概况, or even scored, when the clerk only needs to rename it.
+EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 # One limit for everything a file may grow into once opened: the file itself, the XML a zip inflates to,
 # and each sheet laid out as a grid. A sheet at Excel's full 1,048,576-row limit with twenty columns is
 # about 0.7 GiB of XML and a 0.6 GiB grid: far inside it, so no real ledger is refused.
@@ -103,6 +107,8 @@ def open_workbook(path: Path | str, max_inflated: int = DEFAULT_MAX_INFLATED) ->
             raise Unreadable(path, "html")
         if b"\x00" in data[:4096] and not data.startswith(_BOMS[1:]):
             raise Unreadable(path, "not_workbook")
+        if path.suffix.lower() in EXCEL_SUFFIXES:  # text under a workbook's name: say so rather than guess CSV
+            raise Unreadable(path, "text_named_workbook", path.suffix)
         sheets = [_read_csv(path, data, max_inflated)]
     return [_clean(sheet) for sheet in sheets]
 

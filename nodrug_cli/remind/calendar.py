@@ -1,10 +1,14 @@
-"""Reminders as an iCalendar (.ics) file: one all-day event per reminder on its due date.
+"""Reminders as an iCalendar (.ics) file: one all-day event per reminder.
+
+A reminder due soon is an event on its due date. An overdue one is an event on the as-of date T
+(today), so it shows among the upcoming events instead of sinking into the past; its summary and
+description still say since when it is overdue (the day after the missed due date).
 
 A calendar file leaves the machine (it is imported into phones and shared calendars), so persons are
 always masked (DOMAIN.md §9). Each event's UID is `<reminder key>@nodrug`: the same item gives the
 same UID on every run, so importing a newer file updates the event instead of adding a second one.
-SEQUENCE is 1 once the item is overdue (0 while only due soon), so a calendar that compares
-sequences takes the overdue version over the earlier one.
+SEQUENCE is 0 while the item is only due soon and its days overdue once overdue: it grows with every
+day the event moves to the new "today", so a calendar that compares sequences takes the newest.
 """
 
 from __future__ import annotations
@@ -23,11 +27,22 @@ def uid(reminder: Reminder) -> str:
     return f"{reminder.key}@nodrug"
 
 
+def overdue_since(reminder: Reminder) -> dt.date:
+    """The first day the item is overdue: the day after its due date (for abstinence reached, the day itself)."""
+    return reminder.due_date + dt.timedelta(days=0 if reminder.kind == "abstinence_reached" else 1)
+
+
 def summary(reminder: Reminder) -> str:
-    """The short form of the masked message: `尿检逾期：百灵社区 王*明`."""
+    """The short form of the masked message: `尿检逾期（自 2025-05-10）：百灵社区 王*明`."""
     who = reminder.person(full_pii=False)
     name = f" {who['name']}" if who and who.get("name") else ""
-    return f"{KIND_WORDS[reminder.kind]}：{reminder.community}{name}"
+    since = f"（自 {overdue_since(reminder).isoformat()}）" if reminder.overdue else ""
+    return f"{KIND_WORDS[reminder.kind]}{since}：{reminder.community}{name}"
+
+
+def event_day(reminder: Reminder, as_of: dt.date) -> dt.date:
+    """The event's day: the due date, or the as-of date once overdue (so it is among upcoming events)."""
+    return as_of if reminder.overdue else reminder.due_date
 
 
 def to_ics(reminders: Iterable[Reminder], as_of: dt.date, stamp: dt.datetime | None = None) -> bytes:
@@ -43,12 +58,15 @@ def to_ics(reminders: Iterable[Reminder], as_of: dt.date, stamp: dt.datetime | N
         event = Event()
         event.add("uid", uid(r))
         event.add("dtstamp", stamp)
-        event.add("dtstart", r.due_date)
-        event.add("dtend", r.due_date + dt.timedelta(days=1))
+        day = event_day(r, as_of)
+        since = (f"\n逾期自 {overdue_since(r).isoformat()}（应于 {r.due_date.isoformat()} 前完成）"
+                 if r.overdue else "")
+        event.add("dtstart", day)
+        event.add("dtend", day + dt.timedelta(days=1))
         event.add("summary", summary(r))
-        event.add("description", f"{r.message(full_pii=False)}\n依据：{r.rule}\n（截至 {as_of.isoformat()}）")
+        event.add("description", f"{r.message(full_pii=False)}{since}\n依据：{r.rule}\n（截至 {as_of.isoformat()}）")
         event.add("categories", ["禁毒"])
-        event.add("sequence", 1 if r.overdue else 0)
+        event.add("sequence", max(1, r.days_overdue) if r.overdue else 0)
         event.add("transp", "TRANSPARENT")
         calendar.add_component(event)
     return calendar.to_ical()

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from nodrug_cli.privacy import mask_id, mask_name
 
 KINDS = ("test_overdue", "test_due", "talk_overdue", "talk_due", "order_unreported", "order_ending",
-         "abstinence_reached", "events_short", "june_campaign", "quarterly_report")
+         "abstinence_reached", "events_short", "june_campaign", "report_due")
 KIND_WORDS = {
     "test_overdue": "尿检逾期", "test_due": "尿检将到期", "talk_overdue": "谈话逾期", "talk_due": "谈话将到期",
     "order_unreported": "未报到", "order_ending": "措施将期满", "abstinence_reached": "已满三年未复吸",
-    "events_short": "本月宣传不足", "june_campaign": "6·26 宣传", "quarterly_report": "季度毒情评估报告",
+    "events_short": "本月宣传不足", "june_campaign": "6·26 宣传", "report_due": "报告报送",
 }
 
 

@@ -1,8 +1,9 @@
 """The reminder rules of DOMAIN.md §8, from one ledger, a standard and the as-of date T.
 
-Windows here are anchored at 措施开始日期 (else 首次登记日期), not 1 January, so they run on across
-year ends. The current window is the one with start ≤ T < end (on its last day it is still current,
-0 days left); the last fully elapsed window is the one before it. Only records dated ≤ T count.
+The windows are the score's (indicators/windows.py: anchored at 措施开始日期, else 首次登记日期, running
+across year ends), so a worker who meets every reminder on time loses no point. The current window is
+the one with start ≤ T < end (on its last day it is still current, 0 days left); the last fully elapsed
+window is the one before it. Only records dated ≤ T count.
 """
 
 from __future__ import annotations
@@ -11,15 +12,14 @@ import datetime as dt
 
 import pandas as pd
 
-from nodrug_cli.indicators.people import SUPERVISED, column, ledger_people
-from nodrug_cli.indicators.windows import add_years, mark_met, shift, windows
+from nodrug_cli.indicators.people import ABSTINENCE_YEARS, NOT_YET_THREE, SUPERVISED, column, ledger_people
+from nodrug_cli.indicators.supervision import REPORT_DAYS
+from nodrug_cli.indicators.windows import add_years, anchors, mark_met, person_keys, shift, windows
 from nodrug_cli.ledger.read import Ledger
 from nodrug_cli.remind.model import Reminder, sort_key
 from nodrug_cli.standards.model import Standard
 
-REPORT_DAYS = 15  # an order must be reported and signed within 15 days (《戒毒条例》)
 ORDER_YEARS = 3
-QUARTER_REPORT_DAY = 25  # 毒情评估 report due by the 25th of each quarter's last month (seed 003)
 
 
 def _day(ts) -> dt.date:
@@ -40,11 +40,11 @@ def window_reminders(ledger: Ledger, people: pd.DataFrame, records: pd.DataFrame
     if people.empty:
         return []
     t = pd.Timestamp(as_of)
-    ids = column(people, "身份证号")
-    order_start = pd.to_datetime(column(people, "措施开始日期"))
-    anchor = order_start.fillna(pd.to_datetime(column(people, "首次登记日期")))
-    wins = windows(pd.Series(anchor.to_numpy(), index=ids), pd.Series(order_start.to_numpy(), index=ids), schedule, t,
-                   include_current=True)
+    ids = person_keys(people)
+    # only the current window and the one before it matter: both end after T − the longest step (a week's margin
+    # for month-end clamping, which can make a window a few days longer than its months)
+    since = pd.Timestamp(shift(as_of, -max(schedule))) - pd.Timedelta(days=7)
+    wins = windows(anchors(people, dt.date(as_of.year, 1, 1)), schedule, t, include_current=True, since=since)
     if wins.empty:
         return []
     done = records[records[date_column] <= t] if records is not None else pd.DataFrame(columns=["身份证号", date_column])
@@ -100,14 +100,17 @@ def order_reminders(ledger: Ledger, registry: pd.DataFrame, as_of: dt.date, with
 
 
 def abstinence_reminders(ledger: Ledger, sets, as_of: dt.date, within: int) -> list[Reminder]:
-    """Persons whose 最近吸毒日期 + 3 years fell within the last `within` days: suggest updating the status."""
+    """戒断未满三年 persons (not under a running order) and 在控 whose 最近吸毒日期 + 3 years fell within the last
+    `within` days, with no 阳性 test since: suggest updating the status to 戒断三年未复吸 (DOMAIN.md §8).
+
+    A person under a running order, or 失控, gets no such suggestion: ABSTINENT3 already rules both out.
+    """
     registry = sets.registry
     community = str(ledger.info.get("社区名称") or ledger.path.stem)
     status = column(registry, "人员状态")
-    reached = add_years(pd.to_datetime(column(registry, "最近吸毒日期")), 3)
+    reached = add_years(pd.to_datetime(column(registry, "最近吸毒日期")), ABSTINENCE_YEARS)
     since = (pd.Timestamp(as_of) - reached).dt.days
-    # abstinent3 also rules out a 阳性 test within the three years
-    candidates = status.isin(("社区戒毒", "社区康复", "戒断未满三年")) & (since >= 0) & (since <= within) & sets.abstinent3
+    candidates = status.eq(NOT_YET_THREE) & (since >= 0) & (since <= within) & sets.abstinent3
     return [Reminder("abstinence_reached", community, row.get("身份证号"), row.get("姓名"), _day(reached[i]),
                      int(since[i]), None, "戒断三年未复吸的人员应更新人员状态",
                      "最近吸毒已满三年且无阳性检测，请核实后将人员状态改为“戒断三年未复吸”")
@@ -115,7 +118,7 @@ def abstinence_reminders(ledger: Ledger, sets, as_of: dt.date, within: int) -> l
 
 
 def event_reminders(ledger: Ledger, standard: Standard, as_of: dt.date, within: int) -> list[Reminder]:
-    """Too few events this month with little of it left; the June 6·26 campaign; the quarterly report."""
+    """Too few events this month with little of it left; the June 6·26 campaign; the standard's reports."""
     community = str(ledger.info.get("社区名称") or ledger.path.stem)
     out = []
     events = ledger.frame("宣传活动")
@@ -136,15 +139,36 @@ def event_reminders(ledger: Ledger, standard: Standard, as_of: dt.date, within: 
             day = dt.date(as_of.year, 6, 26)
             out.append(Reminder("june_campaign", community, None, None, day, None, (day - as_of).days,
                                 "6·26 国际禁毒日全民禁毒宣传月", "本年 6 月尚无宣传活动，请安排 6·26 集中宣传"))
-    quarter_month = ((as_of.month - 1) // 3 + 1) * 3
-    due = dt.date(as_of.year, quarter_month, QUARTER_REPORT_DAY)
-    if as_of > due:  # this quarter's report is past: the next one
-        nxt = shift(due, 3)
-        due = dt.date(nxt.year, nxt.month, QUARTER_REPORT_DAY)
-    if 0 <= (due - as_of).days <= within:  # the town's report: one reminder per town, not per community
-        town = str(ledger.info.get("所属镇（街道）") or community)
-        out.append(Reminder("quarterly_report", town, None, None, due, None, (due - as_of).days,
-                            "每季度最后一个月 25 日前报送毒情评估报告（仲恺方案）", f"{due.year} 年第 {(due.month - 1) // 3 + 1} 季度毒情评估报告"))
+    out += report_reminders(ledger, standard, as_of, within)
+    return out
+
+
+def next_due(day: int, months: list[int], as_of: dt.date) -> dt.date:
+    """The first due date (the `day` of one of `months`) on or after T, looking into next year if need be."""
+    for year in (as_of.year, as_of.year + 1):
+        for month in months:
+            due = dt.date(year, month, day)
+            if due >= as_of:
+                return due
+    raise ValueError("no due date")  # unreachable: months is never empty
+
+
+def report_reminders(ledger: Ledger, standard: Standard, as_of: dt.date, within: int) -> list[Reminder]:
+    """The reports the standard's towns must file (its `reports`), within DAYS days before each is due.
+
+    The report is the town's, not the community's: the reminder is addressed to the town (所属镇（街道）), so
+    the communities of one town share one reminder (same key).
+    """
+    community = str(ledger.info.get("社区名称") or ledger.path.stem)
+    town = str(ledger.info.get("所属镇（街道）") or community)
+    out = []
+    for duty in standard.reports:
+        due = next_due(duty.day, duty.months, as_of)
+        if (due - as_of).days <= within:
+            quarter = f"{due.year} 年第 {(due.month - 1) // 3 + 1} 季度" if duty.months == [3, 6, 9, 12] else f"{due.year} 年 {due.month} 月"
+            to = f"报{duty.to}" if duty.to else ""
+            out.append(Reminder("report_due", town, None, None, due, None, (due - as_of).days,
+                                f"{duty.by}{due.month} 月 {duty.day} 日前{to}（{standard.name}）", f"{quarter}{duty.title}"))
     return out
 
 

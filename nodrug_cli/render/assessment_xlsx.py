@@ -54,11 +54,12 @@ WORDS = {
     "passed": ("通过", "passed"), "failed": ("未通过（{}）", "failed ({})"),
     "why_veto": ("一票否决", "vetoed"), "why_grade": ("等级为{}", "grade {}"),
     "why_drug_free": ("未达到“无毒村（社区）”标准", "not drug-free"),
+    "why_registry": ("吸毒人员表有错误（底数不清）", "the registry sheet has errors"),
     "outright": ("符合直接认定条件（{}），认定为“无毒村（社区）”", "drug-free outright ({})"),
     "not_outright": ("不符合直接认定条件（{}）", "not drug-free outright ({})"),
     "all_criteria": ("达到全部 {} 条“无毒村（社区）”标准，认定为“无毒村（社区）”", "meets all {} criteria: drug-free"),
     "some_criteria": ("第 {} 条未达标，未达到“无毒村（社区）”标准", "criteria {} not met: not drug-free"),
-    "no_criteria": ("本标准未规定有吸毒人员时的无毒条件", "the standard sets no criteria"),
+    "no_criteria": ("本标准未规定无毒条件", "the standard sets no criteria"),
     "skipped_text": ("{} 行（有错误的数据行未计入指标，见“台账问题”表）", "{} rows (rows with errors are left out; see Ledger issues)"),
     "criteria_header": (("序号", "无毒村（社区）标准", "未达标的依据", "是否达标", "说明"),
                         ("No.", "Criterion", "Evidence", "Met", "Notes")),
@@ -209,9 +210,10 @@ def _verdict(a: Assessment, w: Words) -> str:
     reasons = []
     if a.vetoed:
         reasons.append(w("why_veto"))
-    ranks = [g.name for g in a.standard.ordered_grades()]
-    if ranks.index(a.grade) > ranks.index(a.standard.pass_grade):
+    if not a.standard.reaches_pass(a.grade):
         reasons.append(w("why_grade", a.grade))
+    if not a.registry_clean:
+        reasons.append(w("why_registry"))
     if a.standard.verdict == "drug_free" and not a.drug_free_passed:
         reasons.append(w("why_drug_free"))
     return w("failed", "；".join(reasons))
@@ -219,16 +221,16 @@ def _verdict(a: Assessment, w: Words) -> str:
 
 def _drug_free_text(a: Assessment, w: Words) -> str:
     """The 无毒 verdict in words: outright, by the criteria, or which criteria failed."""
-    shown = "，".join(f"{a.indicators[c.indicator].label(w.lang)} {a.indicators[c.indicator].display()}"
-                     for c in a.standard.drug_free.outright)
+    outright = [c for c in a.standard.drug_free.outright if c.indicator]
+    shown = "，".join(f"{a.indicators[c.indicator].label(w.lang)} {a.indicators[c.indicator].display()}" for c in outright)
     if a.drug_free_outright:
         return w("outright", shown)
-    first = w("not_outright", shown)
+    parts = [w("not_outright", shown)] if outright else []
     if not a.criteria:
-        return f"{first}；{w('no_criteria')}"
+        return "；".join([*parts, w("no_criteria")])
     failed = [c.id for c in a.criteria if not c.passed]
-    second = w("some_criteria", "、".join(failed)) if failed else w("all_criteria", len(a.criteria))
-    return f"{first}；{second}"
+    parts.append(w("some_criteria", "、".join(failed)) if failed else w("all_criteria", len(a.criteria)))
+    return "；".join(parts)
 
 
 def _criteria_rows(ws: Worksheet, row: int, a: Assessment, w: Words) -> int:
@@ -263,7 +265,9 @@ def extras_text(ind, lang: str = "zh") -> str:
     parts = []
     for key, value in ind.extra.items():
         name = key if lang == "en" else EXTRA_WORDS.get(key, key)
-        if key in PERCENT_EXTRAS and isinstance(value, (int, float)):
+        if value is None:  # a change against a year of 0 has no percentage: shown as a clerk writes "none"
+            value = "—"
+        elif key in PERCENT_EXTRAS and isinstance(value, (int, float)):
             value = f"{value * 100:+.1f}%"
         parts.append(f"{name} {value}")
     return "；".join(parts)

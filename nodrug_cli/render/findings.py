@@ -40,11 +40,16 @@ def _value(f: Finding, masked: bool) -> object:
 
 def _absent_line(result: FileCheck, lang: str) -> str | None:
     absent = result.absent_sheets()
-    if not absent:
-        return None
-    if lang == "en":
-        return "optional sheets not found (their indicators cannot be computed): " + ", ".join(absent)
-    return "未找到可选工作表（相关指标将无法计算）：" + "、".join(absent)
+    ledger = result.ledger
+    unusable = [ledger.why_missing(k, lang) for k in ledger.unusable] if ledger else []
+    lines = []
+    if absent:
+        lines.append("optional sheets not found (their indicators cannot be computed): " + ", ".join(absent)
+                     if lang == "en" else "未找到可选工作表（相关指标将无法计算）：" + "、".join(absent))
+    if unusable:
+        lines.append("not used (their indicators cannot be computed): " + "; ".join(unusable)
+                     if lang == "en" else "以下工作表不能用于计算（相关指标将无法计算）：" + "；".join(unusable))
+    return "\n".join(lines) or None
 
 
 def _sheet_title(result: FileCheck, sheet: str | None, lang: str) -> str:
@@ -59,9 +64,18 @@ def _sheet_title(result: FileCheck, sheet: str | None, lang: str) -> str:
     return sheet
 
 
+def finding_line(f: Finding, lang: str, masked: bool) -> str:
+    """One finding on one line: `错误 尿检记录!C5 检测日期＝2025-02-30：…。修改：…`."""
+    value = _value(f, masked)
+    where = " ".join(p for p in (f.cell, f.header if f.cell else None) if p)
+    eq, colon, stop, fix = ("=", ": ", ". ", "fix: ") if lang == "en" else ("＝", "：", "。", "修改：")
+    shown = f"{eq}{value}" if value is not None and f.cell else ""
+    where = f" {where}" if where else ""
+    return f"{SEVERITY_WORDS[lang][f.severity]}{where}{shown}{colon}{f.message(lang, value)}{stop}{fix}{f.hint(lang)}"
+
+
 def render_plain(results: list[FileCheck], lang: str, masked: bool, out: TextIO) -> None:
     """Plain text: one line per finding, grouped by sheet, short enough for a cron mail."""
-    words = SEVERITY_WORDS[lang]
     for result in results:
         print(f"== {result.path} ==", file=out)
         if result.error:
@@ -70,12 +84,7 @@ def render_plain(results: list[FileCheck], lang: str, masked: bool, out: TextIO)
         for sheet, items in _groups(result):
             print(_sheet_title(result, sheet, lang), file=out)
             for f in items:
-                value = _value(f, masked)
-                where = " ".join(p for p in (f.cell, f.header if f.cell else None) if p)
-                eq, colon, stop, fix = ("=", ": ", ". ", "fix: ") if lang == "en" else ("＝", "：", "。", "修改：")
-                shown = f"{eq}{value}" if value is not None and f.cell else ""
-                print(f"  {words[f.severity]} {where}{shown}{colon}{f.message(lang, value)}{stop}{fix}{f.hint(lang)}",
-                      file=out)
+                print("  " + finding_line(f, lang, masked), file=out)
         print(summary_line([result], lang), file=out)
         absent = _absent_line(result, lang)
         if absent:

@@ -12,6 +12,11 @@ from nodrug_cli.indicators.model import label
 from nodrug_cli.ledger.findings import ERROR
 from nodrug_cli.privacy import mask
 from nodrug_cli.standards.engine import Assessment, ItemResult
+from nodrug_cli.validation import finding_dict
+
+# Findings a score shows in full in text output: they concern the standard, which `nodrug validate` may not have
+# been given; the rest are counted, with a pointer to `nodrug validate`.
+STANDARD_CODES = ("checklist_unmatched",)
 
 GAP_SHOWN = 5  # persons/windows listed per item in text output; the workbook and JSON list them all
 
@@ -50,6 +55,8 @@ def assessment_json(a: Assessment, full_pii: bool = False, lang: str = "zh") -> 
                          for c in a.criteria],
         },
         "skipped_rows": a.skipped_rows,
+        # Every finding, as `nodrug validate` gives them, with those against this standard (自查项目 names) included.
+        "findings": [finding_dict(f, lang, masked=not full_pii) for f in a.findings],
     }
 
 
@@ -78,10 +85,13 @@ def verdict_lines(a: Assessment, lang: str = "zh") -> list[str]:
             lines.append(f"无毒：否，未达到 {names}" if not en else f"drug-free: no; criteria not met: {names}")
             for c in failed:
                 lines.append(f"  · {c.id} {c.title}：{'；'.join(c.evidence)}")
-    else:
+    elif a.outright_evidence:
         lines.append(("无毒：否（" + "；".join(a.outright_evidence) + "）") if not en
                      else "drug-free: no (" + "; ".join(a.outright_evidence) + ")")
-    lines.append(("结论：" + ("通过" if a.passed else "未通过")) if not en else f"verdict: {'pass' if a.passed else 'fail'}")
+    verdict = ("结论：" + ("通过" if a.passed else "未通过")) if not en else f"verdict: {'pass' if a.passed else 'fail'}"
+    if not a.registry_clean and not a.passed:
+        verdict += "（吸毒人员表有错误，底数不清）" if not en else " (the registry sheet has errors)"
+    lines.append(verdict)
     errors = sum(1 for f in a.findings if f.severity == ERROR)
     if errors or a.skipped_rows:
         lines.append(f"台账有 {errors} 个错误，{a.skipped_rows} 行未计入指标（用 nodrug validate 查看）" if not en
@@ -89,6 +99,13 @@ def verdict_lines(a: Assessment, lang: str = "zh") -> list[str]:
     as_of = f"评估截止日 {a.as_of.isoformat()}" if not en else f"as of {a.as_of.isoformat()}"
     lines.append(as_of)
     return lines
+
+
+def standard_lines(a: Assessment, lang: str = "zh", full_pii: bool = False) -> list[str]:
+    """The findings against the standard (自查项目 rows that match none of its items), one line each."""
+    from nodrug_cli.render.findings import finding_line
+
+    return [finding_line(f, lang, masked=not full_pii) for f in a.findings if f.code in STANDARD_CODES]
 
 
 def _points(r: ItemResult) -> str:
@@ -147,6 +164,12 @@ def render_table(a: Assessment, out: TextIO, fmt: str, lang: str = "zh", full_pi
     else:
         print("\n".join(lines) + "\n", file=out)
     table_fmt = "github" if md else "simple"
+    against = standard_lines(a, lang, full_pii)
+    if against:
+        print(("### 自查项目\n" if md else "自查项目\n"), file=out)
+        for line in against:
+            print(f"- {line}" if md else f"  {line}", file=out)
+        print(file=out)
     print(("### 考核项目\n" if md else "考核项目\n"), file=out)
     print(tabulate(item_rows(a), headers=ITEM_HEADERS, tablefmt=table_fmt, disable_numparse=True) + "\n", file=out)
     gaps = gap_lines(a, full_pii)
@@ -169,6 +192,8 @@ def render_rich(a: Assessment, out: TextIO, lang: str = "zh", full_pii: bool = F
     lines = verdict_lines(a, lang)
     style = "green" if a.passed else "red"
     console.print(Panel("\n".join(lines[1:]), title=lines[0], border_style=style))
+    for line in standard_lines(a, lang, full_pii):
+        console.print(line, style="yellow", markup=False)
     items = Table(title="考核项目", title_justify="left", expand=True)
     for head in ITEM_HEADERS:
         items.add_column(head, overflow="fold")

@@ -1,9 +1,12 @@
 """The town/district review workbook (考评汇总): a batch run as sheets a reviewer prints and files.
 
-Sheets: 汇总 (one row per ledger, in the batch's order: status, score, grade, 无毒, failed criteria,
-findings, the key indicators and why a ledger could not be used), 镇街汇总 (each town and the total
-against the year's targets, with native bar charts of the rates) and 奖惩 (授牌, 黄牌警告, 收回授牌
-with the standard's ladder). Nothing about a person is written: the batch carries no names or IDs.
+Sheets: 汇总 (one row per ledger, in the batch's order: status, score, 排名 within the town (ties share a
+rank: 1, 2, 2, 4), grade, 无毒 (counted only with a passed verdict), failed criteria, findings, the key
+indicators — ledgers with errors included, they are scored — and why a ledger could not be used),
+镇街汇总 (each town scored on its pooled indicators with its own grade, 社区合格率, 无毒率 against the year's
+target and 挂牌重点整治; then the county: 乡镇考核总合格率 against its target, other unit types as 无数据; with
+native bar charts of the rates) and 奖惩 (授牌, 黄牌警告, 收回授牌 with the standard's ladder; an interim
+check's sanctions marked 暂定). Nothing about a person is written: the batch carries no names or IDs.
 Text copied from a ledger (community, town, path, reason, criteria) is stored as text, never a formula.
 """
 
@@ -20,7 +23,8 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from nodrug_cli.batch import KEY_INDICATORS, BatchReport, LedgerOutcome, Rollup
+from nodrug_cli.batch import KEY_INDICATORS, BatchReport, LedgerOutcome
+from nodrug_cli.rollup import TownResult
 from nodrug_cli.history.sanctions import GRANT, KEEP, REVOKE, WARN
 from nodrug_cli.indicators.model import NA, NOT_COMPUTABLE, kind, label
 from nodrug_cli.render.xlsx_style import (fit_height, header_row, merge, new_book, number, page_setup, percent_bars,
@@ -35,60 +39,63 @@ WORDS = {
     "counts": ("共 {n} 个台账：正常 {ok} 个，台账有错误 {invalid} 个，无法读取 {unreadable} 个；"
                "无毒村（社区） {free} 个",
                "{n} ledgers: {ok} clean, {invalid} with errors, {unreadable} unreadable; {free} drug-free"),
-    "ledger_header": (("序号", "镇（街道）", "村（社区）", "文件", "状态", "得分", "等级", "无毒", "未达标准则",
+    "rank_note": ("排名：镇（街道）内按得分排名，同分同名次（如 1、2、2、4）；无毒：考评通过且无毒。",
+                  "Rank: by score within the town, ties share a rank (1, 2, 2, 4); drug-free: passed and drug-free."),
+    "ledger_header": (("序号", "镇（街道）", "村（社区）", "文件", "状态", "得分", "排名", "等级", "无毒", "未达标准则",
                        "错误数", "警告数"),
-                      ("No.", "Town", "Community", "File", "Status", "Score", "Grade", "Drug-free",
+                      ("No.", "Town", "Community", "File", "Status", "Score", "Rank", "Grade", "Drug-free",
                        "Criteria not met", "Errors", "Warnings")),
     "reason": ("原因", "Reason"),
-    "status": ({"ok": "正常", "invalid": "台账有错误", "unreadable": "无法读取"},
-               {"ok": "ok", "invalid": "ledger has errors", "unreadable": "unreadable"}),
+    "status": ({"ok": "正常", "invalid": "台账有错误", "unreadable": "无法读取", "failed": "处理出错",
+                "duplicate": "重复的村（社区）"},
+               {"ok": "ok", "invalid": "ledger has errors", "unreadable": "unreadable", "failed": "failed",
+                "duplicate": "duplicate community"}),
     "yes": ("是", "yes"), "no": ("否", "no"), "na": ("—", "—"), "not_computable": ("无法计算", "not computable"),
     "towns_title": ("{year} 年度各镇（街道）“无毒村（社区）”创建情况", "{year} drug-free communities by town"),
-    "towns_note": ("无毒率 = 无毒村（社区）数 ÷ 参评村（社区）数；合格 = 等级达到合格及以上且未被一票否决；"
-                   "比率达到或超过目标即为达到；无法读取的台账不计入。",
-                   "Drug-free rate = drug-free communities ÷ communities assessed; passed = the pass grade or "
-                   "better and no veto; a rate meets its target when it is at least the target; unreadable "
-                   "ledgers are left out."),
+    "towns_note": ("镇街按其各村（社区）汇总的指标打分定等级（比率为分子之和 ÷ 分母之和，人数相加，自查项目和宣传要求须每个"
+                   "村（社区）都达到）；社区合格率 = 考评通过的村（社区） ÷ 参评村（社区），不与乡镇考核总合格率目标比较；"
+                   "无毒率 = 考评通过且无毒的村（社区） ÷ 参评村（社区）；排名按得分，同分同名次；无法读取的台账不计入。",
+                   "Each town is scored on its communities' pooled indicators (rates as Σ numerators ÷ Σ denominators, "
+                   "counts summed, checklist and campaign items met only when every community meets them); "
+                   "community pass rate = communities whose verdict passed ÷ communities, not compared with the "
+                   "town target; drug-free rate = communities passed and drug-free ÷ communities; ranks by score, "
+                   "ties share a rank; unreadable ledgers are left out."),
     # Header lines broken where a reader would break them (left to wrap, "）数" would start a line).
-    "town_header": (("镇（街道）", "参评村\n（社区）数", "无毒村\n（社区）数", "无毒率", "合格数", "合格率",
-                     "目标\n（无毒率）", "目标\n（合格率）", "是否达到目标"),
-                    ("Town", "Communities", "Drug-free", "Drug-free rate", "Passed", "Pass rate",
-                     "Target (drug-free rate)", "Target (pass rate)", "Target met")),
+    "town_header": (("排名", "镇（街道）", "参评村\n（社区）数", "通过数", "社区\n合格率", "无毒村\n（社区）数", "无毒率",
+                     "目标\n（无毒率）", "是否达到\n目标", "镇街\n得分", "镇街\n等级", "挂牌\n重点整治"),
+                    ("Rank", "Town", "Communities", "Passed", "Community pass rate", "Drug-free", "Drug-free rate",
+                     "Target (drug-free rate)", "Target met", "Town score", "Town grade", "Flagged")),
     "overall": ("合计", "Total"),
-    "missed": ("否（{}未达到目标）", "no ({} below target)"),
-    "drug_free_rate": ("无毒率", "drug-free rate"), "pass_rate": ("合格率", "pass rate"), "and": ("、", " and "),
+    "county_header": (("全县（区）考核", "实际", "目标", "是否达到"), ("County", "Actual", "Target", "Met")),
+    "town_pass": ("乡镇考核总合格率（{passed}/{towns} 个镇街等级合格及以上）",
+                  "Towns graded pass or better ({passed}/{towns})"),
+    "drug_free_share": ("无毒村（社区）", "Drug-free communities"),
+    "no_data": ("无数据", "no data"),
+    "compare": ({">": "超过 {}", ">=": "达到 {}"}, {">": "more than {}", ">=": "at least {}"}),
     "no_towns": ("没有可计入的台账", "no ledger could be counted"),
     "chart_drug_free": ("各镇（街道）无毒率", "Drug-free rate by town"),
-    "chart_pass": ("各镇（街道）合格率", "Pass rate by town"),
+    "chart_pass": ("各镇（街道）社区合格率", "Community pass rate by town"),
     "sanctions_title": ("{year} 年度“无毒村（社区）”授牌与奖惩", "{year} drug-free plaques and sanctions"),
-    "sanction_header": (("镇（街道）", "村（社区）", "年度", "处理"), ("Town", "Community", "Year", "Action")),
     "actions": ({}, {GRANT: "plaque granted", WARN: "yellow-card warning", REVOKE: "plaque withdrawn",
                      KEEP: "unchanged"}),
-    "ladder": ({"seed002": "处理规则：已授牌单位考核第一次不达标的，黄牌警告；授牌以来第二次不达标的（连续或不连续），"
-                           "收回授牌；未授牌单位考核达标的，授牌；其余保持。",
-                "seed003": "处理规则：已授牌单位年度复评或抽查未达标的，收回授牌（取消称号）；未授牌单位考核达标的，"
-                           "授牌；其余保持。",
-                "none": "本考核标准没有授牌、黄牌、摘牌等奖惩规则。"},
-               {"seed002": "Ladder: a plaque holder's first failed review gets a yellow-card warning; its second "
-                           "failed review since the grant (consecutive or not) withdraws the plaque; a non-holder "
-                           "that passes is granted the plaque; anything else is unchanged.",
-                "seed003": "Ladder: a plaque holder that fails the yearly re-review or a spot check loses the "
-                           "plaque at once; a non-holder that passes is granted the plaque; anything else is "
-                           "unchanged.",
-                "none": "The standard sets no sanctions."}),
-    "ladder_unknown": ("按考核标准的奖惩规则：", "By the standard's ladder: "),
-    "ladder_seed002": ("博美镇办法（第一次不达标黄牌警告，第二次不达标收回授牌）",
-                       "seed 002 (first failure: yellow card; second: plaque withdrawn)"),
-    "ladder_seed003": ("仲恺办法（复评或抽查未达标即收回授牌）", "seed 003 (failing the re-review: plaque withdrawn)"),
+    "sanction_header": (("镇（街道）", "村（社区）", "年度", "处理", "问责"),
+                        ("Town", "Community", "Year", "Action", "Accountability")),
+    "provisional": ("{}（暂定）", "{} (provisional)"),
+    "interim": ("本次为期中检查：所列处理为暂定，不记入奖惩记录；年度考核（截止日 12 月 31 日或 --review）才改变授牌。",
+                "An interim check: the actions are provisional and not recorded; only the year's review (as of "
+                "31 December, or --review) changes the plaques."),
+    "ladder_rules": ("处理规则（{}）：", "Ladder ({}): "),
+    "no_ladder": ("本考核标准没有授牌、黄牌、摘牌等奖惩规则。", "The standard sets no sanctions."),
     "no_sanctions": ("本次没有奖惩记录", "no sanctions this time"),
     "page": ("第 &P 页，共 &N 页", "Page &P of &N"),
 }
 # 汇总: 序号 … 警告数, then one column a key indicator, then 原因; about 190 characters: A4 landscape at ~75 %.
-LEDGER_WIDTHS = (5, 10, 11, 18, 12, 6, 6, 5, 26, 5, 5)
+LEDGER_WIDTHS = (5, 10, 11, 18, 12, 6, 5, 6, 5, 26, 5, 5)
 INDICATOR_WIDTH = 8.5  # five characters a line
 REASON_WIDTH = 16
-TOWN_WIDTHS = (14, 9, 9, 8, 7, 8, 9, 9, 20)
-SANCTION_WIDTHS = (18, 20, 8, 16)
+TOWN_WIDTHS = (5, 14, 9, 7, 8, 9, 8, 9, 9, 7, 7, 9)
+COUNTY_WIDTHS = (40, 10, 10, 10)
+SANCTION_WIDTHS = (18, 20, 8, 16, 24)
 _HEAD = 4  # 汇总's header row: title, standard, counts above it
 _TOWN_HEAD = 4  # 镇街汇总's header row: title, standard, note above it
 _NOTE = Font(name=FONT, size=9, italic=True)
@@ -137,7 +144,7 @@ def _ledger_sheet(ws: Worksheet, report: BatchReport, w: Words) -> None:
     statuses = [o.status for o in report.outcomes]
     counts = w("counts", n=len(statuses), ok=statuses.count("ok"), invalid=statuses.count("invalid"),
                unreadable=statuses.count("unreadable"), free=sum(1 for o in report.outcomes if o.drug_free))
-    _line(ws, 3, counts, widths)
+    _line(ws, 3, f"{counts}\n{w('rank_note')}", widths)
     header_row(ws, _HEAD, labels, widths)
     row = _HEAD
     for n, o in enumerate(report.outcomes, start=1):
@@ -153,16 +160,17 @@ def _ledger_row(ws: Worksheet, row: int, n: int, o: LedgerOutcome, w: Words, wid
     ok = o.status == "ok"
     criteria = "\n".join(_short(c) for c in o.failed_criteria) if o.failed_criteria else None
     status = w.table("status").get(o.status, o.status)
-    values = [n, o.town, o.community, o.path, status, number(o.total), o.grade, w.yes_no(o.drug_free), criteria,
-              o.errors if o.status != "unreadable" else None, o.warnings if o.status != "unreadable" else None]
+    scored = o.status != "unreadable"  # a ledger with errors is scored: its indicators are shown
+    values = [n, o.town, o.community, o.path, status, number(o.total), o.rank, o.grade, w.yes_no(o.drug_free),
+              criteria, o.errors if scored else None, o.warnings if scored else None]
     for c, value in enumerate(values, start=1):
-        lost = (c == 5 and not ok) or (c == 8 and o.drug_free is False)
-        put(ws, row, c, value, align=CENTER if c in (1, 5, 6, 7, 8, 10, 11) else LEFT,
+        lost = (c == 5 and not ok) or (c == 9 and o.drug_free is False)
+        put(ws, row, c, value, align=CENTER if c in (1, 5, 6, 7, 8, 9, 11, 12) else LEFT,
             fill=LOST_FILL if lost else None, font=BOLD if lost else BODY)
     col = len(values)
     for key in KEY_INDICATORS:
         col += 1
-        value, fmt = _indicator_cell(o.indicators.get(key), key, w) if ok else (None, None)
+        value, fmt = _indicator_cell(o.indicators.get(key), key, w) if scored else (None, None)
         put(ws, row, col, value, align=CENTER, number_format=fmt)
     put(ws, row, col + 1, o.reason)
     spans = list(zip(values, widths)) + [(o.reason, widths[-1])]
@@ -224,11 +232,15 @@ def _town_sheet(ws: Worksheet, report: BatchReport, w: Words) -> None:
     row = _TOWN_HEAD
     for r in report.towns:
         row += 1
-        _town_row(ws, row, r, r.town, w, widths, bold=False)
+        _town_row(ws, row, r, w, widths)
     last_town = row
     row += 1
-    _town_row(ws, row, report.overall, w("overall"), w, widths, bold=True)
+    c = report.overall
+    _put_row(ws, row, (None, w("overall"), c.communities, c.passed, c.community_pass_rate, c.drug_free,
+                       c.drug_free_rate, c.drug_free_target, _met(c.drug_free_met, w), None, None, None), w, widths,
+             bold=True)
     ws.freeze_panes = ws.cell(_TOWN_HEAD + 1, 1)
+    row = _county_block(ws, row + 2, report, w)
     if not report.towns:
         row += 1
         merge(ws, row, 1, len(widths), w("no_towns"))
@@ -236,11 +248,9 @@ def _town_sheet(ws: Worksheet, report: BatchReport, w: Words) -> None:
         return
     last_row = row
     anchor = row + 2
-    drug_free_target = any(r.target_drug_free_rate is not None for r in report.towns)
-    charts = [(4, 7 if drug_free_target else None, w("chart_drug_free"))]
-    if any(r.target_pass_rate is not None for r in report.towns):
-        charts.append((6, 8, w("chart_pass")))  # seed 000 sets its target on the pass rate
-    for value_col, target_col, title in charts:
+    drug_free_target = any(r.drug_free_target is not None for r in report.towns)
+    for value_col, target_col, title in ((7, 8 if drug_free_target else None, w("chart_drug_free")),
+                                         (5, None, w("chart_pass"))):
         chart = _rate_chart(ws, value_col, target_col, last_town, title, widths)
         ws.add_chart(chart, f"A{anchor}")
         # A default row is 0.53 cm: the rows the chart covers belong in the print area.
@@ -249,30 +259,52 @@ def _town_sheet(ws: Worksheet, report: BatchReport, w: Words) -> None:
     page_setup(ws, f"{_TOWN_HEAD}:{_TOWN_HEAD}", len(widths), last_row, w)
 
 
-def _town_row(ws: Worksheet, row: int, r: Rollup, name: str, w: Words, widths: tuple[float, ...],
-              bold: bool) -> None:
-    font = BOLD if bold else BODY
-    met = _target_met(r, w)
-    values = (name, r.communities, r.drug_free, r.drug_free_rate, r.passed, r.pass_rate, r.target_drug_free_rate,
-              r.target_pass_rate, met)
+_PERCENT_COLUMNS = (5, 7, 8)
+
+
+def _town_row(ws: Worksheet, row: int, r: TownResult, w: Words, widths: tuple[float, ...]) -> None:
+    values = (r.rank, r.town, r.communities, r.passed, r.community_pass_rate, r.drug_free, r.drug_free_rate,
+              r.drug_free_target, _met(r.drug_free_met, w), number(r.total), r.grade, r.flag)
+    _put_row(ws, row, values, w, widths, bold=False, lost={9: r.drug_free_met is False, 11: r.grade_passed is False,
+                                                            12: bool(r.flag)})
+
+
+def _put_row(ws: Worksheet, row: int, values: tuple, w: Words, widths: tuple[float, ...], bold: bool,
+             lost: dict[int, bool] | None = None) -> None:
     for c, value in enumerate(values, start=1):
-        percent = c in (4, 6, 7, 8)
+        percent = c in _PERCENT_COLUMNS
         shown = w("na") if percent and value is None else value
-        missed = c == 9 and met not in (None, w("yes"), w("na"))
-        put(ws, row, c, shown, font=BOLD if missed else font, align=LEFT if c == 1 else CENTER,
+        missed = bool((lost or {}).get(c))
+        put(ws, row, c, shown, font=BOLD if missed or bold else BODY, align=LEFT if c == 2 else CENTER,
             number_format="0.0%" if percent and value is not None else None, fill=LOST_FILL if missed else None)
     fit_height(ws, row, list(zip(values, widths)))
 
 
-def _target_met(r: Rollup, w: Words) -> str:
-    """是 when every target set is met (rate ≥ target), 否 naming the rates that fall short, — when none is set."""
-    pairs = [("drug_free_rate", r.drug_free_rate, r.target_drug_free_rate),
-             ("pass_rate", r.pass_rate, r.target_pass_rate)]
-    judged = [(key, rate, target) for key, rate, target in pairs if target is not None and rate is not None]
-    if not judged:
-        return w("na")
-    short = [w(key) for key, rate, target in judged if rate < target - 1e-9]
-    return w("missed", w("and").join(short)) if short else w("yes")
+def _met(met: bool | None, w: Words) -> str:
+    return w("na") if met is None else w.yes_no(met)
+
+
+def _county_block(ws: Worksheet, head: int, report: BatchReport, w: Words) -> int:
+    """The county against the year's targets: 乡镇考核总合格率 (seed 000), 无毒村 (seed 003), other unit types."""
+    c = report.overall
+    compare = w.table("compare")
+
+    def goal(target: float | None, how: str = ">=") -> str:
+        return w("na") if target is None else compare[how].format(f"{target * 100:g}%")
+
+    rows = [(w("town_pass", passed=c.towns_passed, towns=c.towns), c.town_pass_rate,
+             goal(c.town_pass_target, c.town_pass_compare), _met(c.town_pass_met, w)),
+            (w("drug_free_share"), c.drug_free_rate, goal(c.drug_free_target), _met(c.drug_free_met, w))]
+    rows += [(o["label"], w("no_data"), goal(o["target"]), w("no_data")) for o in c.other_targets]
+    header_row(ws, head, WORDS["county_header"][w.index], COUNTY_WIDTHS)
+    row = head
+    for values in rows:
+        row += 1
+        for col, value in enumerate(values, start=1):
+            rate = col == 2 and isinstance(value, float)
+            put(ws, row, col, value, align=LEFT if col == 1 else CENTER, number_format="0.0%" if rate else None,
+                fill=LOST_FILL if col == 4 and value == w.yes_no(False) else None)
+    return row
 
 
 def _rate_chart(ws: Worksheet, value_col: int, target_col: int | None, last: int, title: str,
@@ -285,7 +317,7 @@ def _rate_chart(ws: Worksheet, value_col: int, target_col: int | None, last: int
             chart.add_data(Reference(ws, min_col=col, min_row=_TOWN_HEAD + 1, max_row=last))
             # the header's words without its line break, as the legend's
             chart.series[-1].tx = SeriesLabel(v=str(ws.cell(_TOWN_HEAD, col).value).replace("\n", ""))
-    chart.set_categories(Reference(ws, min_col=1, min_row=_TOWN_HEAD + 1, max_row=last))
+    chart.set_categories(Reference(ws, min_col=2, min_row=_TOWN_HEAD + 1, max_row=last))
     chart.dataLabels = DataLabelList(showVal=True, showSerName=False, showCatName=False, showLegendKey=False,
                                      showPercent=False, dLblPos="inEnd")
     chart.gapWidth = 60
@@ -304,12 +336,13 @@ def _rate_chart(ws: Worksheet, value_col: int, target_col: int | None, last: int
 # --- 奖惩 ------------------------------------------------------------------------------------------
 
 def _ladder_note(report: BatchReport, w: Words) -> str:
-    """The standard's ladder in words; both seeds' when the report does not say which applies."""
-    ladder = (report.standard or {}).get("sanctions")
-    if ladder in WORDS["ladder"][w.index]:
-        return w.table("ladder")[ladder]
-    return w("ladder_unknown") + w("and").join((w("ladder_seed002"), w("ladder_seed003"))) + (
-        "。" if w.lang == "zh" else ".")
+    """The standard's ladder in its source's words (rules are data in the standard's YAML)."""
+    ladder = (report.standard or {}).get("sanctions") or {}
+    if not ladder.get("rules"):
+        return w("no_ladder")
+    words = "；".join(f"{r['source']} → {r['action']}" for r in ladder["rules"])
+    note = w("ladder_rules", (report.standard or {}).get("name") or "") + (ladder.get("source") or words)
+    return note if report.review else note + "\n" + w("interim")
 
 
 def _sanction_sheet(ws: Worksheet, report: BatchReport, w: Words) -> None:
@@ -325,9 +358,11 @@ def _sanction_sheet(ws: Worksheet, report: BatchReport, w: Words) -> None:
         row += 1
         action = s.get("action")
         fill = _ACTION_FILLS.get(action)
-        values = (s.get("town"), s.get("community"), s.get("year"), actions.get(action, action))
+        shown = actions.get(action, action)
+        values = (s.get("town"), s.get("community"), s.get("year"),
+                  w("provisional", shown) if s.get("provisional") else shown, s.get("accountability"))
         for c, value in enumerate(values, start=1):
-            put(ws, row, c, value, align=CENTER if c >= 3 else LEFT,
+            put(ws, row, c, value, align=CENTER if c in (3, 4) else LEFT,
                 fill=fill if c == 4 else None, font=BOLD if fill and c == 4 else BODY)
         fit_height(ws, row, list(zip(values, widths)))
     if row == head:

@@ -25,10 +25,9 @@ GUIDE_SHEET = "填表说明"
 REQUIRED_MARK = "*"  # the reader strips it again (`layout.header_key`)
 DATE_FORMAT = "yyyy-mm-dd"
 TEXT_FORMAT = "@"
-# Excel applies a number format only to cells that exist, so ID and date cells are pre-made this far
-# down; 2,000 rows is more than any one community's ledger holds.
-FORMATTED_ROWS = 2000
-LAST_ROW = 1_048_576  # validations cost nothing per row, so they reach Excel's last row
+# ID and date formats are the columns' own style (`<col style>`), which Excel, WPS and LibreOffice give every
+# new cell of the column down to Excel's last row; writing each cell instead would make the file huge and slow.
+LAST_ROW = 1_048_576  # validations, like column styles, cost nothing per row
 KEYVALUE_HEADER = ("项目", "内容", "填写说明")
 SHEET_GUIDE_HEADER = ("表名", "是否必需", "别名", "说明")
 COLUMN_GUIDE_HEADER = ("表名", "列名", "是否必填", "类型", "可选值", "别名", "填写说明")
@@ -51,8 +50,11 @@ _WRAP = Alignment(vertical="top", wrap_text=True)
 _MIN_WIDTH = {"id": 22, "date": 12, "text": 14}  # others: 10, room for the dropdown arrow
 
 
-def write_template(path: Path) -> None:
-    """Write the blank ledger workbook to `path`: one sheet per declared sheet, then 填表说明."""
+def write_template(path: Path, rows: dict[str, list[dict[str, object]]] | None = None) -> None:
+    """Write the blank ledger workbook to `path`: one sheet per declared sheet, then 填表说明. `rows` gives rows
+    written in advance under a table sheet's header, canonical column → value; by default the 自查项目 of every
+    built-in standard (`template_rows`)."""
+    rows = template_rows() if rows is None else rows
     book = Workbook()
     book.remove(book.active)
     for sheet in sheet_schemas():
@@ -60,7 +62,7 @@ def write_template(path: Path) -> None:
         if sheet_meta(sheet)["layout"] == "keyvalue":
             _keyvalue_sheet(ws, sheet)
         else:
-            _table_sheet(ws, sheet)
+            _table_sheet(ws, sheet, rows.get(sheet, []))
     _guide_sheet(book.create_sheet(GUIDE_SHEET))
     with atomic_path(Path(path)) as temp:
         book.save(temp)
@@ -71,17 +73,26 @@ def header_text(spec: ColumnSpec) -> str:
     return spec.name + (REQUIRED_MARK if spec.required else "")
 
 
-def _table_sheet(ws: Worksheet, sheet: str) -> None:
+def template_rows(standard=None) -> dict[str, list[dict[str, object]]]:
+    """The rows a template starts with: each 自查项目 that `standard` (a `Standard`), or else any built-in standard,
+    reads, named and numbered, 是否落实 left for the clerk (a 是/否 dropdown), so no name has to be guessed."""
+    from nodrug_cli.standards.load import builtin_checklist_items
+
+    items = standard.checklist_items() if standard is not None else builtin_checklist_items()
+    return {"自查项目": [{"编号": n, "项目": item} for n, item in enumerate(items, start=1)]}
+
+
+def _table_sheet(ws: Worksheet, sheet: str, rows: list[dict[str, object]]) -> None:
     for c, spec in enumerate(column_specs(sheet).values(), start=1):
         letter = get_column_letter(c)
         _style_header(ws.cell(1, c, header_text(spec)), spec.required)
         ws.column_dimensions[letter].width = _width(spec)
         fmt = _number_format(spec)
         if fmt:
-            # Each cell as well as the column: not every spreadsheet app applies a column's style to new cells.
             ws.column_dimensions[letter].number_format = fmt
-            for r in range(2, FORMATTED_ROWS + 1):
-                ws.cell(r, c).number_format = fmt
+        for r, row in enumerate(rows, start=2):
+            if row.get(spec.name) is not None:
+                ws.cell(r, c, row[spec.name]).number_format = fmt or "General"
         _add_validation(ws, spec, f"{letter}2:{letter}{LAST_ROW}")
     ws.freeze_panes = "A2"
     ws.row_dimensions[1].height = 22

@@ -15,7 +15,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from nodrug_cli.outputs import atomic_path
+from nodrug_cli import __version__
+from nodrug_cli.outputs import OUTPUT_MARK, atomic_path
 
 FONT = "宋体"  # what printed Chinese government forms use; other machines substitute their CJK serif
 THIN = Side(style="thin", color="000000")
@@ -135,9 +136,13 @@ def header_row(ws: Worksheet, row: int, labels: tuple[str, ...], widths: tuple[f
 
 
 def new_book() -> Workbook:
-    """An empty workbook (no default sheet): the writer adds its own."""
+    """An empty workbook (no default sheet; the writer adds its own) marked as nodrug's output, which `batch`
+    skips when it meets it in a folder of ledgers. The blank template is not made here: filled in, it is a ledger."""
+    from openpyxl.packaging.custom import StringProperty
+
     book = Workbook()
     book.remove(book.active)
+    book.custom_doc_props.append(StringProperty(name=OUTPUT_MARK, value=__version__))
     return book
 
 

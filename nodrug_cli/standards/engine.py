@@ -3,14 +3,21 @@
 Pure: the ledger's frames and the standard in, an `Assessment` out. Rules per item:
 threshold (full points or 0), tiers (points by band), per_missing (points off per missing unit),
 per_unit (points per unit up to the maximum), checklist (the 自查项目 item is 是), veto (failing it
-fails the whole assessment). An item whose indicator has a zero denominator follows its `na`:
-pass (full points), fail (0) or exclude (left out, the total rescaled to the full maximum).
-An indicator whose sheet is missing scores 0.
+fails the whole assessment). An item whose indicator has a zero denominator is left out and the total
+rescaled to the full maximum (DOMAIN.md §5: "An item over a not-applicable indicator is left out of the
+score … unless the standard says `na: pass` or `na: fail` for it"). An indicator whose sheet is missing
+scores 0.
+
+The verdict (DOMAIN.md §6): `passed` holds when no veto item failed, the grade reaches the pass grade, the
+吸毒人员 sheet has no errors (every seed asks for 底数清 — seed 002 criterion 3 "对本辖区内的吸毒人员……情况要
+掌握清楚"; an assessment on a registry with errors cannot pass), and, for a standard whose verdict is 无毒,
+every 无毒 criterion holds.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from nodrug_cli.indicators.compute import Indicators, Params, compute_indicators
@@ -18,6 +25,7 @@ from nodrug_cli.indicators.model import NA, NOT_COMPUTABLE, Indicator
 from nodrug_cli.ledger.findings import Finding, sort_key
 from nodrug_cli.ledger.normalize import loose_key
 from nodrug_cli.ledger.read import Ledger
+from nodrug_cli.standards.load import builtin_checklist_items
 from nodrug_cli.standards.model import Condition, Item, Standard
 
 
@@ -63,7 +71,7 @@ class Assessment:
     bonus: float
     grade: str
     vetoed: bool
-    drug_free_outright: bool
+    drug_free_outright: bool  # the standard's optional `outright` conditions all hold (no built-in has them)
     drug_free_passed: bool
     criteria: list[CriterionResult]
     skipped_rows: int
@@ -79,10 +87,21 @@ class Assessment:
         return [r.item.id for r in self.items if r.points is None and not r.item.bonus and r.item.rule != "veto"]
 
     @property
+    def registry_clean(self) -> bool:
+        """The 吸毒人员 sheet is there and has no errors (底数清)."""
+        ind = self.indicators.values.get("registry_errors")
+        return ind is not None and ind.value == 0
+
+    @property
+    def grade_passed(self) -> bool:
+        """The grade reaches the standard's pass grade and no veto item failed."""
+        return not self.vetoed and self.standard.reaches_pass(self.grade)
+
+    @property
     def passed(self) -> bool:
-        """The verdict `--check` tests: not vetoed, the pass grade reached, and 无毒 where the standard decides by it."""
-        ranks = [g.name for g in self.standard.ordered_grades()]
-        good = not self.vetoed and ranks.index(self.grade) <= ranks.index(self.standard.pass_grade)
+        """The verdict `--check` tests: not vetoed, the pass grade reached, a registry without errors, and 无毒
+        where the standard decides by it."""
+        good = self.grade_passed and self.registry_clean
         if self.standard.verdict == "drug_free":
             good = good and self.drug_free_passed
         return good
@@ -118,8 +137,15 @@ def basis(ind: Indicator) -> str:
     """计算依据: the numbers behind the value, as a reviewer writes them."""
     if ind.status == NOT_COMPUTABLE:
         sheet = ind.extra.get("missing_sheet", "")
+        if ind.extra.get("missing_reason"):
+            return f"{ind.extra['missing_reason']}，无法计算"
         return "自查项目无此项" if ind.kind == "checklist" else f"缺少“{sheet}”表，无法计算"
     label = ind.label()
+    if ind.measure in ("fell", "rose"):  # a trend: show both years' counts
+        now = ind.extra.get("now")
+        last = ind.extra.get("last_year")
+        source = "（上年取自历史记录）" if ind.extra.get("last_year_source") == "history" else ""
+        return f"{ind.label_base()} 本期 {now} 人，上年同期 {last} 人{source}"
     if ind.kind in ("rate", "permille") and ind.denominator is not None:
         suffix = f"（应检 {ind.extra['应检人次']} 人次，漏检 {ind.extra['漏检人次']} 人次）" if "应检人次" in ind.extra else ""
         suffix = suffix or (f"（应谈 {ind.extra['应谈人次']} 人次，漏谈 {ind.extra['漏谈人次']} 人次）" if "应谈人次" in ind.extra else "")
@@ -181,8 +207,17 @@ def score_item(item: Item, ind: Indicator) -> ItemResult:
                       **common)
 
 
-def check_condition(cond: Condition, ind: Indicator) -> tuple[bool, str]:
-    """Whether one condition holds, and the evidence when it does not."""
+def check_condition(cond: Condition, ind: Indicator | None, item: ItemResult | None = None) -> tuple[bool, str]:
+    """Whether one condition holds, and the evidence when it does not.
+
+    A condition on a not-applicable indicator holds unless it says `na: fail` (DOMAIN.md §6: "a 无毒 criterion
+    over a not-applicable indicator holds (nobody to test is nobody missed)"); one on a missing sheet fails.
+    A condition on an item holds when the item was met or does not apply.
+    """
+    if item is not None:
+        if item.passed is not False:
+            return True, ""
+        return False, f"{item.item.id} {item.item.title}：{item.note or '未达标'}"
     ind = ind.measured(cond.measure)
     if ind.status == NOT_COMPUTABLE:
         return False, f"{ind.label()}：{basis(ind)}"
@@ -203,12 +238,13 @@ def _grade(standard: Standard, total: float, vetoed: bool) -> str:
 
 
 def checklist_findings(ledger: Ledger, standard: Standard) -> list[Finding]:
-    """A warning for each 自查项目 row that matches no checklist item of the standard, listing the names it expects."""
+    """A warning for each 自查项目 row that matches no checklist item of the standard, listing the names it expects.
+    An item of another built-in standard is known, not a typo: the blank template lists them all."""
     frame = ledger.frame("自查项目", clean=False)
     if frame is None or "项目" not in frame:
         return []
     wanted = standard.checklist_items()
-    keys = {loose_key(w) for w in wanted}
+    keys = {loose_key(w) for w in [*wanted, *builtin_checklist_items()]}
     table = ledger.tables["自查项目"]
     out = []
     for row, name in frame["项目"].dropna().items():
@@ -219,10 +255,12 @@ def checklist_findings(ledger: Ledger, standard: Standard) -> list[Finding]:
     return out
 
 
-def assess(ledger: Ledger, standard: Standard) -> Assessment:
-    """Compute the indicators and score them against `standard`."""
-    indicators = compute_indicators(ledger, params_for(standard))
-    results = [score_item(item, indicators[item.indicator_key]) for item in standard.items]
+def score_items(values: Mapping[str, Indicator], standard: Standard):
+    """Every item scored: (results, base total rescaled, bonus capped, vetoed, (full, available, earned)).
+
+    Used for a community's own indicators and for a town's pooled ones (batch), so both score alike.
+    """
+    results = [score_item(item, values[item.indicator_key]) for item in standard.items]
     base = [r for r in results if not r.item.bonus and r.item.rule != "veto"]
     full = sum(r.item.points for r in base)
     available = sum(r.item.points for r in base if r.points is not None)
@@ -232,13 +270,31 @@ def assess(ledger: Ledger, standard: Standard) -> Assessment:
     if standard.bonus_cap is not None:
         bonus = min(standard.bonus_cap, bonus)
     vetoed = any(r.item.rule == "veto" and r.passed is False for r in results)
-    outright_checks = [check_condition(c, indicators[c.indicator]) for c in standard.drug_free.outright]
-    outright = all(ok for ok, _ in outright_checks)
+    return results, total, bonus, vetoed, (full, available, earned)
+
+
+def grade_of(standard: Standard, total: float, vetoed: bool) -> str:
+    """The grade a total earns (the lowest when vetoed)."""
+    return _grade(standard, total, vetoed)
+
+
+def assess(ledger: Ledger, standard: Standard, last_year: Mapping[str, int] | None = None) -> Assessment:
+    """Compute the indicators (with last year's counts from history, when given: see `compute_indicators`) and
+    score them."""
+    indicators = compute_indicators(ledger, params_for(standard), last_year)
+    results, total, bonus, vetoed, (full, available, earned) = score_items(indicators.values, standard)
+    by_id = {r.item.id: r for r in results}
+
+    def check(c: Condition) -> tuple[bool, str]:
+        return check_condition(c, indicators[c.indicator] if c.indicator else None, by_id.get(c.item or ""))
+
+    outright_checks = [check(c) for c in standard.drug_free.outright]
+    outright = bool(outright_checks) and all(ok for ok, _ in outright_checks)
     criteria = []
     for crit in standard.drug_free.criteria:
-        checks = [check_condition(c, indicators[c.indicator]) for c in crit.all]
+        checks = [check(c) for c in crit.all]
         criteria.append(CriterionResult(crit.id, crit.title, all(ok for ok, _ in checks), [e for ok, e in checks if not ok],
-                                        [c.indicator for c, (ok, _) in zip(crit.all, checks) if not ok]))
+                                        [c.indicator or c.item for c, (ok, _) in zip(crit.all, checks) if not ok]))
     drug_free = outright or (bool(criteria) and all(c.passed for c in criteria))
     grand = round(total + bonus, 2)
     info = ledger.info

@@ -56,7 +56,21 @@ def load_standard(name_or_path: str | Path | None = None) -> Standard:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise StandardError(f"无法读取标准文件 {path}：{exc}", f"cannot read the standard file {path}: {exc}") from None
-    return parse_standard(text, str(path))
+    standard = parse_standard(text, str(path))
+    if standard.name in builtin_names() and standard != _builtin(standard.name):
+        # history is kept by the standard's name: an edited copy under a built-in's name would mix its results
+        # (and its sanction ladder) with the built-in one's
+        raise StandardError(
+            f"标准文件 {path} 沿用了内置标准的名称“{standard.name}”，但内容与内置标准不同：请把 name 改成新名称"
+            f"（历史记录按名称保存，改名后与内置标准的记录分开）",
+            f"{path} keeps the built-in name “{standard.name}” but differs from the built-in standard: give it a new "
+            f"name (history is kept by name, so an edited copy must not share the built-in one's)")
+    return standard
+
+
+def builtin_checklist_items() -> list[str]:
+    """Every 自查项目 some built-in standard reads, each once, standard by standard (the blank template lists them)."""
+    return list(dict.fromkeys(item for name in builtin_names() for item in _builtin(name).checklist_items()))
 
 
 @cache
@@ -103,7 +117,7 @@ def _explain(exc: ValidationError, data: dict, origin: str) -> tuple[str, str]:
             where_zh.append(f"字段 {field}")
             where_en.append(f"field {field}")
         message = str(error["msg"]).removeprefix("Value error, ")
-        zh.append(f"{'，'.join(where_zh) or '整体'}：{_zh(error['type'], message)}")
+        zh.append(f"{'，'.join(where_zh) or '整体'}：{_zh(error['type'], message, error.get('ctx') or {})}")
         en.append(f"{', '.join(where_en) or 'top level'}: {message}")
     return (f"标准文件 {origin} 有误：" + "；".join(zh), f"the standard {origin} is invalid: " + "; ".join(en))
 
@@ -117,11 +131,20 @@ def _id_at(entries, index: int) -> str:
 
 _ZH = {
     "missing": "缺少此字段", "extra_forbidden": "不认识的字段（是否拼错？）", "literal_error": "取值不在允许范围内",
-    "float_parsing": "应为数字", "float_type": "应为数字", "int_type": "应为整数", "int_parsing": "应为整数", "greater_than_equal": "不能为负数", "greater_than": "必须大于 0",
-    "too_short": "不能为空", "string_type": "应为文字", "list_type": "应为列表", "dict_type": "应为“字段: 值”",
+    "float_parsing": "应为数字", "float_type": "应为数字", "int_type": "应为整数", "int_parsing": "应为整数",
+    "greater_than_equal": "不能小于 {ge}", "greater_than": "必须大于 {gt}", "less_than_equal": "不能大于 {le}",
+    "less_than": "必须小于 {lt}", "too_short": "不能为空", "string_type": "应为文字", "list_type": "应为列表",
+    "dict_type": "应为“字段: 值”",
 }
 
 
-def _zh(kind: str, message: str) -> str:
-    return _ZH.get(kind, message) + ("" if kind not in _ZH or kind == "literal_error" else "") + (
-        f"（{message}）" if kind == "literal_error" else "")
+def _zh(kind: str, message: str, ctx: dict) -> str:
+    """pydantic's error in Chinese, with its bound (`ge`, `gt` …); a wrong choice also shows the allowed values."""
+    text = _ZH.get(kind)
+    if text is None:
+        return message
+    try:
+        text = text.format(**ctx)
+    except (KeyError, IndexError):
+        pass
+    return f"{text}（{message}）" if kind == "literal_error" else text

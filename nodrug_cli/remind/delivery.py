@@ -1,0 +1,139 @@
+"""What every delivery channel shares: the errors it raises, bounded retries, pacing, stable channel names.
+
+A channel's answer to one attempt falls in one of four cases, and each has its own rule, so that a
+reminder is neither lost nor repeated:
+- delivered: the caller records it as sent at once (not at the end of the run);
+- not delivered, worth another try (connection refused, HTTP 5xx): retried `retries` times with
+  exponential `backoff`, then `DeliveryError`;
+- rate-limited (a robot's "too many messages" errcode, HTTP 429): `RateLimited` at once — another try
+  within the minute only prolongs the block; the rest of the reminders go on the next run;
+- uncertain (a timeout or a dropped connection after the request was sent — the robot may have it):
+  `Uncertain` at once, never re-sent blindly; the caller records those reminders as uncertain and the
+  next run sends them once more with a note (README: "after a timeout").
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections import deque
+from typing import Callable, Iterable, TypeVar
+
+from nodrug_cli.remind.model import Reminder
+
+T = TypeVar("T")
+
+RETRY, FINAL, RATE_LIMIT, UNCERTAIN = "retry", "final", "rate_limit", "uncertain"
+
+
+class DeliveryError(Exception):
+    """A channel could not deliver (exit code 3): one Chinese line naming the channel and the cause.
+
+    `DeliveryError(channel, cause)` reads "企业微信群机器人（qyapi.weixin.qq.com）：HTTP 500，已重试 2 次";
+    `DeliveryError(message)` takes a ready line. `delivered` counts the posts that did go out before
+    the failure (a split webhook message may fail half way); `uncertain` holds the reminders of a post
+    whose fate is unknown (see `Uncertain`).
+    """
+
+    def __init__(self, channel: str, cause: str | None = None, *, delivered: int = 0):
+        self.channel, self.cause, self.delivered = channel, cause, delivered
+        self.uncertain: list[Reminder] = []
+        super().__init__(f"{channel}：{cause}" if cause else channel)
+
+
+class ChannelConfigError(DeliveryError, ValueError):
+    """A channel that cannot even be tried (a bad webhook address or kind) — really a usage error (exit 2).
+
+    A `DeliveryError` too, so a caller that only catches that still reports it in one line and goes on.
+    """
+
+
+class RateLimited(DeliveryError):
+    """The robot said "too many messages": this channel stops for the run; the rest go next run."""
+
+
+class Uncertain(DeliveryError):
+    """The request went out but no answer came (timeout, dropped connection): the robot may have it."""
+
+
+class Failure(Exception):
+    """One failed attempt: its cause in words and what may follow (RETRY, FINAL, RATE_LIMIT, UNCERTAIN)."""
+
+    def __init__(self, cause: str, outcome: str):
+        super().__init__(cause)
+        self.cause, self.outcome = cause, outcome
+
+
+class Pacer:
+    """At most `limit` attempts in any `window` seconds: waits only when the next one would be one too many.
+
+    The robots count every POST, retries included, so `wait()` goes before each attempt. A run of
+    fewer than `limit` posts never sleeps. `clock` and `sleep` are the outside world, passed in.
+    """
+
+    def __init__(self, limit: int, window: float, clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], None] = time.sleep):
+        if limit < 1 or window < 0:
+            raise ValueError("pace: limit ≥ 1 and window ≥ 0")
+        self.limit, self.window, self.clock, self.sleep = limit, window, clock, sleep
+        self.starts: deque[float] = deque()
+
+    def wait(self) -> None:
+        now = self.clock()
+        while len(self.starts) >= self.limit:
+            elapsed = now - self.starts[0]
+            if elapsed >= self.window:
+                self.starts.popleft()
+                continue
+            self.sleep(self.window - elapsed)
+            now = self.clock()
+        self.starts.append(now)
+
+
+def attempts(label: str, attempt: Callable[[], T], retries: int, backoff: float, delivered: int = 0,
+             pacer: Pacer | None = None) -> T:
+    """Run `attempt` up to 1 + `retries` times while its failure says another try may help."""
+    tries = 0
+    while True:
+        if pacer is not None:
+            pacer.wait()
+        try:
+            return attempt()
+        except Failure as failure:
+            if failure.outcome == RATE_LIMIT:
+                raise RateLimited(label, failure.cause, delivered=delivered) from None
+            if failure.outcome == UNCERTAIN:
+                raise Uncertain(label, failure.cause, delivered=delivered) from None
+            if failure.outcome != RETRY:
+                raise DeliveryError(label, failure.cause, delivered=delivered) from None
+            if tries >= retries:
+                cause = failure.cause + (f"，已重试 {retries} 次" if retries else "")
+                raise DeliveryError(label, cause, delivered=delivered) from None
+            time.sleep(backoff * (2 ** tries))
+            tries += 1
+
+
+def channel_name(kind: str, target: str) -> str:
+    """A stable name for the sent-reminders table that keeps no secret: `wecom:3f2a…` for a robot URL.
+
+    The same webhook (or the same set of mail recipients) always gives the same name, so what was
+    delivered there is remembered; the URL's key itself is not stored in the history database.
+    """
+    digest = hashlib.sha256(target.strip().encode("utf-8")).hexdigest()[:16]
+    return f"{kind}:{digest}"
+
+
+def counts(reminders: Iterable[Reminder]) -> tuple[int, int]:
+    """(overdue, due soon)."""
+    items = list(reminders)
+    overdue = sum(1 for r in items if r.overdue)
+    return overdue, len(items) - overdue
+
+
+def summary_line(reminders: Iterable[Reminder], as_of) -> str:
+    """`禁毒提醒 2025-06-03：逾期 3 项，将到期 2 项` — the mail subject and the robots' title."""
+    overdue, due = counts(reminders)
+    return f"禁毒提醒 {as_of.isoformat()}：逾期 {overdue} 项，将到期 {due} 项"
+
+
+RESENT_NOTE = "（上次发送超时，可能已收到，如重复请忽略）"
