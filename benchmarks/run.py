@@ -171,7 +171,7 @@ def nodrug_json(run: Run) -> str | None:
 
 
 def nodrug_help(run: Run) -> str | None:
-    return None if run.rc == 0 and "Usage" in run.stdout else f"exit code {run.rc}, no usage text"
+    return None if run.rc == 0 and "用法" in run.stdout else f"exit code {run.rc}, no usage text"  # help is in Chinese
 
 
 def all_sheets(persons: int) -> Callable[[Run], str | None]:
