@@ -264,6 +264,10 @@ def test_newly_abstinent_counts_this_year_and_last(tmp_path):
     assert (newly.extra["last_year"], newly.extra["rose"]) == (1, 1)
     c7 = next(r for r in a.items if r.item.id == "C7")  # 年度脱毒人数逐年增加
     assert c7.passed is True
+    # one completed last year, none this year: did not rise, and the item lists nobody as a shortfall
+    a = score(village(tmp_path, [persons[1]], name="b.xlsx"))
+    c7 = next(r for r in a.items if r.item.id == "C7")
+    assert (a.indicators["newly_abstinent"].extra["rose"], c7.passed, c7.gap) == (0, False, [])
 
 
 def test_history_supplies_last_year_when_the_ledger_cannot(tmp_path):

@@ -175,7 +175,9 @@ def score_item(item: Item, ind: Indicator) -> ItemResult:
         "per_unit": lambda: f"每 1 {UNIT_WORDS.get(item.unit or '', '个')}得 {item.per:g} 分，最多 {item.points:g} 分",
         "checklist": lambda: "是",
     }[item.rule]()
-    common = dict(basis=basis(raw if item.rule == "per_missing" else ind), target=target, actual=ind.display(), gap=ind.gap)
+    # the persons behind a trend that did not rise (年度脱毒人数) are the ones who did well: no shortfall to list
+    gap = [] if item.measure == "rose" else ind.gap
+    common = dict(basis=basis(raw if item.rule == "per_missing" else ind), target=target, actual=ind.display(), gap=gap)
     if ind.status == NOT_COMPUTABLE:
         return ItemResult(item, 0.0, False, note="缺少台账，无法证明，不得分", **common)
     if ind.status == NA:
