@@ -57,8 +57,10 @@ def collect(files: list[Path], rubric, day: dt.date, within: int, today: dt.date
             out.code = max(out.code, ExitCode.UNUSABLE)
             continue
         if count:
-            out.errors.append({"path": str(path),
-                               "error": f"台账有 {count} 个错误，有错误的行未参与提醒（用 nodrug validate 查看）"})
+            # a sheet that lacks a required column gives no reminders at all: say so, or "nothing overdue" misleads
+            unusable = [f"{ledger.why_missing(sheet)}，此表未生成提醒" for sheet in ledger.unusable]
+            out.errors.append({"path": str(path), "error": "；".join(
+                [f"台账有 {count} 个错误，有错误的行未参与提醒（用 nodrug validate 查看）", *unusable])})
             out.code = max(out.code, ExitCode.FINDINGS)
         found += found_here
     out.reminders = sorted({r.key: r for r in found}.values(), key=sort_key)  # a town's report is due once
