@@ -1,10 +1,14 @@
 """JSON as nodrug prints it: indented by two spaces, except that an object or array holding no object or array
 is written on one line. A gap list of ten thousand persons is then ten thousand lines that each say one thing,
-and its lines are written by the standard library's C encoder rather than its slower indenting one."""
+and its lines are written by the standard library's C encoder rather than its slower indenting one. An object
+that is a `Gap` (records held as columns) is written as the list of records it stands for: `dumps(value)` is
+`dumps(plain)` where `plain` is `value` with each `Gap` replaced by `list(gap)`."""
 
 from __future__ import annotations
 
 import json
+
+from nodrug_cli.indicators.gap import Gap
 
 _encoder = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "))
 _c_make_encoder = getattr(json.encoder, "c_make_encoder", None)
@@ -19,7 +23,7 @@ if _c_make_encoder is not None:
         return "".join(_one_shot(value, 0))
 else:  # an interpreter without the C accelerator: the public, slower path
     _encode_flat = _encoder.encode
-_CONTAINERS = (dict, list, tuple)
+_CONTAINERS = (dict, list, tuple, Gap)
 _CONTAINER_TYPES = frozenset(_CONTAINERS)
 
 
@@ -37,6 +41,11 @@ def _flat(value: dict | list | tuple) -> bool:
 
 
 def _write(value: object, out: list[str], level: int, step: int) -> None:
+    if isinstance(value, Gap):  # records held as columns: each one's line, built a column at a time
+        records = value.json_lines(_encode_flat)
+        pad, end = "\n" + " " * (level + step), "\n" + " " * level
+        out.append("[" + pad + ("," + pad).join(records) + end + "]" if records else "[]")
+        return
     if not isinstance(value, _CONTAINERS) or not value or _flat(value):
         out.append(_encode_flat(value))
         return

@@ -4,6 +4,7 @@ always through a temporary file in the target folder renamed into place (nothing
 from __future__ import annotations
 
 import os
+import signal
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -89,25 +90,42 @@ def atomic_path(path: Path) -> Iterator[Path]:
     """Yield a temporary path in `path`'s folder; on success flush it to disk and rename it over `path` (one
     atomic step: readers see the old file or the whole new one), else remove it and re-raise."""
     path = Path(path)
+    temp_path = None
     try:
-        handle, temp = tempfile.mkstemp(prefix=".nodrug-", suffix=path.suffix, dir=path.parent)
-    except OSError as exc:
-        raise OutputRefused("unwritable", path, os_reason(exc)) from None
-    os.close(handle)
-    temp_path = Path(temp)
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(temp_path, 0o666 & ~umask)  # mkstemp makes 0600; an output file gets the usual mode
-    try:
+        with _signals_held():  # a Ctrl-C between making the file and knowing its name would leave it behind
+            try:
+                handle, temp = tempfile.mkstemp(prefix=".nodrug-", suffix=path.suffix, dir=path.parent)
+            except OSError as exc:
+                raise OutputRefused("unwritable", path, os_reason(exc)) from None
+            temp_path = Path(temp)
+            os.close(handle)
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(temp_path, 0o666 & ~umask)  # mkstemp makes 0600; an output file gets the usual mode
         yield temp_path
         _flush(temp_path)
         os.replace(temp_path, path)
     except OSError as exc:
-        temp_path.unlink(missing_ok=True)
+        if temp_path is not None:
+            temp_path.unlink(missing_ok=True)
         raise OutputRefused("unwritable", path, os_reason(exc)) from None
     except BaseException:
-        temp_path.unlink(missing_ok=True)
+        if temp_path is not None:
+            temp_path.unlink(missing_ok=True)
         raise
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM back for a few instructions: they arrive when the block ends, inside the caller's
+    cleanup (where the platform cannot hold signals, they arrive as they come)."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held) if hasattr(signal, "pthread_sigmask") else None
+    try:
+        yield
+    finally:
+        if previous is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _flush(path: Path) -> None:

@@ -7,6 +7,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from nodrug_cli.indicators.gap import Gap
 from nodrug_cli.indicators.model import Indicator, count, missing, ratio
 from nodrug_cli.indicators.people import THREE_YEARS_CLEAN, PersonSets, column, dates
 from nodrug_cli.indicators.windows import add_years, due_windows, mark_met, person_keys
@@ -14,11 +15,10 @@ from nodrug_cli.indicators.windows import add_years, due_windows, mark_met, pers
 REPORT_DAYS = 15  # 《戒毒条例》: report and sign within 15 days of the order
 
 
-def people_gap(frame: pd.DataFrame, reason: str | pd.Series) -> list[dict]:
+def people_gap(frame: pd.DataFrame, reason: str | pd.Series) -> Gap:
     """The persons behind a shortfall: id, name and why."""
     reasons = reason.reindex(frame.index).tolist() if isinstance(reason, pd.Series) else [reason] * len(frame)
-    return [{"id": i, "name": n, "reason": r}
-            for i, n, r in zip(column(frame, "身份证号").tolist(), column(frame, "姓名").tolist(), reasons)]
+    return Gap({"id": column(frame, "身份证号").tolist(), "name": column(frame, "姓名").tolist(), "reason": reasons})
 
 
 def in_period(records: pd.DataFrame, date_column: str, year: int, as_of: dt.date) -> pd.DataFrame:
@@ -125,12 +125,16 @@ def on_schedule(key: str, due: pd.DataFrame, wins: pd.DataFrame, records: pd.Dat
                 count_label: tuple[str, str]) -> Indicator:
     """The windows rule: met windows / due windows, with each missed window in the gap."""
     met = mark_met(wins, records.rename(columns={"身份证号": "person"}), date_column)
-    names = dict(zip(person_keys(due).tolist(), column(due, "姓名").tolist()))
+    keys = person_keys(due)
+    names = pd.Series(column(due, "姓名").to_numpy(), index=keys.to_numpy())
+    names = names[~names.index.duplicated(keep="last")]
     missed = wins[~met]
+    people = missed["person"]
     starts = np.datetime_as_string(missed["start"].to_numpy(dtype="datetime64[D]"), unit="D").tolist()
     ends = np.datetime_as_string((missed["end"].to_numpy(dtype="datetime64[D]") - np.timedelta64(1, "D")), unit="D").tolist()
-    gap = [{"id": None if str(p).startswith("#") else p, "name": names.get(p), "start": s, "end": e, "reason": "本期无记录"}
-           for p, s, e in zip(missed["person"].tolist(), starts, ends)]
+    gap = Gap({"id": people.where(~people.isin(set(keys[column(due, "身份证号").isna()])), None).tolist(),
+               "name": names.reindex(people.to_numpy()).tolist(), "start": starts, "end": ends,
+               "reason": ["本期无记录"] * len(missed)})
     due_label, missed_label = count_label
     return ratio(key, int(met.sum()), len(wins), gap, **{due_label: len(wins), missed_label: int((~met).sum())})
 

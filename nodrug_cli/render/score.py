@@ -6,8 +6,10 @@ IDs and names in gaps are masked unless the user asked for full data (`--full-pi
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TextIO
 
+from nodrug_cli.indicators.gap import Gap
 from nodrug_cli.indicators.model import label
 from nodrug_cli.ledger.findings import ERROR
 from nodrug_cli.privacy import mask_id, mask_name
@@ -21,15 +23,24 @@ STANDARD_CODES = ("checklist_unmatched",)
 GAP_SHOWN = 5  # persons/windows listed per item in text output; the workbook and JSON list them all
 
 
+MASKS = {"id": mask_id, "name": mask_name}
+
+
 def gap_entry(entry: dict, full_pii: bool) -> dict:
-    """A gap entry with its ID and name masked unless `full_pii` (tens of thousands in a large ledger: no loop)."""
+    """A gap entry with its ID and name masked unless `full_pii`."""
     out = dict(entry)
     if not full_pii:
-        if "id" in out:
-            out["id"] = mask_id(out["id"])
-        if "name" in out:
-            out["name"] = mask_name(out["name"])
+        for key in MASKS.keys() & out.keys():
+            out[key] = MASKS[key](out[key])
     return out
+
+
+def shown_gap(gap: Sequence[dict], full_pii: bool) -> Sequence[dict]:
+    """A whole gap as printed: IDs and names masked unless `full_pii`; a gap held as columns (tens of thousands
+    of missed windows in a large ledger) is masked a column at a time and stays columns for the JSON writer."""
+    if isinstance(gap, Gap):
+        return gap if full_pii else gap.mapped(MASKS)
+    return [gap_entry(g, full_pii) for g in gap]
 
 
 def _number(value):
@@ -49,7 +60,7 @@ def assessment_json(a: Assessment, full_pii: bool = False, lang: str = "zh") -> 
         "items": [
             {"id": r.item.id, "category": r.item.category, "title": r.item.title, "indicator": r.item.indicator_key,
              "points_max": r.item.points, "points": r.points, "passed": r.passed, "basis": r.basis,
-             "gap": [gap_entry(g, full_pii) for g in r.gap] if r.passed is False else []}
+             "gap": shown_gap(r.gap, full_pii) if r.passed is False else []}
             for r in a.items
         ],
         "total": a.total, "bonus": a.bonus, "grade": a.grade, "vetoed": a.vetoed, "passed": a.passed,
