@@ -6,6 +6,7 @@
     python benchmarks/run.py --setup-venvs           # once: nodrug as a user installs it, and the fastexcel floor
     python benchmarks/run.py --show benchmarks/out/latest.json   # print an earlier run's report again
     python benchmarks/run.py --quick --baseline b8bea08          # also score the large ledger with an earlier commit
+    python benchmarks/run.py --baseline b8bea08 --baseline-only --repeat 15   # only that comparison, many rounds
 
 Seeded ledgers (benchmarks/ledgers.py) are written to a temporary folder: small (200 persons), large
 (20,000 persons), with --scaling 2× and 4× large (80,000 persons, 344,000 test rows), and a folder of
@@ -386,6 +387,46 @@ def generate(tmp: Path, scaling: bool, batch_count: int) -> tuple[dict[str, tupl
     return ledgers, folder, time.perf_counter() - started
 
 
+def baseline_contender(tmp: Path, ref: str, large: Path, results: dict) -> Contender:
+    """`nodrug score` on the large ledger as of git commit `ref`, from a temporary worktree (removed by the caller
+    with `git worktree remove`)."""
+    tree = tmp / "baseline"
+    subprocess.run(["git", "-C", str(HERE.parent), "worktree", "add", "--detach", "--quiet", str(tree), ref], check=True)
+    results["baseline"] = {"ref": ref, "commit": subprocess.run(
+        ["git", "-C", str(tree), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()}
+    # `python -m` puts the working folder first on sys.path, so the worktree's nodrug_cli is the one imported
+    return Contender("score/large@baseline", [*NODRUG, "score", str(large), "--format", "json", "--as-of", AS_OF],
+                     nodrug_json, tree)
+
+
+def compare_with_baseline(tmp: Path, args, repeat: int, env: dict, scratch: Path, results: dict) -> None:
+    """--baseline-only: today's and the baseline's large score, alternating, `repeat` rounds; print and save."""
+    began = time.perf_counter()
+    large = tmp / "large.xlsx"
+    make_ledgers([(large, SIZES["large"], 1)], 1)
+    contenders = [Contender("score/large", [*NODRUG, "score", str(large), "--format", "json", "--as-of", AS_OF],
+                            nodrug_json), baseline_contender(tmp, args.baseline, large, results)]
+    say(f"today's and {args.baseline}'s score of the large ledger × {repeat} rounds …")
+    try:
+        rounds(contenders, repeat, env, scratch, "baseline")
+    finally:
+        subprocess.run(["git", "-C", str(HERE.parent), "worktree", "remove", "--force", str(tmp / "baseline")],
+                       check=False)
+    results["contenders"] = {c.key: c.summary() for c in contenders}
+    now, then = (results["contenders"][k]["median_s"] for k in ("score/large", "score/large@baseline"))
+    cpu_now, cpu_then = (results["contenders"][k]["median_cpu_s"] for k in ("score/large", "score/large@baseline"))
+    results["baseline"]["ratio"] = now / then
+    results["total_run_s"] = time.perf_counter() - began
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(results, ensure_ascii=False, indent=2))
+    print(f"score/large now {now:.2f} s, at {args.baseline} ({results['baseline']['commit']}) {then:.2f} s: "
+          f"{now / then:.2f}× (medians of {repeat} rounds, same run, alternating; CPU {cpu_now:.2f} s vs "
+          f"{cpu_then:.2f} s: {cpu_now / cpu_then:.2f}×)\n"
+          f"runs now: {', '.join(f'{x:.2f}' for x in results['contenders']['score/large']['seconds'])}\n"
+          f"runs then: {', '.join(f'{x:.2f}' for x in results['contenders']['score/large@baseline']['seconds'])}\n"
+          f"everything as JSON: {args.json} (run took {results['total_run_s'] / 60:.1f} min)")
+
+
 def rounds(contenders: list[Contender], count: int, env: dict, scratch: Path, label: str) -> None:
     """`count` rounds; in each, every contender once, the order rotated by one each round."""
     started = time.perf_counter()
@@ -607,7 +648,12 @@ def main() -> None:
     parser.add_argument("--show", type=Path, metavar="JSON", help="print the report of an earlier run's JSON and exit")
     parser.add_argument("--baseline", metavar="REF", help="also run nodrug score on the large ledger as of this git "
                                                           "commit, alternating with today's, and report the ratio")
+    parser.add_argument("--baseline-only", action="store_true",
+                        help="with --baseline: run only today's and the baseline's score of the large ledger (many "
+                             "rounds fit in a few minutes on a noisy machine), print the ratio and write the JSON")
     args = parser.parse_args()
+    if args.baseline_only and not args.baseline:
+        parser.error("--baseline-only needs --baseline REF")
     if args.show:
         print(report(json.loads(args.show.read_text())))
         return
@@ -643,6 +689,9 @@ def main() -> None:
         env = {**os.environ, "NODRUG_DB": str(tmp / "history.sqlite")}
         say(f"generating ledgers in {tmp} ({batch_count} small for the batch"
             + (", 2× and 4× large" if args.scaling else "") + ") …")
+        if args.baseline_only:
+            compare_with_baseline(tmp, args, repeat, env, scratch, results)
+            return
         ledgers, folder, gen_s = generate(tmp, args.scaling, batch_count)
         results["generation_s"] = gen_s
         results["ledgers"] = {k: {"persons": p, "rows": row_counts(p), "data_rows": sum(row_counts(p).values()),
@@ -688,15 +737,7 @@ def main() -> None:
                 contenders.append(Contender(f"score/large×{k}", [*NODRUG, "score", str(path), "--format", "json",
                                                                  "--as-of", AS_OF], nodrug_json))
         if args.baseline:
-            baseline_tree = tmp / "baseline"
-            subprocess.run(["git", "-C", str(HERE.parent), "worktree", "add", "--detach", "--quiet", str(baseline_tree),
-                            args.baseline], check=True)
-            results["baseline"] = {"ref": args.baseline, "commit": subprocess.run(
-                ["git", "-C", str(baseline_tree), "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
-                check=True).stdout.strip()}
-            # `python -m` puts the working folder first on sys.path, so the worktree's nodrug_cli is the one imported
-            contenders.append(Contender("score/large@baseline", [*NODRUG, "score", str(ledgers["large"][0]), "--format",
-                                                                 "json", "--as-of", AS_OF], nodrug_json, baseline_tree))
+            contenders.append(baseline_contender(tmp, args.baseline, ledgers["large"][0], results))
         say(f"{len(contenders)} contenders × {repeat} rounds …")
         try:
             rounds(contenders, repeat, env, scratch, "main")
