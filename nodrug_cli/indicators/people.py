@@ -10,7 +10,7 @@ disappear). Where the 人员状态 cannot be read, the person counts as ACTIVE a
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -40,10 +40,19 @@ class PersonSets:
     in_society: pd.Series
     due: pd.Series
     unreadable_status: pd.Series
+    # what several indicators derive alike from the same sets (tests and talks often share a schedule: the
+    # same windows), computed once; keyed by what it was computed from
+    derived: dict = field(default_factory=dict, repr=False, compare=False)
 
     def people(self, mask: pd.Series) -> pd.DataFrame:
         """The registry rows a mask selects."""
         return self.registry[mask]
+
+    def once(self, key: tuple, make):
+        """`make()`, computed the first time `key` is asked for and remembered with these sets."""
+        if key not in self.derived:
+            self.derived[key] = make()
+        return self.derived[key]
 
 
 def column(frame: pd.DataFrame, name: str, default=None) -> pd.Series:

@@ -112,13 +112,17 @@ def order_indicators(sets: PersonSets, year: int, as_of: dt.date) -> list[Indica
 
 def owing(sets: PersonSets, schedule: list[int], year: int, as_of: dt.date) -> tuple[pd.DataFrame, pd.Series]:
     """The DUE persons' windows due in the period, and a mask of the DUE persons with at least one of them
-    (a person whose first window has not ended yet owes nothing)."""
-    due = sets.people(sets.due)
-    wins = due_windows(due, schedule, dt.date(year, 1, 1), as_of)
-    keys = pd.unique(wins["person"].to_numpy())
-    owes = pd.Series(False, index=sets.registry.index)
-    owes[due.index] = person_keys(due).isin(keys).to_numpy()
-    return wins, owes
+    (a person whose first window has not ended yet owes nothing). Tests and talks on the same schedule share
+    them."""
+    def make() -> tuple[pd.DataFrame, pd.Series]:
+        due = sets.people(sets.due)
+        wins = due_windows(due, schedule, dt.date(year, 1, 1), as_of)
+        keys = pd.unique(wins["person"].to_numpy())
+        owes = pd.Series(False, index=sets.registry.index)
+        owes[due.index] = person_keys(due).isin(keys).to_numpy()
+        return wins, owes
+
+    return sets.once(("owing", tuple(int(k) for k in schedule), year, as_of), make)
 
 
 def on_schedule(key: str, due: pd.DataFrame, wins: pd.DataFrame, records: pd.DataFrame, date_column: str,
