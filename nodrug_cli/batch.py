@@ -86,7 +86,7 @@ def outcome_of(a, info: dict, path: str) -> LedgerOutcome:
 def _stored(v) -> dict:
     """An indicator as batch and history keep it: value, numerator, denominator, status, and its plain extras
     (numbers and words, not lists), so towns can pool the counts items score (漏检人次, last year's count…)."""
-    extra = {k: x for k, x in v.extra.items() if isinstance(x, (int, float, str, bool)) or x is None}
+    extra = v.plain_extra()
     return {"value": v.value, "numerator": v.numerator, "denominator": v.denominator, "status": v.status,
             **({"extra": extra} if extra else {})}
 

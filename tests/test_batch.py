@@ -310,7 +310,6 @@ def test_paths_matching_nothing(tmp_path):
 
 
 def test_summary_workbook_and_refusal_to_overwrite(tmp_path):
-    pytest.importorskip("nodrug_cli.render.summary_xlsx")
     root = town_folder(tmp_path / "台账")
     out = tmp_path / "summary.xlsx"
     result = batch(root, "--db", tmp_path / "h.sqlite", "--as-of", "2025-12-31", "--jobs", 1, "-o", out)

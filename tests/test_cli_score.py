@@ -92,7 +92,11 @@ def test_ledger_errors_do_not_stop_scoring_and_exit_1():
 def test_markdown_is_github_tables():
     out = score(SAMPLES / "百灵社区.xlsx", *AS_OF, "--format", "md").output
     assert out.startswith("## 百灵社区")
-    assert "| 序号" in out and "|---" in out.replace(" ", "").replace("|-", "|-")
+    lines = out.splitlines()
+    header = next(i for i, line in enumerate(lines) if line.startswith("| 序号"))
+    # GitHub's table: a header row, then a delimiter row of dashes (and colons) with as many cells
+    assert re.fullmatch(r"\|(\s*:?-{3,}:?\s*\|)+", lines[header + 1]), lines[header + 1]
+    assert lines[header + 1].count("|") == lines[header].count("|")
 
 
 def test_workbook_output_refuses_existing_file_and_the_input(tmp_path):

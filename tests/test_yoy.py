@@ -41,6 +41,10 @@ def test_last_year_comes_from_history_when_the_ledger_lacks_it(tmp_path):
     result = runner.invoke(app, ["score", str(y2025), "--db", str(db), "--format", "json"])
     assert result.exit_code == 0, result.output
     assert assessment_json(alone)["indicators"]["new_users"]["value"] == new_users(result)["value"] == 1
+    # the score read last year's two new users from history before scoring (the ledger alone shows none)
+    assert new_users(result)["extra"]["last_year"] == 2 and new_users(result)["extra"]["last_year_source"] == "history"
+    assert "extra" not in assessment_json(alone)["indicators"]["new_users"] or \
+        assessment_json(alone)["indicators"]["new_users"]["extra"].get("last_year_source") is None
     text = runner.invoke(app, ["score", str(y2025), "--db", str(db), "--as-of", "2025-12-31"]).output
     assert "新增吸毒人员" in text
     from nodrug_cli.history.store import History

@@ -91,14 +91,9 @@ def problem(value: object) -> str | None:
 
 
 @per_unique
-def well_formed(ids: pd.Series) -> pd.Series:
-    """Whole-column test: 18 characters, 17 digits then a digit or X (nulls give False)."""
-    return pd.Series(_facts(ids, 0), index=ids.index, dtype=bool)
-
-
-@per_unique
 def checksum_ok(ids: pd.Series) -> pd.Series:
-    """Whole-column checksum test; only meaningful where `well_formed` holds (False elsewhere)."""
+    """Whole-column checksum test: True for an 18-character ID (17 digits, then a digit or X) whose check
+    character is right; False for anything else, nulls included."""
     return pd.Series(_facts(ids, 1), index=ids.index, dtype=bool)
 
 

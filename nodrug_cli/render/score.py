@@ -54,7 +54,8 @@ def assessment_json(a: Assessment, full_pii: bool = False, lang: str = "zh") -> 
         "standard": {"name": a.standard.name, "title": a.standard.title, "source": a.standard.source},
         "indicators": {
             key: {"label": ind.label(lang), "value": _number(ind.value), "numerator": ind.numerator,
-                  "denominator": ind.denominator, "status": ind.status}
+                  "denominator": ind.denominator, "status": ind.status,
+                  **({"extra": extra} if (extra := ind.plain_extra()) else {})}
             for key, ind in a.indicators.values.items()
         },
         "items": [
