@@ -9,7 +9,7 @@ from pathlib import Path
 from nodrug_cli.exitcodes import ExitCode
 from nodrug_cli.ledger.findings import ERROR, Finding, sort_key
 from nodrug_cli.ledger.read import Ledger, read_ledger, show
-from nodrug_cli.ledger.schema import sheet_meta, sheet_schemas
+from nodrug_cli.ledger.schema import Layout, sheet_meta, sheet_schemas
 from nodrug_cli.ledger.workbook import Opening, Unreadable
 from nodrug_cli.privacy import mask
 
@@ -34,7 +34,7 @@ class FileCheck:
         if not self.ledger:
             return []
         return [k for k in sheet_schemas() if k not in self.ledger.tables and not sheet_meta(k)["required"]
-                and sheet_meta(k)["layout"] != "companion"]
+                and sheet_meta(k)["layout"] != Layout.COMPANION]
 
 
 def check_files(paths: list[Path], today: dt.date, as_of: dt.date | None = None, year: int | None = None,

@@ -12,7 +12,7 @@ import pandas as pd
 from nodrug_cli.ledger import idcard
 from nodrug_cli.ledger.findings import Finding
 from nodrug_cli.ledger.layout import SheetTable
-from nodrug_cli.ledger.schema import column_specs, sheet_meta
+from nodrug_cli.ledger.schema import ColumnKind, Layout, column_specs, sheet_meta
 
 RECORD_SHEETS = {"尿检记录": "检测日期", "谈话记录": "谈话日期"}
 
@@ -33,10 +33,10 @@ def _future_dates(tables, frames, as_of: dt.date, make) -> list[Finding]:
     limit = pd.Timestamp(as_of)
     out = []
     for key, frame in frames.items():
-        if sheet_meta(key)["layout"] == "keyvalue":
+        if sheet_meta(key)["layout"] == Layout.KEYVALUE:
             continue
         for name, spec in column_specs(key).items():
-            if spec.kind != "date" or name not in frame:
+            if spec.kind != ColumnKind.DATE or name not in frame:
                 continue
             late = frame[name] > limit
             out += make(tables[key], "date_future", name, frame.index[late], other=as_of.isoformat())

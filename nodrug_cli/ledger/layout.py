@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from nodrug_cli.ledger.normalize import key
-from nodrug_cli.ledger.schema import column_specs, sheet_meta, sheet_schemas
+from nodrug_cli.ledger.schema import Layout, column_specs, sheet_meta, sheet_schemas
 from nodrug_cli.ledger.workbook import RawSheet
 
 HEADER_SCAN_ROWS = 30
@@ -300,7 +300,7 @@ def locate_sheets(raw_sheets: list[RawSheet]) -> tuple[dict[str, SheetTable], li
             continue
         rows = _fill_merged(sheet)
         for key_ in sheet_schemas():
-            if key_ in found or sheet_meta(key_)["layout"] != "table":
+            if key_ in found or sheet_meta(key_)["layout"] != Layout.TABLE:
                 continue
             header = _best_header(rows, key_)
             required = {n for n, s in column_specs(key_).items() if s.required}
@@ -313,7 +313,7 @@ def locate_sheets(raw_sheets: list[RawSheet]) -> tuple[dict[str, SheetTable], li
 
 def _build(sheet: RawSheet, key_: str) -> SheetTable | None:
     rows = _fill_merged(sheet)
-    if sheet_meta(key_)["layout"] == "keyvalue":
+    if sheet_meta(key_)["layout"] == Layout.KEYVALUE:
         return _keyvalue(sheet, rows, key_)
     # The tab's name already says which sheet it is: one known column is header enough, so that a sheet left
     # with a single column (现有吸毒人员 without 身份证号) reports the column it lacks, not a missing header.

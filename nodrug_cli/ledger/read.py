@@ -27,12 +27,12 @@ from nodrug_cli.ledger.normalize import (
     parse_multi_enum,
     parse_text,
 )
-from nodrug_cli.ledger.schema import ID_INVALID, column_specs, sheet_meta, sheet_schemas
+from nodrug_cli.ledger.schema import ColumnKind, ID_INVALID, Layout, column_specs, sheet_meta, sheet_schemas
 from nodrug_cli.ledger.workbook import DEFAULT_MAX_INFLATED, Opening, open_workbook
 from nodrug_cli.period import resolve_period
 
-PARSE_CODES = {"date": "date_invalid", "int": "int_invalid", "bool": "bool_invalid"}
-VALUE_KINDS = {"id": "id", "name": "name"}
+PARSE_CODES = {ColumnKind.DATE: "date_invalid", ColumnKind.INT: "int_invalid", ColumnKind.BOOL: "bool_invalid"}
+VALUE_KINDS = {ColumnKind.ID: "id", ColumnKind.NAME: "name"}  # what privacy.mask masks
 
 
 @dataclass
@@ -76,7 +76,7 @@ class Ledger:
         """How many data rows have errors and are left out of indicators. 吸毒人员 rows with errors are not left
         out: they stay in every person set their readable cells decide (DOMAIN.md §2, §4)."""
         return sum(len(rows) for key, rows in self.error_rows.items()
-                   if sheet_meta(key)["layout"] == "table" and key != "吸毒人员")
+                   if sheet_meta(key)["layout"] == Layout.TABLE and key != "吸毒人员")
 
     @property
     def errors(self) -> int:
@@ -88,7 +88,7 @@ class Ledger:
 
     @property
     def rows_checked(self) -> int:
-        return sum(len(f) for k, f in self.frames.items() if sheet_meta(k)["layout"] != "keyvalue")
+        return sum(len(f) for k, f in self.frames.items() if sheet_meta(k)["layout"] != Layout.KEYVALUE)
 
 
 def show(value: object) -> object:
@@ -142,23 +142,23 @@ def _type_columns(table: SheetTable) -> tuple[pd.DataFrame, list[Finding]]:
         if name not in table.raw:
             continue
         raw = table.raw[name]
-        if spec.kind == "date":
+        if spec.kind == ColumnKind.DATE:
             values, bad = parse_date(raw)
-        elif spec.kind == "int":
+        elif spec.kind == ColumnKind.INT:
             values, bad = parse_int(raw)
-        elif spec.kind == "bool":
+        elif spec.kind == ColumnKind.BOOL:
             values, bad = parse_bool(raw)
-        elif spec.kind == "enum":
+        elif spec.kind == ColumnKind.ENUM:
             values, bad = parse_enum(raw, spec.lookup())
-        elif spec.kind == "multi_enum":
+        elif spec.kind == ColumnKind.MULTI_ENUM:
             values, bad = parse_multi_enum(raw, spec.lookup())
-        elif spec.kind == "id":
+        elif spec.kind == ColumnKind.ID:
             values, bad, numeric = parse_id(raw)
             findings += _findings(table, "id_numeric", name, raw.index[numeric])
         else:
             values, bad = parse_text(raw)
         if spec.default is not None:
-            values = values.fillna(spec.default) if spec.kind != "bool" else values.fillna(bool(spec.default))
+            values = values.fillna(spec.default) if spec.kind != ColumnKind.BOOL else values.fillna(bool(spec.default))
         if bad.any():
             findings += _findings(table, PARSE_CODES[spec.kind], name, raw.index[bad])
         typed[name] = values
@@ -275,7 +275,7 @@ def read_ledger(
             findings.append(Finding("sheet_missing", header=key, canonical=key))
     for key, tab in headerless:
         findings.append(Finding("header_not_found", sheet=tab, header=tab, canonical=key,
-                                variant="keyvalue" if sheet_meta(key)["layout"] == "keyvalue" else ""))
+                                variant="keyvalue" if sheet_meta(key)["layout"] == Layout.KEYVALUE else ""))
     frames: dict[str, pd.DataFrame] = {}
     unusable: dict[str, tuple[str, ...]] = {}
     for key, table in tables.items():

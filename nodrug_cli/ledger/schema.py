@@ -10,6 +10,7 @@ blank template and its 填表说明 sheet, and the README's column table. Each c
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import cache
 
 import pandas as pd
@@ -47,12 +48,36 @@ VENUE_TYPE_SYNONYMS = {"歌厅": "KTV", "酒店": "宾馆", "旅馆": "宾馆", 
 SUPERVISED_STATUSES = ("社区戒毒", "社区康复")  # 措施开始日期 is required for these
 
 
+class ColumnKind(StrEnum):
+    """What a column holds, which decides how its cells are read and checked."""
+
+    TEXT = "text"
+    NAME = "name"  # a person's name: masked in output
+    ID = "id"  # 居民身份证号码: checked, masked in output
+    DATE = "date"
+    INT = "int"
+    BOOL = "bool"  # 是/否
+    ENUM = "enum"  # one of `values` (or a synonym)
+    MULTI_ENUM = "multi_enum"  # several of `values`, joined by 、
+
+
+class Layout(StrEnum):
+    """How a sheet is laid out."""
+
+    TABLE = "table"  # a header row, then one record a row
+    KEYVALUE = "keyvalue"  # 社区概况: an item in column A, its value in column B
+    COMPANION = "companion"  # a table kept beside another and checked against it (现有吸毒人员表)
+
+
+K = ColumnKind
+
+
 @dataclass(frozen=True)
 class ColumnSpec:
     """What the reader needs of one column, read off its pandera metadata."""
 
     name: str
-    kind: str  # text | name | id | date | int | bool | enum | multi_enum
+    kind: ColumnKind
     required: bool
     aliases: tuple[str, ...]
     values: tuple[str, ...]
@@ -73,7 +98,7 @@ ID_INVALID = "id_invalid"
 
 def _column(
     name: str,
-    kind: str,
+    kind: ColumnKind,
     *,
     required: bool = False,
     aliases: tuple[str, ...] = (),
@@ -87,10 +112,11 @@ def _column(
 ) -> pa.Column:
     """One declared column. `required`: the column must be there, and (unless `blank_ok`) every cell filled."""
     checks = list(checks or [])
-    if kind == "enum":
+    kind = ColumnKind(kind)
+    if kind == K.ENUM:
         allowed = set(values)
         checks.append(pa.Check(lambda s, a=allowed: s.isna() | s.isin(a), name="enum_invalid", error="enum_invalid"))
-    if kind == "multi_enum":
+    if kind == K.MULTI_ENUM:
         allowed = set(values)
         checks.append(
             pa.Check(
@@ -99,14 +125,14 @@ def _column(
                 error="enum_invalid",
             )
         )
-    if kind == "int" and minimum is not None:
+    if kind == K.INT and minimum is not None:
         code = "count_negative" if minimum == 0 else "count_not_positive"
         checks.append(pa.Check(lambda s, m=minimum: s.isna() | (s >= m), name=code, error=code))
-    if kind == "id":
+    if kind == K.ID:
         # One check over the column (an ID is valid or not); the reader names what is wrong with each failing
         # cell from its value (`idcard.problem`: id_length, id_chars or id_checksum).
         checks.append(pa.Check(lambda s: s.isna() | idcard.checksum_ok(s), name=ID_INVALID, error=ID_INVALID))
-    dtype = {"date": "datetime64[ns]", "int": "Int64", "bool": "boolean"}.get(kind)
+    dtype = {K.DATE: "datetime64[ns]", K.INT: "Int64", K.BOOL: "boolean"}.get(kind)
     return pa.Column(
         dtype,
         checks=checks,
@@ -182,14 +208,14 @@ DATE_HINT = "日期，如 2025-03-05"
 
 def _id_column(required: bool = True, unique: bool = False) -> pa.Column:
     checks = [pa.Check(_unique_ids, name="id_duplicate", error="id_duplicate")] if unique else []
-    return _column("身份证号", "id", required=required, aliases=ID_ALIASES, hint=ID_HINT, checks=checks)
+    return _column("身份证号", K.ID, required=required, aliases=ID_ALIASES, hint=ID_HINT, checks=checks)
 
 
 def _name_column(required: bool = False) -> pa.Column:
-    return _column("姓名", "name", required=required, hint="与身份证一致的姓名")
+    return _column("姓名", K.NAME, required=required, hint="与身份证一致的姓名")
 
 
-def _schema(key_: str, columns: list[pa.Column], *, aliases=(), required=False, layout="table", description="",
+def _schema(key_: str, columns: list[pa.Column], *, aliases=(), required=False, layout=Layout.TABLE, description="",
             checks=None) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(
         {c.title: c for c in columns},
@@ -197,7 +223,7 @@ def _schema(key_: str, columns: list[pa.Column], *, aliases=(), required=False, 
         name=key_,
         title=key_,
         description=description,
-        metadata={"aliases": tuple(aliases), "required": required, "layout": layout},
+        metadata={"aliases": tuple(aliases), "required": required, "layout": Layout(layout)},
         strict=False,
     )
 
@@ -209,22 +235,22 @@ def sheet_schemas() -> dict[str, pa.DataFrameSchema]:
         _schema(
             "社区概况",
             [
-                _column("社区名称", "text", required=True, aliases=("村（社区）名称", "单位名称", "村名称"),
+                _column("社区名称", K.TEXT, required=True, aliases=("村（社区）名称", "单位名称", "村名称"),
                         hint="村（社区）的全称"),
-                _column("所属镇（街道）", "text", aliases=("所属镇", "所属街道", "镇（街道）", "乡镇（街道）"),
+                _column("所属镇（街道）", K.TEXT, aliases=("所属镇", "所属街道", "镇（街道）", "乡镇（街道）"),
                         hint="所属乡镇或街道"),
-                _column("所属县（区）", "text", aliases=("所属县", "所属区", "县（区）", "县（市、区）"), hint="所属县（市、区）"),
-                _column("评估年度", "int", aliases=("考核年度", "年度", "创建年度"), minimum=1, hint="评估的年份，如 2025"),
-                _column("常住人口", "int", required=True, aliases=("常住人口数", "常住人口（人）"), minimum=1,
+                _column("所属县（区）", K.TEXT, aliases=("所属县", "所属区", "县（区）", "县（市、区）"), hint="所属县（市、区）"),
+                _column("评估年度", K.INT, aliases=("考核年度", "年度", "创建年度"), minimum=1, hint="评估的年份，如 2025"),
+                _column("常住人口", K.INT, required=True, aliases=("常住人口数", "常住人口（人）"), minimum=1,
                         hint="常住人口数，正整数"),
-                _column("流动人口", "int", aliases=("流动人口数", "流动人口（人）"), minimum=0, hint="流动人口数"),
-                _column("是否已授牌", "bool", aliases=("已授牌", "是否授牌"), default=False,
+                _column("流动人口", K.INT, aliases=("流动人口数", "流动人口（人）"), minimum=0, hint="流动人口数"),
+                _column("是否已授牌", K.BOOL, aliases=("已授牌", "是否授牌"), default=False,
                         hint="是否已获得“无毒村（社区）”牌匾：是/否，默认否"),
-                _column("基准年新增人数", "int", aliases=("基准年新增吸毒人员数",), minimum=0,
+                _column("基准年新增人数", K.INT, aliases=("基准年新增吸毒人员数",), minimum=0,
                         hint="基准年度新增吸毒人员数（用于“新增下降20%”目标），可不填"),
             ],
             required=True,
-            layout="keyvalue",
+            layout=Layout.KEYVALUE,
             aliases=("基本情况", "社区基本情况", "村（社区）概况", "概况"),
             description="A列填项目，B列填内容",
         ),
@@ -233,26 +259,26 @@ def sheet_schemas() -> dict[str, pa.DataFrameSchema]:
             [
                 _name_column(required=True),
                 _id_column(unique=True),
-                _column("性别", "enum", values=SEXES, hint="男/女，应与身份证号第17位一致"),
-                _column("出生日期", "date", hint="应与身份证号第7–14位一致；不填则由身份证号推算"),
-                _column("所属村（社区）", "text", aliases=("所属社区", "村（社区）", "所属村"), hint="所属村（社区）"),
-                _column("人员状态", "enum", required=True, aliases=("状态", "人员类别", "戒毒类别"), values=STATUSES,
+                _column("性别", K.ENUM, values=SEXES, hint="男/女，应与身份证号第17位一致"),
+                _column("出生日期", K.DATE, hint="应与身份证号第7–14位一致；不填则由身份证号推算"),
+                _column("所属村（社区）", K.TEXT, aliases=("所属社区", "村（社区）", "所属村"), hint="所属村（社区）"),
+                _column("人员状态", K.ENUM, required=True, aliases=("状态", "人员类别", "戒毒类别"), values=STATUSES,
                         synonyms=STATUS_SYNONYMS, hint="从下拉列表中选择"),
-                _column("状态起始日期", "date", aliases=("状态变更日期",), hint="当前状态开始的日期；下落不明须填写"),
-                _column("刑期（月）", "int", aliases=("刑期",), minimum=0, hint="服刑人员的刑期，按月计的整数"),
-                _column("居住状态", "enum", aliases=("在家情况",), values=("在家", "外出"), default="在家",
+                _column("状态起始日期", K.DATE, aliases=("状态变更日期",), hint="当前状态开始的日期；下落不明须填写"),
+                _column("刑期（月）", K.INT, aliases=("刑期",), minimum=0, hint="服刑人员的刑期，按月计的整数"),
+                _column("居住状态", K.ENUM, aliases=("在家情况",), values=("在家", "外出"), default="在家",
                         synonyms={"外出务工": "外出", "在外": "外出"}, hint="在家/外出，默认在家"),
-                _column("管控状态", "enum", aliases=("是否在控",), values=("在控", "失控"), default="在控",
+                _column("管控状态", K.ENUM, aliases=("是否在控",), values=("在控", "失控"), default="在控",
                         synonyms={"是": "在控", "否": "失控", "脱失": "失控", "脱管": "失控"}, hint="在控/失控，默认在控"),
-                _column("首次登记日期", "date", required=True, aliases=("登记日期", "首次发现日期"), hint=DATE_HINT),
-                _column("措施开始日期", "date", aliases=("决定日期", "责令日期"),
+                _column("首次登记日期", K.DATE, required=True, aliases=("登记日期", "首次发现日期"), hint=DATE_HINT),
+                _column("措施开始日期", K.DATE, aliases=("决定日期", "责令日期"),
                         hint="社区戒毒/社区康复决定书的开始日期；这两类人员必填"),
-                _column("协议签订日期", "date", aliases=("报到日期",), hint="本人报到并签订协议的日期"),
-                _column("最近吸毒日期", "date", aliases=("最后一次吸毒日期", "最近查获日期"), hint="最近一次已知吸毒的日期"),
-                _column("出所日期", "date", hint="强制隔离戒毒出所日期"),
-                _column("帮教小组", "bool", aliases=("是否建立帮教小组",), hint="是/否（√/×、有/无也可）"),
-                _column("帮教责任人", "text", aliases=("责任人",), hint="帮教责任人姓名"),
-                _column("就业情况", "enum", values=("就业", "未就业"),
+                _column("协议签订日期", K.DATE, aliases=("报到日期",), hint="本人报到并签订协议的日期"),
+                _column("最近吸毒日期", K.DATE, aliases=("最后一次吸毒日期", "最近查获日期"), hint="最近一次已知吸毒的日期"),
+                _column("出所日期", K.DATE, hint="强制隔离戒毒出所日期"),
+                _column("帮教小组", K.BOOL, aliases=("是否建立帮教小组",), hint="是/否（√/×、有/无也可）"),
+                _column("帮教责任人", K.TEXT, aliases=("责任人",), hint="帮教责任人姓名"),
+                _column("就业情况", K.ENUM, values=("就业", "未就业"),
                         synonyms={"已就业": "就业", "是": "就业", "否": "未就业", "无业": "未就业", "失业": "未就业"},
                         hint="就业/未就业"),
             ],
@@ -272,12 +298,12 @@ def sheet_schemas() -> dict[str, pa.DataFrameSchema]:
             [
                 _id_column(),
                 _name_column(),
-                _column("检测日期", "date", required=True, aliases=("尿检日期", "检测时间"), hint=DATE_HINT),
-                _column("检测方式", "enum", values=TEST_METHODS, synonyms=TEST_METHOD_SYNONYMS, default="尿检",
+                _column("检测日期", K.DATE, required=True, aliases=("尿检日期", "检测时间"), hint=DATE_HINT),
+                _column("检测方式", K.ENUM, values=TEST_METHODS, synonyms=TEST_METHOD_SYNONYMS, default="尿检",
                         hint="尿检/毛发检测/血液检测/唾液检测，默认尿检"),
-                _column("检测结果", "enum", required=True, aliases=("尿检结果",), values=TEST_RESULTS,
+                _column("检测结果", K.ENUM, required=True, aliases=("尿检结果",), values=TEST_RESULTS,
                         synonyms=TEST_RESULT_SYNONYMS, hint="阴性/阳性"),
-                _column("检测单位", "text", hint="实施检测的单位"),
+                _column("检测单位", K.TEXT, hint="实施检测的单位"),
             ],
             aliases=("尿检登记", "尿检台账", "检测记录"),
             description="每次检测一行",
@@ -287,9 +313,9 @@ def sheet_schemas() -> dict[str, pa.DataFrameSchema]:
             [
                 _id_column(),
                 _name_column(),
-                _column("谈话日期", "date", required=True, aliases=("帮教日期",), hint=DATE_HINT),
-                _column("谈话人", "text", hint="开展谈话的工作人员"),
-                _column("谈话内容", "text", hint="谈话要点"),
+                _column("谈话日期", K.DATE, required=True, aliases=("帮教日期",), hint=DATE_HINT),
+                _column("谈话人", K.TEXT, hint="开展谈话的工作人员"),
+                _column("谈话内容", K.TEXT, hint="谈话要点"),
             ],
             aliases=("帮教记录", "谈话台账", "帮教谈话记录"),
             description="每次帮教谈话一行",
@@ -297,16 +323,16 @@ def sheet_schemas() -> dict[str, pa.DataFrameSchema]:
         _schema(
             "宣传活动",
             [
-                _column("活动日期", "date", required=True, hint=DATE_HINT),
-                _column("活动名称", "text", required=True, hint="活动名称"),
-                _column("活动形式", "enum", values=EVENT_FORMS, hint="从下拉列表中选择"),
-                _column("对象群体", "multi_enum", values=AUDIENCES,
+                _column("活动日期", K.DATE, required=True, hint=DATE_HINT),
+                _column("活动名称", K.TEXT, required=True, hint="活动名称"),
+                _column("活动形式", K.ENUM, values=EVENT_FORMS, hint="从下拉列表中选择"),
+                _column("对象群体", K.MULTI_ENUM, values=AUDIENCES,
                         hint="可填多个，用顿号分隔：" + "、".join(AUDIENCES)),
-                _column("地点", "text", hint="活动地点"),
-                _column("参与人数", "int", minimum=0, hint="非负整数"),
-                _column("发放资料（份）", "int", aliases=("发放资料",), minimum=0, hint="非负整数"),
-                _column("悬挂标语（条）", "int", aliases=("悬挂标语",), minimum=0, hint="非负整数"),
-                _column("负责人", "text", hint="活动负责人"),
+                _column("地点", K.TEXT, hint="活动地点"),
+                _column("参与人数", K.INT, minimum=0, hint="非负整数"),
+                _column("发放资料（份）", K.INT, aliases=("发放资料",), minimum=0, hint="非负整数"),
+                _column("悬挂标语（条）", K.INT, aliases=("悬挂标语",), minimum=0, hint="非负整数"),
+                _column("负责人", K.TEXT, hint="活动负责人"),
             ],
             aliases=("宣传台账", "禁毒宣传", "宣传活动台账"),
             description="每次宣传活动一行",
@@ -314,10 +340,10 @@ def sheet_schemas() -> dict[str, pa.DataFrameSchema]:
         _schema(
             "知晓率调查",
             [
-                _column("调查日期", "date", required=True, hint=DATE_HINT),
-                _column("人群类别", "enum", required=True, values=SURVEY_GROUPS, hint="从下拉列表中选择"),
-                _column("调查人数", "int", required=True, minimum=1, hint="正整数"),
-                _column("知晓人数", "int", required=True, minimum=0, hint="不超过调查人数的非负整数"),
+                _column("调查日期", K.DATE, required=True, hint=DATE_HINT),
+                _column("人群类别", K.ENUM, required=True, values=SURVEY_GROUPS, hint="从下拉列表中选择"),
+                _column("调查人数", K.INT, required=True, minimum=1, hint="正整数"),
+                _column("知晓人数", K.INT, required=True, minimum=0, hint="不超过调查人数的非负整数"),
             ],
             aliases=("问卷调查", "知晓率"),
             description="每次（每类人群）调查一行",
@@ -326,11 +352,11 @@ def sheet_schemas() -> dict[str, pa.DataFrameSchema]:
         _schema(
             "重点场所",
             [
-                _column("场所名称", "text", required=True, hint="场所名称"),
-                _column("场所类型", "enum", values=VENUE_TYPES, synonyms=VENUE_TYPE_SYNONYMS, hint="从下拉列表中选择"),
-                _column("责任状", "bool", aliases=("是否签订责任状",), hint="是否签订禁毒防毒责任状：是/否"),
-                _column("防范措施落实", "bool", aliases=("防范措施是否落实",), hint="是/否"),
-                _column("最近检查日期", "date", hint=DATE_HINT),
+                _column("场所名称", K.TEXT, required=True, hint="场所名称"),
+                _column("场所类型", K.ENUM, values=VENUE_TYPES, synonyms=VENUE_TYPE_SYNONYMS, hint="从下拉列表中选择"),
+                _column("责任状", K.BOOL, aliases=("是否签订责任状",), hint="是否签订禁毒防毒责任状：是/否"),
+                _column("防范措施落实", K.BOOL, aliases=("防范措施是否落实",), hint="是/否"),
+                _column("最近检查日期", K.DATE, hint=DATE_HINT),
             ],
             aliases=("重点场所台账", "娱乐场所"),
             description="辖区内每个重点场所一行",
@@ -338,13 +364,13 @@ def sheet_schemas() -> dict[str, pa.DataFrameSchema]:
         _schema(
             "自查项目",
             [
-                _column("项目", "text", required=True, aliases=("自查项目", "检查项目"), hint="与考核标准中的项目名称一致"),
-                _column("编号", "text", aliases=("序号",), hint="自己的编号，不参与匹配"),
+                _column("项目", K.TEXT, required=True, aliases=("自查项目", "检查项目"), hint="与考核标准中的项目名称一致"),
+                _column("编号", K.TEXT, aliases=("序号",), hint="自己的编号，不参与匹配"),
                 # Blank: not yet answered (the template lists every item of the built-in standards), so not met.
-                _column("是否落实", "bool", required=True, blank_ok=True, aliases=("落实情况",),
+                _column("是否落实", K.BOOL, required=True, blank_ok=True, aliases=("落实情况",),
                         hint="是/否；留空表示尚未自查，按未落实计"),
-                _column("佐证材料", "text", hint="可查阅的佐证材料"),
-                _column("备注", "text", hint=""),
+                _column("佐证材料", K.TEXT, hint="可查阅的佐证材料"),
+                _column("备注", K.TEXT, hint=""),
             ],
             aliases=("自查表", "自查情况"),
             description="台账无法证明的考核项目（如责任状、宣传阵地），每项一行",
@@ -353,7 +379,7 @@ def sheet_schemas() -> dict[str, pa.DataFrameSchema]:
             "现有吸毒人员",
             [_name_column(), _id_column()],
             aliases=("现有吸毒人员表",),
-            layout="companion",
+            layout=Layout.COMPANION,
             description="现有吸毒人员名单（可选）；与“吸毒人员”表对照，只列身份证号即可",
         ),
     ]
@@ -367,7 +393,7 @@ def column_specs(sheet: str) -> dict[str, ColumnSpec]:
     for name, col in sheet_schemas()[sheet].columns.items():
         m = col.metadata
         out[name] = ColumnSpec(
-            name=name, kind=m["kind"], required=m["required"], aliases=tuple(m["aliases"]),
+            name=name, kind=ColumnKind(m["kind"]), required=m["required"], aliases=tuple(m["aliases"]),
             values=tuple(m["values"]), synonyms=dict(m["synonyms"]), hint=col.description or "",
             minimum=m["minimum"], default=m["default"],
         )

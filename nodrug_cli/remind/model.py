@@ -5,15 +5,31 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
+from enum import StrEnum
 
 from nodrug_cli.privacy import mask_id, mask_name
 
-KINDS = ("test_overdue", "test_due", "talk_overdue", "talk_due", "order_unreported", "order_ending",
-         "abstinence_reached", "events_short", "june_campaign", "report_due")
+class ReminderKind(StrEnum):
+    """What a reminder is about; its value is the `kind` of the JSON and CSV output."""
+
+    TEST_OVERDUE = "test_overdue"
+    TEST_DUE = "test_due"
+    TALK_OVERDUE = "talk_overdue"
+    TALK_DUE = "talk_due"
+    ORDER_UNREPORTED = "order_unreported"
+    ORDER_ENDING = "order_ending"
+    ABSTINENCE_REACHED = "abstinence_reached"
+    EVENTS_SHORT = "events_short"
+    JUNE_CAMPAIGN = "june_campaign"
+    REPORT_DUE = "report_due"
+
+
+KINDS = tuple(ReminderKind)
+K = ReminderKind
 KIND_WORDS = {
-    "test_overdue": "尿检逾期", "test_due": "尿检将到期", "talk_overdue": "谈话逾期", "talk_due": "谈话将到期",
-    "order_unreported": "未报到", "order_ending": "措施将期满", "abstinence_reached": "已满三年未复吸",
-    "events_short": "本月宣传不足", "june_campaign": "6·26 宣传", "report_due": "报告报送",
+    K.TEST_OVERDUE: "尿检逾期", K.TEST_DUE: "尿检将到期", K.TALK_OVERDUE: "谈话逾期", K.TALK_DUE: "谈话将到期",
+    K.ORDER_UNREPORTED: "未报到", K.ORDER_ENDING: "措施将期满", K.ABSTINENCE_REACHED: "已满三年未复吸",
+    K.EVENTS_SHORT: "本月宣传不足", K.JUNE_CAMPAIGN: "6·26 宣传", K.REPORT_DUE: "报告报送",
 }
 
 
@@ -21,7 +37,7 @@ KIND_WORDS = {
 class Reminder:
     """Something the worker must do: what, for whom, by when, and the rule it comes from."""
 
-    kind: str
+    kind: ReminderKind  # a plain string naming a kind is taken as that kind
     community: str
     person_id: str | None
     person_name: str | None
@@ -30,6 +46,9 @@ class Reminder:
     days_left: int | None
     rule: str  # the rule in words, e.g. 尿检每 2 个月一次（boumei-2023）
     what: str  # what is due, without the person, e.g. 2025-05-01 至 2025-06-30 的尿检
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", ReminderKind(self.kind))  # an unknown kind is a programming error
 
     @property
     def overdue(self) -> bool:

@@ -16,7 +16,7 @@ from nodrug_cli.indicators.people import ABSTINENCE_YEARS, NOT_YET_THREE, SUPERV
 from nodrug_cli.indicators.supervision import REPORT_DAYS
 from nodrug_cli.indicators.windows import add_years, anchors, mark_met, person_keys, shift, windows
 from nodrug_cli.ledger.read import Ledger
-from nodrug_cli.remind.model import Reminder, sort_key
+from nodrug_cli.remind.model import Reminder, ReminderKind, sort_key
 from nodrug_cli.standards.model import Standard
 
 ORDER_YEARS = 3
@@ -59,14 +59,14 @@ def window_reminders(ledger: Ledger, people: pd.DataFrame, records: pd.DataFrame
         previous = group.iloc[-2] if len(group) > 1 else None
         if previous is not None and not previous["met"] and not current["met"]:
             last_day = _day(previous["end"]) - dt.timedelta(days=1)
-            out.append(Reminder(f"{subject}_overdue", community, person, names.get(person), last_day,
+            out.append(Reminder(ReminderKind(f"{subject}_overdue"), community, person, names.get(person), last_day,
                                 (as_of - last_day).days, None, rule,
                                 f"{_day(previous['start'])} 至 {last_day} 的{WORDS[subject]}"))
             continue
         last_day = _day(current["end"]) - dt.timedelta(days=1)
         left = (last_day - as_of).days
         if not current["met"] and left <= within:
-            out.append(Reminder(f"{subject}_due", community, person, names.get(person), last_day, None, left, rule,
+            out.append(Reminder(ReminderKind(f"{subject}_due"), community, person, names.get(person), last_day, None, left, rule,
                                 f"{_day(current['start'])} 至 {last_day} 的{WORDS[subject]}"))
     return out
 
@@ -86,14 +86,14 @@ def order_reminders(ledger: Ledger, registry: pd.DataFrame, as_of: dt.date, with
     late = supervised & (signed.isna() | (signed > t)) & ((t - start).dt.days > REPORT_DAYS)
     for _, row in registry[late].iterrows():
         due = _day(row["措施开始日期"]) + dt.timedelta(days=REPORT_DAYS)
-        out.append(Reminder("order_unreported", community, row.get("身份证号"), row.get("姓名"), due, (as_of - due).days,
+        out.append(Reminder(ReminderKind.ORDER_UNREPORTED, community, row.get("身份证号"), row.get("姓名"), due, (as_of - due).days,
                             None, "社区戒毒/社区康复决定后 15 日内报到并签订协议（《戒毒条例》）",
                             f"{_day(row['措施开始日期'])} 开始的{row['人员状态']}措施，至今未报到签订协议"))
     ends = add_years(start, ORDER_YEARS)
     ending = supervised & ((ends - t).dt.days >= 0) & ((ends - t).dt.days <= within)
     for i, row in registry[ending].iterrows():
         end = _day(ends[i])
-        out.append(Reminder("order_ending", community, row.get("身份证号"), row.get("姓名"), end, None,
+        out.append(Reminder(ReminderKind.ORDER_ENDING, community, row.get("身份证号"), row.get("姓名"), end, None,
                             (end - as_of).days, "社区戒毒/社区康复期限为三年",
                             f"{_day(row['措施开始日期'])} 开始的{row['人员状态']}措施将于 {end} 期满"))
     return out
@@ -111,7 +111,7 @@ def abstinence_reminders(ledger: Ledger, sets, as_of: dt.date, within: int) -> l
     reached = add_years(pd.to_datetime(column(registry, "最近吸毒日期")), ABSTINENCE_YEARS)
     since = (pd.Timestamp(as_of) - reached).dt.days
     candidates = status.eq(NOT_YET_THREE) & (since >= 0) & (since <= within) & sets.abstinent3
-    return [Reminder("abstinence_reached", community, row.get("身份证号"), row.get("姓名"), _day(reached[i]),
+    return [Reminder(ReminderKind.ABSTINENCE_REACHED, community, row.get("身份证号"), row.get("姓名"), _day(reached[i]),
                      int(since[i]), None, "戒断三年未复吸的人员应更新人员状态",
                      "最近吸毒已满三年且无阳性检测，请核实后将人员状态改为“戒断三年未复吸”")
             for i, row in registry[candidates].iterrows()]
@@ -128,7 +128,7 @@ def event_reminders(ledger: Ledger, standard: Standard, as_of: dt.date, within: 
         dates = events["活动日期"]
         this_month = int(((dates.dt.year == as_of.year) & (dates.dt.month == as_of.month) & (dates <= pd.Timestamp(as_of))).sum())
         if this_month < standard.events_per_month:
-            out.append(Reminder("events_short", community, None, None, month_end, None, left,
+            out.append(Reminder(ReminderKind.EVENTS_SHORT, community, None, None, month_end, None, left,
                                 f"每月至少 {standard.events_per_month} 次宣传活动（{standard.name}）",
                                 f"本月已开展宣传活动 {this_month} 次，还差 {standard.events_per_month - this_month} 次"))
     start, end = dt.date(as_of.year, 5, 25), dt.date(as_of.year, 6, 25)
@@ -137,7 +137,7 @@ def event_reminders(ledger: Ledger, standard: Standard, as_of: dt.date, within: 
         june = ((dates.dt.year == as_of.year) & (dates.dt.month == 6) & (dates <= pd.Timestamp(as_of))).any()
         if not june:
             day = dt.date(as_of.year, 6, 26)
-            out.append(Reminder("june_campaign", community, None, None, day, None, (day - as_of).days,
+            out.append(Reminder(ReminderKind.JUNE_CAMPAIGN, community, None, None, day, None, (day - as_of).days,
                                 "6·26 国际禁毒日全民禁毒宣传月", "本年 6 月尚无宣传活动，请安排 6·26 集中宣传"))
     out += report_reminders(ledger, standard, as_of, within)
     return out
@@ -167,7 +167,7 @@ def report_reminders(ledger: Ledger, standard: Standard, as_of: dt.date, within:
         if (due - as_of).days <= within:
             quarter = f"{due.year} 年第 {(due.month - 1) // 3 + 1} 季度" if duty.months == [3, 6, 9, 12] else f"{due.year} 年 {due.month} 月"
             to = f"报{duty.to}" if duty.to else ""
-            out.append(Reminder("report_due", town, None, None, due, None, (due - as_of).days,
+            out.append(Reminder(ReminderKind.REPORT_DUE, town, None, None, due, None, (due - as_of).days,
                                 f"{duty.by}{due.month} 月 {duty.day} 日前{to}（{standard.name}）", f"{quarter}{duty.title}"))
     return out
 
