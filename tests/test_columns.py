@@ -202,3 +202,13 @@ def test_the_templates_formats_are_the_columns_own_down_to_the_last_row(tmp_path
     rows = {sheet: book[sheet].max_row for sheet in sheet_schemas()}
     assert rows == {**dict.fromkeys(sheet_schemas(), 1), "社区概况": 1 + len(column_specs("社区概况")),
                     "自查项目": 1 + len(builtin_checklist_items())}
+
+
+def test_every_column_name_code_refers_to_is_declared():
+    # ledger/columns.py names the columns code reads; each must be a column of the sheet declaration
+    from nodrug_cli.ledger import columns
+    from nodrug_cli.ledger.schema import column_specs, sheet_schemas
+
+    declared = {name for sheet in sheet_schemas() for name in column_specs(sheet)}
+    named = {value for key, value in vars(columns).items() if key.isupper()}
+    assert named and named <= declared, sorted(named - declared)

@@ -7,6 +7,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from nodrug_cli.ledger import columns as C
 from nodrug_cli.indicators.model import NA, Indicator, count, missing, ratio
 from nodrug_cli.indicators.people import column
 from nodrug_cli.indicators.supervision import in_period
@@ -35,11 +36,11 @@ def event_indicators(events: pd.DataFrame | None, year: int, as_of: dt.date, per
     keys = ["events", "event_months_met", "june_campaign", "school_term_campaign"] + [f"group_coverage.{g}" for g in COVERED_GROUPS]
     if events is None:
         return [missing(k, "宣传活动") for k in keys]
-    period = in_period(events, "活动日期", year, as_of)
+    period = in_period(events, C.EVENT_DATE, year, as_of)
     totals = {name: int(pd.to_numeric(column(period, name), errors="coerce").fillna(0).sum())
               for name in ("参与人数", "发放资料（份）", "悬挂标语（条）")}
     out = [count("events", len(period), **totals)]
-    per = period["活动日期"].dt.to_period("M").value_counts()
+    per = period[C.EVENT_DATE].dt.to_period("M").value_counts()
     months = complete_months(year, as_of)
     short = [m for m in months if per.get(m, 0) < per_month]
     out.append(ratio("event_months_met", len(months) - len(short), len(months),
@@ -47,9 +48,9 @@ def event_indicators(events: pd.DataFrame | None, year: int, as_of: dt.date, per
                      required=per_month, missing_events=sum(per_month - int(per.get(m, 0)) for m in short)))
     t = pd.Timestamp(as_of)
     groups = column(period, "对象群体")
-    june = period["活动日期"].dt.month.eq(6)
+    june = period[C.EVENT_DATE].dt.month.eq(6)
     out.append(_flag("june_campaign", bool(june.any()), t < pd.Timestamp(year, 6, 1), f"{year} 年 6 月无宣传活动"))
-    september = period["活动日期"].dt.month.eq(9) & _has_group(groups, "中小学生")
+    september = period[C.EVENT_DATE].dt.month.eq(9) & _has_group(groups, "中小学生")
     out.append(_flag("school_term_campaign", bool(september.any()), t < pd.Timestamp(year, 9, 1),
                      f"{year} 年 9 月无面向中小学生的宣传活动"))
     for group in COVERED_GROUPS:
@@ -69,8 +70,8 @@ def awareness_indicators(surveys: pd.DataFrame | None, year: int, as_of: dt.date
     keys = [*SURVEY_GROUPS, "总体", "群众"]
     if surveys is None:
         return [missing(f"awareness_rate.{k}", "知晓率调查") for k in keys]
-    period = in_period(surveys, "调查日期", year, as_of)
-    sums = period.groupby("人群类别")[["知晓人数", "调查人数"]].sum()
+    period = in_period(surveys, C.SURVEY_DATE, year, as_of)
+    sums = period.groupby("人群类别")[[C.AWARE, C.SURVEYED]].sum()
     out = []
     for key in keys:
         members = SURVEY_GROUPS if key == "总体" else MASSES if key == "群众" else (key,)
@@ -86,7 +87,7 @@ def venue_indicators(venues: pd.DataFrame | None) -> list[Indicator]:
     out = []
     for key, name, reason in (("venue_pledge_rate", "责任状", "未签订责任状"), ("venue_measure_rate", "防范措施落实", "防范措施未落实")):
         done = column(venues, name).eq(True)
-        gap = [{"venue": v, "reason": reason} for v in column(venues, "场所名称")[~done]]
+        gap = [{"venue": v, "reason": reason} for v in column(venues, C.VENUE_NAME)[~done]]
         out.append(ratio(key, int(done.sum()), len(venues), gap))
     return out
 
@@ -95,7 +96,7 @@ def checklist_indicators(checklist: pd.DataFrame | None, items: list[str]) -> li
     """One indicator per checklist item the standard needs (是 → 1, 否 → 0, absent → not computable)."""
     wanted = {loose_key(item): item for item in items}
     rows = {} if checklist is None else {
-        loose_key(name): (name, done) for name, done in zip(column(checklist, "项目"), column(checklist, "是否落实"))
+        loose_key(name): (name, done) for name, done in zip(column(checklist, C.CHECK_ITEM), column(checklist, C.CHECK_DONE))
         if isinstance(name, str)
     }
     out = []

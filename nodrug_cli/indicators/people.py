@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from nodrug_cli.ledger import columns as C
 from nodrug_cli.indicators.windows import add_years
 from nodrug_cli.ledger.schema import STATUSES, SUPERVISED_STATUSES
 
@@ -70,7 +71,7 @@ def dates(frame: pd.DataFrame, name: str) -> pd.Series:
 def registered_by(registry: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
     """Registry rows registered by T. A 首次登记日期 after T is in no set and no count; one that cannot be read
     keeps the person in (an unreadable date must not remove a drug user)."""
-    registered = dates(registry, "首次登记日期")
+    registered = dates(registry, C.FIRST_REGISTERED)
     return registry[~(registered > pd.Timestamp(as_of))]
 
 
@@ -78,33 +79,33 @@ def ledger_people(ledger, as_of: dt.date) -> tuple[pd.DataFrame, PersonSets]:
     """A read ledger's registry rows (all of them, errors included), and the person sets at T."""
     all_rows = ledger.frame("吸毒人员", clean=False)
     if all_rows is None:
-        all_rows = pd.DataFrame(columns=["姓名", "身份证号", "人员状态", "首次登记日期"])
+        all_rows = pd.DataFrame(columns=[C.NAME, C.ID_NUMBER, C.STATUS, C.FIRST_REGISTERED])
     return all_rows, person_sets(registered_by(all_rows, as_of), ledger.frame("尿检记录"), as_of)
 
 
 def positive_since(registry: pd.DataFrame, tests: pd.DataFrame | None, after: pd.Timestamp,
                    until: pd.Timestamp) -> pd.Series:
     """True for each registry row with a 阳性 test dated in (after, until]."""
-    if tests is None or not len(tests) or "身份证号" not in registry:
+    if tests is None or not len(tests) or C.ID_NUMBER not in registry:
         return pd.Series(False, index=registry.index)
-    when = tests["检测日期"]
-    hits = tests[tests["检测结果"].eq("阳性") & (when > after) & (when <= until)]
-    return registry["身份证号"].isin(set(hits["身份证号"].dropna()))
+    when = tests[C.TEST_DATE]
+    hits = tests[tests[C.TEST_RESULT].eq("阳性") & (when > after) & (when <= until)]
+    return registry[C.ID_NUMBER].isin(set(hits[C.ID_NUMBER].dropna()))
 
 
 def in_control(registry: pd.DataFrame) -> pd.Series:
     """管控状态 在控: written 在控, or left blank (the column's default). Anything unreadable is not 在控."""
-    control = column(registry, "管控状态", "在控")
+    control = column(registry, C.CONTROL, "在控")
     return control.eq("在控") | control.isna()
 
 
 def person_sets(registry: pd.DataFrame, tests: pd.DataFrame | None, as_of: dt.date) -> PersonSets:
     """Compute the person sets of DOMAIN.md §4 at T = `as_of` over `registry` (rows registered by T)."""
     t = pd.Timestamp(as_of)
-    status = column(registry, "人员状态")
+    status = column(registry, C.STATUS)
     unreadable = ~status.isin(STATUSES)
     sentence = pd.to_numeric(column(registry, "刑期（月）"), errors="coerce")
-    since = dates(registry, "状态起始日期")
+    since = dates(registry, C.STATUS_SINCE)
     missing_long = status.eq("下落不明") & (add_years(since, MISSING_EXEMPT_YEARS) <= t).fillna(False)
     exempt = (status.isin(GONE) | (status.eq("服刑") & (sentence >= SENTENCE_EXEMPT_MONTHS).fillna(False))
               | missing_long)
@@ -112,7 +113,7 @@ def person_sets(registry: pd.DataFrame, tests: pd.DataFrame | None, as_of: dt.da
     under_order = status.isin(SUPERVISED)
 
     three_years_ago = add_years(pd.Series([t]), -ABSTINENCE_YEARS).iloc[0]  # T − 3 years (29 Feb → 28 Feb)
-    long_clean = (dates(registry, "最近吸毒日期") <= three_years_ago).fillna(False)
+    long_clean = (dates(registry, C.LAST_USE) <= three_years_ago).fillna(False)
     # the last-use route is for 戒断未满三年 persons kept under control only; a running order never qualifies
     by_status = status.eq(THREE_YEARS_CLEAN)
     by_last_use = status.eq(NOT_YET_THREE) & long_clean & in_control(registry)

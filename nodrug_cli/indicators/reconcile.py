@@ -13,13 +13,14 @@ from typing import Callable
 
 import pandas as pd
 
+from nodrug_cli.ledger import columns as C
 from nodrug_cli.indicators.people import PersonSets, column, person_sets, registered_by
 from nodrug_cli.ledger.findings import Finding
 
 
 def why_not_current(sets: PersonSets) -> pd.Series:
     """For each registry row outside CURRENT, the rule that puts it there."""
-    status = column(sets.registry, "人员状态")
+    status = column(sets.registry, C.STATUS)
     reason = pd.Series("", index=sets.registry.index)
     return reason.mask(sets.exempt, "人员状态“" + status.astype(str) + "”属于不计入的情形（死亡、出国（境）、户口迁出、服刑满三年、下落不明满四年）")
 
@@ -29,15 +30,15 @@ def current_list_findings(tables: dict, frames: dict, as_of: dt.date, make: Call
     `crosscheck.run`."""
     listed = frames.get("现有吸毒人员")
     registry = frames.get("吸毒人员")
-    if listed is None or registry is None or "身份证号" not in listed or "身份证号" not in registry:
+    if listed is None or registry is None or C.ID_NUMBER not in listed or C.ID_NUMBER not in registry:
         return []
-    people = registered_by(registry.dropna(subset=["身份证号"]).drop_duplicates("身份证号"), as_of)
+    people = registered_by(registry.dropna(subset=[C.ID_NUMBER]).drop_duplicates(C.ID_NUMBER), as_of)
     sets = person_sets(people, frames.get("尿检记录"), as_of)
-    current_ids = set(people.loc[sets.current, "身份证号"])
-    reasons = dict(zip(people["身份证号"], why_not_current(sets)))
-    listed_ids = listed["身份证号"]
+    current_ids = set(people.loc[sets.current, C.ID_NUMBER])
+    reasons = dict(zip(people[C.ID_NUMBER], why_not_current(sets)))
+    listed_ids = listed[C.ID_NUMBER]
     extra = listed_ids[listed_ids.notna() & ~listed_ids.isin(current_ids)]
     why = [{"detail": reasons.get(ident) or "吸毒人员表中没有此人，或登记日期晚于评估截止日"} for ident in extra]
-    out = make(tables["现有吸毒人员"], "current_list_extra", "身份证号", extra.index, why)
-    absent = people[sets.current & ~people["身份证号"].isin(set(listed_ids.dropna()))]
-    return out + make(tables["吸毒人员"], "current_list_absent", "身份证号", absent.index)
+    out = make(tables["现有吸毒人员"], "current_list_extra", C.ID_NUMBER, extra.index, why)
+    absent = people[sets.current & ~people[C.ID_NUMBER].isin(set(listed_ids.dropna()))]
+    return out + make(tables["吸毒人员"], "current_list_absent", C.ID_NUMBER, absent.index)

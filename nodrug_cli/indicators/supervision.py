@@ -7,6 +7,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from nodrug_cli.ledger import columns as C
 from nodrug_cli.indicators.gap import Gap
 from nodrug_cli.indicators.model import Indicator, count, missing, ratio
 from nodrug_cli.indicators.people import THREE_YEARS_CLEAN, PersonSets, column, dates
@@ -18,7 +19,7 @@ REPORT_DAYS = 15  # 《戒毒条例》: report and sign within 15 days of the or
 def people_gap(frame: pd.DataFrame, reason: str | pd.Series) -> Gap:
     """The persons behind a shortfall: id, name and why."""
     reasons = reason.reindex(frame.index).tolist() if isinstance(reason, pd.Series) else [reason] * len(frame)
-    return Gap({"id": column(frame, "身份证号").tolist(), "name": column(frame, "姓名").tolist(), "reason": reasons})
+    return Gap({"id": column(frame, C.ID_NUMBER).tolist(), "name": column(frame, C.NAME).tolist(), "reason": reasons})
 
 
 def in_period(records: pd.DataFrame, date_column: str, year: int, as_of: dt.date) -> pd.DataFrame:
@@ -39,12 +40,12 @@ def _count_between(days: pd.Series, start: pd.Timestamp, end: pd.Timestamp) -> p
 def registry_indicators(sets: PersonSets, all_rows: pd.DataFrame, info: dict, year: int, as_of: dt.date) -> list[Indicator]:
     """Counts and rates read off the registry alone."""
     reg = sets.registry
-    status = column(reg, "人员状态")
+    status = column(reg, C.STATUS)
     start, t = pd.Timestamp(year, 1, 1), pd.Timestamp(as_of)
-    registered_on = dates(reg, "首次登记日期")
+    registered_on = dates(reg, C.FIRST_REGISTERED)
     new = reg[_count_between(registered_on, start, t)]
     new = new[~person_keys(new).duplicated()]  # a person registered twice is one new user (a duplicate row is an error)
-    prior_on = dates(all_rows, "首次登记日期")
+    prior_on = dates(all_rows, C.FIRST_REGISTERED)
     then = all_rows[_count_between(prior_on, pd.Timestamp(year - 1, 1, 1), pd.Timestamp(one_year_earlier(as_of)))]
     last_year = int((~person_keys(then).duplicated()).sum())  # counted alike, so a duplicate never flatters the change
     extra = {"last_year": last_year, "change": (len(new) - last_year) / last_year if last_year else None}
@@ -66,7 +67,7 @@ def registry_indicators(sets: PersonSets, all_rows: pd.DataFrame, info: dict, ye
     else:
         out.append(missing("user_ratio_permille", "社区概况"))
 
-    control = column(reg, "管控状态", "在控")
+    control = column(reg, C.CONTROL, "在控")
     society = sets.in_society
     lost = society & (~(control.eq("在控") | control.isna()) | status.eq("下落不明"))
     out.append(ratio("control_rate", int((society & ~lost).sum()), int(society.sum()),
@@ -77,9 +78,9 @@ def registry_indicators(sets: PersonSets, all_rows: pd.DataFrame, info: dict, ye
     out.append(ratio("abstinence3_rate", int(sets.abstinent3.sum()), int(sets.current.sum()),
                      people_gap(sets.people(active), "未满三年戒断")))
     due = sets.due
-    employed = due & column(reg, "就业情况").eq("就业")
+    employed = due & column(reg, C.EMPLOYMENT).eq("就业")
     out.append(ratio("employment_rate", int(employed.sum()), int(due.sum()), people_gap(sets.people(due & ~employed), "未就业")))
-    grouped = due & column(reg, "帮教小组").eq(True)
+    grouped = due & column(reg, C.HELP_GROUP).eq(True)
     out.append(ratio("help_group_rate", int(grouped.sum()), int(due.sum()),
                      people_gap(sets.people(due & ~grouped), "未建立帮教小组")))
     return out
@@ -93,8 +94,8 @@ def order_indicators(sets: PersonSets, year: int, as_of: dt.date) -> list[Indica
     """
     reg, t = sets.registry, pd.Timestamp(as_of)
     ordered = sets.under_order
-    order_start = dates(reg, "措施开始日期")
-    signed_on = dates(reg, "协议签订日期")
+    order_start = dates(reg, C.ORDER_START)
+    signed_on = dates(reg, C.AGREEMENT_SIGNED)
     signed = ordered & (signed_on <= t).fillna(False)  # a signing dated after T has not happened yet
     period_over = ((t - order_start).dt.days > REPORT_DAYS) | order_start.isna()
     owed = ordered & (signed | period_over)
@@ -128,15 +129,15 @@ def owing(sets: PersonSets, schedule: list[int], year: int, as_of: dt.date) -> t
 def on_schedule(key: str, due: pd.DataFrame, wins: pd.DataFrame, records: pd.DataFrame, date_column: str,
                 count_label: tuple[str, str]) -> Indicator:
     """The windows rule: met windows / due windows, with each missed window in the gap."""
-    met = mark_met(wins, records.rename(columns={"身份证号": "person"}), date_column)
+    met = mark_met(wins, records.rename(columns={C.ID_NUMBER: "person"}), date_column)
     keys = person_keys(due)
-    names = pd.Series(column(due, "姓名").to_numpy(), index=keys.to_numpy())
+    names = pd.Series(column(due, C.NAME).to_numpy(), index=keys.to_numpy())
     names = names[~names.index.duplicated(keep="last")]
     missed = wins[~met]
     people = missed["person"]
     starts = np.datetime_as_string(missed["start"].to_numpy(dtype="datetime64[D]"), unit="D").tolist()
     ends = np.datetime_as_string((missed["end"].to_numpy(dtype="datetime64[D]") - np.timedelta64(1, "D")), unit="D").tolist()
-    gap = Gap({"id": people.where(~people.isin(set(keys[column(due, "身份证号").isna()])), None).tolist(),
+    gap = Gap({"id": people.where(~people.isin(set(keys[column(due, C.ID_NUMBER).isna()])), None).tolist(),
                "name": names.reindex(people.to_numpy()).tolist(), "start": starts, "end": ends,
                "reason": ["本期无记录"] * len(missed)})
     due_label, missed_label = count_label
@@ -147,14 +148,14 @@ def relapsed_persons(sets: PersonSets, tests: pd.DataFrame, year: int, as_of: dt
     """CURRENT persons with a 阳性 test in [1 Jan, T] dated after their 首次登记日期, whatever their status now,
     and each one's first such test date (the test that first registered someone is not a relapse)."""
     reg = sets.registry
-    positive = in_period(tests, "检测日期", year, as_of)
-    positive = positive[positive["检测结果"].eq("阳性")]
-    ids = column(reg, "身份证号")
-    registered = pd.Series(dates(reg, "首次登记日期").to_numpy(), index=ids.to_numpy())
+    positive = in_period(tests, C.TEST_DATE, year, as_of)
+    positive = positive[positive[C.TEST_RESULT].eq("阳性")]
+    ids = column(reg, C.ID_NUMBER)
+    registered = pd.Series(dates(reg, C.FIRST_REGISTERED).to_numpy(), index=ids.to_numpy())
     registered = registered[~registered.index.duplicated()]
-    registered_then = pd.Series(registered.reindex(positive["身份证号"].to_numpy()).to_numpy(), index=positive.index)
-    relapse_tests = positive[(positive["检测日期"] > registered_then) | registered_then.isna()]
-    first = relapse_tests.groupby("身份证号")["检测日期"].min()
+    registered_then = pd.Series(registered.reindex(positive[C.ID_NUMBER].to_numpy()).to_numpy(), index=positive.index)
+    relapse_tests = positive[(positive[C.TEST_DATE] > registered_then) | registered_then.isna()]
+    first = relapse_tests.groupby(C.ID_NUMBER)[C.TEST_DATE].min()
     return sets.current & ids.isin(set(first.index)), first
 
 
@@ -165,12 +166,12 @@ def test_indicators(sets: PersonSets, last_sets: PersonSets, tests: pd.DataFrame
     if tests is None:
         return [missing(k, "尿检记录") for k in keys]
     reg = sets.registry
-    tests = tests[tests["检测日期"] <= pd.Timestamp(as_of)]
+    tests = tests[tests[C.TEST_DATE] <= pd.Timestamp(as_of)]
     wins, owes = owing(sets, schedule, year, as_of)
-    period = in_period(tests, "检测日期", year, as_of)
-    ids = column(reg, "身份证号")
-    tested = owes & ids.isin(set(period["身份证号"]))
-    living = column(reg, "居住状态", "在家")
+    period = in_period(tests, C.TEST_DATE, year, as_of)
+    ids = column(reg, C.ID_NUMBER)
+    tested = owes & ids.isin(set(period[C.ID_NUMBER]))
+    living = column(reg, C.LIVING, "在家")
     home = owes & (living.eq("在家") | living.isna())
     relapsed, first_positive = relapsed_persons(sets, tests, year, as_of)
     last_relapsed, _ = relapsed_persons(last_sets, tests, year - 1, one_year_earlier(as_of))
@@ -180,7 +181,7 @@ def test_indicators(sets: PersonSets, last_sets: PersonSets, tests: pd.DataFrame
         ratio("urinalysis_rate", int(tested.sum()), int(owes.sum()), people_gap(sets.people(owes & ~tested), "本期无检测记录")),
         ratio("home_urinalysis_rate", int((home & tested).sum()), int(home.sum()),
               people_gap(sets.people(home & ~tested), "在家但本期无检测记录")),
-        on_schedule("on_schedule_test_rate", sets.people(sets.due), wins, tests, "检测日期", ("应检人次", "漏检人次")),
+        on_schedule("on_schedule_test_rate", sets.people(sets.due), wins, tests, C.TEST_DATE, ("应检人次", "漏检人次")),
         count("relapses", now, people_gap(sets.people(relapsed), ids[relapsed].map(first_positive.dt.strftime("%Y-%m-%d 检测阳性"))),
               **year_on_year(now, before, falling=True)),
         ratio("relapse_rate", now, int(at_risk.sum()), people_gap(sets.people(relapsed), "本期检测阳性")),
@@ -199,8 +200,8 @@ def completed_three_years(sets: PersonSets, year: int, as_of: dt.date) -> pd.Ser
     """ABSTINENT3 persons whose three years were completed in [1 Jan, T]: 最近吸毒日期 + 3 years, else the
     状态起始日期 of a 戒断三年未复吸 status."""
     reg = sets.registry
-    done = add_years(dates(reg, "最近吸毒日期"), 3)
-    since = dates(reg, "状态起始日期").where(column(reg, "人员状态").eq(THREE_YEARS_CLEAN))
+    done = add_years(dates(reg, C.LAST_USE), 3)
+    since = dates(reg, C.STATUS_SINCE).where(column(reg, C.STATUS).eq(THREE_YEARS_CLEAN))
     done = done.fillna(since)
     return sets.abstinent3 & _count_between(done, pd.Timestamp(year, 1, 1), pd.Timestamp(as_of)).fillna(False)
 
@@ -220,15 +221,15 @@ def talk_indicators(sets: PersonSets, talks: pd.DataFrame | None, schedule: list
     if talks is None:
         return [missing(k, "谈话记录") for k in ("help_rate", "on_schedule_talk_rate")]
     reg = sets.registry
-    talks = talks[talks["谈话日期"] <= pd.Timestamp(as_of)]
+    talks = talks[talks[C.TALK_DATE] <= pd.Timestamp(as_of)]
     wins, owes = owing(sets, schedule, year, as_of)
-    period = in_period(talks, "谈话日期", year, as_of)
-    talked = column(reg, "身份证号").isin(set(period["身份证号"]))
-    grouped = column(reg, "帮教小组").eq(True)
+    period = in_period(talks, C.TALK_DATE, year, as_of)
+    talked = column(reg, C.ID_NUMBER).isin(set(period[C.ID_NUMBER]))
+    grouped = column(reg, C.HELP_GROUP).eq(True)
     helped = owes & talked & grouped
     reasons = pd.Series("", index=reg.index)
     reasons = reasons.mask(~grouped, "未建立帮教小组").mask(~talked, "本期无谈话记录").mask(~grouped & ~talked, "未建立帮教小组且本期无谈话记录")
     return [
         ratio("help_rate", int(helped.sum()), int(owes.sum()), people_gap(sets.people(owes & ~helped), reasons)),
-        on_schedule("on_schedule_talk_rate", sets.people(sets.due), wins, talks, "谈话日期", ("应谈人次", "漏谈人次")),
+        on_schedule("on_schedule_talk_rate", sets.people(sets.due), wins, talks, C.TALK_DATE, ("应谈人次", "漏谈人次")),
     ]

@@ -11,6 +11,7 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
+from nodrug_cli.ledger import columns as C
 
 
 _DAYS = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
@@ -119,7 +120,7 @@ def windows(anchor: pd.Series, schedule: list[int], until: pd.Timestamp, include
 
 def person_keys(people: pd.DataFrame) -> pd.Series:
     """Each person's key for windows and records: the 身份证号, or `#row` where none can be read."""
-    ids = people["身份证号"] if "身份证号" in people else pd.Series(None, index=people.index, dtype=object)
+    ids = people[C.ID_NUMBER] if C.ID_NUMBER in people else pd.Series(None, index=people.index, dtype=object)
     missing = ids.isna()
     if not missing.any():
         return ids
@@ -139,7 +140,7 @@ def anchors(people: pd.DataFrame, fallback: dt.date) -> pd.Series:
             return pd.Series(pd.NaT, index=people.index, dtype="datetime64[ns]")
         return pd.to_datetime(people[name], errors="coerce")
 
-    anchor = day("措施开始日期").fillna(day("首次登记日期")).fillna(pd.Timestamp(fallback))
+    anchor = day(C.ORDER_START).fillna(day(C.FIRST_REGISTERED)).fillna(pd.Timestamp(fallback))
     out = pd.Series(anchor.to_numpy(), index=pd.Index(person_keys(people).to_numpy(), dtype=object))
     return out[~out.index.duplicated()]
 

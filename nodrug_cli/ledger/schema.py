@@ -16,6 +16,7 @@ from functools import cache
 import pandas as pd
 import pandera.pandas as pa
 
+from nodrug_cli.ledger import columns as C
 from nodrug_cli.ledger import idcard
 from nodrug_cli.ledger.normalize import key
 
@@ -163,12 +164,12 @@ def _get(df: pd.DataFrame, column: str) -> pd.Series:
 
 
 def _measure_date_present(df: pd.DataFrame) -> pd.Series:
-    return ~_get(df, "人员状态").isin(SUPERVISED_STATUSES) | _get(df, "措施开始日期").notna()
+    return ~_get(df, C.STATUS).isin(SUPERVISED_STATUSES) | _get(df, C.ORDER_START).notna()
 
 
 def _valid_ids(df: pd.DataFrame) -> pd.Series:
     """The ID column where it is valid (an invalid ID has its own finding; comparing with it is noise)."""
-    ids = _get(df, "身份证号")
+    ids = _get(df, C.ID_NUMBER)
     return ids.where(idcard.checksum_ok(ids))
 
 
@@ -185,11 +186,11 @@ def _birth_agrees(df: pd.DataFrame) -> pd.Series:
 
 
 def _sentence_known(df: pd.DataFrame) -> pd.Series:
-    return _get(df, "人员状态").ne("服刑") | _get(df, "刑期（月）").notna()
+    return _get(df, C.STATUS).ne("服刑") | _get(df, "刑期（月）").notna()
 
 
 def _missing_since_known(df: pd.DataFrame) -> pd.Series:
-    return _get(df, "人员状态").ne("下落不明") | _get(df, "状态起始日期").notna()
+    return _get(df, C.STATUS).ne("下落不明") | _get(df, C.STATUS_SINCE).notna()
 
 
 def _unique_ids(s: pd.Series) -> pd.Series:
@@ -197,7 +198,7 @@ def _unique_ids(s: pd.Series) -> pd.Series:
 
 
 def _aware_within_surveyed(df: pd.DataFrame) -> pd.Series:
-    aware, surveyed = _get(df, "知晓人数"), _get(df, "调查人数")
+    aware, surveyed = _get(df, C.AWARE), _get(df, C.SURVEYED)
     return (aware.isna() | surveyed.isna() | (aware <= surveyed)).astype(bool)
 
 
@@ -208,11 +209,11 @@ DATE_HINT = "日期，如 2025-03-05"
 
 def _id_column(required: bool = True, unique: bool = False) -> pa.Column:
     checks = [pa.Check(_unique_ids, name="id_duplicate", error="id_duplicate")] if unique else []
-    return _column("身份证号", K.ID, required=required, aliases=ID_ALIASES, hint=ID_HINT, checks=checks)
+    return _column(C.ID_NUMBER, K.ID, required=required, aliases=ID_ALIASES, hint=ID_HINT, checks=checks)
 
 
 def _name_column(required: bool = False) -> pa.Column:
-    return _column("姓名", K.NAME, required=required, hint="与身份证一致的姓名")
+    return _column(C.NAME, K.NAME, required=required, hint="与身份证一致的姓名")
 
 
 def _schema(key_: str, columns: list[pa.Column], *, aliases=(), required=False, layout=Layout.TABLE, description="",
@@ -262,23 +263,23 @@ def sheet_schemas() -> dict[str, pa.DataFrameSchema]:
                 _column("性别", K.ENUM, values=SEXES, hint="男/女，应与身份证号第17位一致"),
                 _column("出生日期", K.DATE, hint="应与身份证号第7–14位一致；不填则由身份证号推算"),
                 _column("所属村（社区）", K.TEXT, aliases=("所属社区", "村（社区）", "所属村"), hint="所属村（社区）"),
-                _column("人员状态", K.ENUM, required=True, aliases=("状态", "人员类别", "戒毒类别"), values=STATUSES,
+                _column(C.STATUS, K.ENUM, required=True, aliases=("状态", "人员类别", "戒毒类别"), values=STATUSES,
                         synonyms=STATUS_SYNONYMS, hint="从下拉列表中选择"),
-                _column("状态起始日期", K.DATE, aliases=("状态变更日期",), hint="当前状态开始的日期；下落不明须填写"),
+                _column(C.STATUS_SINCE, K.DATE, aliases=("状态变更日期",), hint="当前状态开始的日期；下落不明须填写"),
                 _column("刑期（月）", K.INT, aliases=("刑期",), minimum=0, hint="服刑人员的刑期，按月计的整数"),
-                _column("居住状态", K.ENUM, aliases=("在家情况",), values=("在家", "外出"), default="在家",
+                _column(C.LIVING, K.ENUM, aliases=("在家情况",), values=("在家", "外出"), default="在家",
                         synonyms={"外出务工": "外出", "在外": "外出"}, hint="在家/外出，默认在家"),
-                _column("管控状态", K.ENUM, aliases=("是否在控",), values=("在控", "失控"), default="在控",
+                _column(C.CONTROL, K.ENUM, aliases=("是否在控",), values=("在控", "失控"), default="在控",
                         synonyms={"是": "在控", "否": "失控", "脱失": "失控", "脱管": "失控"}, hint="在控/失控，默认在控"),
-                _column("首次登记日期", K.DATE, required=True, aliases=("登记日期", "首次发现日期"), hint=DATE_HINT),
-                _column("措施开始日期", K.DATE, aliases=("决定日期", "责令日期"),
+                _column(C.FIRST_REGISTERED, K.DATE, required=True, aliases=("登记日期", "首次发现日期"), hint=DATE_HINT),
+                _column(C.ORDER_START, K.DATE, aliases=("决定日期", "责令日期"),
                         hint="社区戒毒/社区康复决定书的开始日期；这两类人员必填"),
-                _column("协议签订日期", K.DATE, aliases=("报到日期",), hint="本人报到并签订协议的日期"),
-                _column("最近吸毒日期", K.DATE, aliases=("最后一次吸毒日期", "最近查获日期"), hint="最近一次已知吸毒的日期"),
+                _column(C.AGREEMENT_SIGNED, K.DATE, aliases=("报到日期",), hint="本人报到并签订协议的日期"),
+                _column(C.LAST_USE, K.DATE, aliases=("最后一次吸毒日期", "最近查获日期"), hint="最近一次已知吸毒的日期"),
                 _column("出所日期", K.DATE, hint="强制隔离戒毒出所日期"),
-                _column("帮教小组", K.BOOL, aliases=("是否建立帮教小组",), hint="是/否（√/×、有/无也可）"),
+                _column(C.HELP_GROUP, K.BOOL, aliases=("是否建立帮教小组",), hint="是/否（√/×、有/无也可）"),
                 _column("帮教责任人", K.TEXT, aliases=("责任人",), hint="帮教责任人姓名"),
-                _column("就业情况", K.ENUM, values=("就业", "未就业"),
+                _column(C.EMPLOYMENT, K.ENUM, values=("就业", "未就业"),
                         synonyms={"已就业": "就业", "是": "就业", "否": "未就业", "无业": "未就业", "失业": "未就业"},
                         hint="就业/未就业"),
             ],
@@ -286,11 +287,11 @@ def sheet_schemas() -> dict[str, pa.DataFrameSchema]:
             aliases=("吸毒人员登记表", "在册吸毒人员", "吸毒人员基本情况登记表", "累计登记在册吸毒人员表", "人员台账"),
             description="累计登记在册的吸毒人员，一人一行",
             checks=[
-                _frame_check("measure_date_missing", "措施开始日期", _measure_date_present),
+                _frame_check("measure_date_missing", C.ORDER_START, _measure_date_present),
                 _frame_check("sex_mismatch", "性别", _sex_agrees),
                 _frame_check("birth_mismatch", "出生日期", _birth_agrees),
                 _frame_check("sentence_missing", "刑期（月）", _sentence_known),
-                _frame_check("missing_since_unknown", "状态起始日期", _missing_since_known),
+                _frame_check("missing_since_unknown", C.STATUS_SINCE, _missing_since_known),
             ],
         ),
         _schema(
@@ -298,10 +299,10 @@ def sheet_schemas() -> dict[str, pa.DataFrameSchema]:
             [
                 _id_column(),
                 _name_column(),
-                _column("检测日期", K.DATE, required=True, aliases=("尿检日期", "检测时间"), hint=DATE_HINT),
+                _column(C.TEST_DATE, K.DATE, required=True, aliases=("尿检日期", "检测时间"), hint=DATE_HINT),
                 _column("检测方式", K.ENUM, values=TEST_METHODS, synonyms=TEST_METHOD_SYNONYMS, default="尿检",
                         hint="尿检/毛发检测/血液检测/唾液检测，默认尿检"),
-                _column("检测结果", K.ENUM, required=True, aliases=("尿检结果",), values=TEST_RESULTS,
+                _column(C.TEST_RESULT, K.ENUM, required=True, aliases=("尿检结果",), values=TEST_RESULTS,
                         synonyms=TEST_RESULT_SYNONYMS, hint="阴性/阳性"),
                 _column("检测单位", K.TEXT, hint="实施检测的单位"),
             ],
@@ -313,7 +314,7 @@ def sheet_schemas() -> dict[str, pa.DataFrameSchema]:
             [
                 _id_column(),
                 _name_column(),
-                _column("谈话日期", K.DATE, required=True, aliases=("帮教日期",), hint=DATE_HINT),
+                _column(C.TALK_DATE, K.DATE, required=True, aliases=("帮教日期",), hint=DATE_HINT),
                 _column("谈话人", K.TEXT, hint="开展谈话的工作人员"),
                 _column("谈话内容", K.TEXT, hint="谈话要点"),
             ],
@@ -323,7 +324,7 @@ def sheet_schemas() -> dict[str, pa.DataFrameSchema]:
         _schema(
             "宣传活动",
             [
-                _column("活动日期", K.DATE, required=True, hint=DATE_HINT),
+                _column(C.EVENT_DATE, K.DATE, required=True, hint=DATE_HINT),
                 _column("活动名称", K.TEXT, required=True, hint="活动名称"),
                 _column("活动形式", K.ENUM, values=EVENT_FORMS, hint="从下拉列表中选择"),
                 _column("对象群体", K.MULTI_ENUM, values=AUDIENCES,
@@ -340,19 +341,19 @@ def sheet_schemas() -> dict[str, pa.DataFrameSchema]:
         _schema(
             "知晓率调查",
             [
-                _column("调查日期", K.DATE, required=True, hint=DATE_HINT),
+                _column(C.SURVEY_DATE, K.DATE, required=True, hint=DATE_HINT),
                 _column("人群类别", K.ENUM, required=True, values=SURVEY_GROUPS, hint="从下拉列表中选择"),
-                _column("调查人数", K.INT, required=True, minimum=1, hint="正整数"),
-                _column("知晓人数", K.INT, required=True, minimum=0, hint="不超过调查人数的非负整数"),
+                _column(C.SURVEYED, K.INT, required=True, minimum=1, hint="正整数"),
+                _column(C.AWARE, K.INT, required=True, minimum=0, hint="不超过调查人数的非负整数"),
             ],
             aliases=("问卷调查", "知晓率"),
             description="每次（每类人群）调查一行",
-            checks=[_frame_check("aware_exceeds_surveyed", "知晓人数", _aware_within_surveyed)],
+            checks=[_frame_check("aware_exceeds_surveyed", C.AWARE, _aware_within_surveyed)],
         ),
         _schema(
             "重点场所",
             [
-                _column("场所名称", K.TEXT, required=True, hint="场所名称"),
+                _column(C.VENUE_NAME, K.TEXT, required=True, hint="场所名称"),
                 _column("场所类型", K.ENUM, values=VENUE_TYPES, synonyms=VENUE_TYPE_SYNONYMS, hint="从下拉列表中选择"),
                 _column("责任状", K.BOOL, aliases=("是否签订责任状",), hint="是否签订禁毒防毒责任状：是/否"),
                 _column("防范措施落实", K.BOOL, aliases=("防范措施是否落实",), hint="是/否"),
@@ -364,10 +365,10 @@ def sheet_schemas() -> dict[str, pa.DataFrameSchema]:
         _schema(
             "自查项目",
             [
-                _column("项目", K.TEXT, required=True, aliases=("自查项目", "检查项目"), hint="与考核标准中的项目名称一致"),
+                _column(C.CHECK_ITEM, K.TEXT, required=True, aliases=("自查项目", "检查项目"), hint="与考核标准中的项目名称一致"),
                 _column("编号", K.TEXT, aliases=("序号",), hint="自己的编号，不参与匹配"),
                 # Blank: not yet answered (the template lists every item of the built-in standards), so not met.
-                _column("是否落实", K.BOOL, required=True, blank_ok=True, aliases=("落实情况",),
+                _column(C.CHECK_DONE, K.BOOL, required=True, blank_ok=True, aliases=("落实情况",),
                         hint="是/否；留空表示尚未自查，按未落实计"),
                 _column("佐证材料", K.TEXT, hint="可查阅的佐证材料"),
                 _column("备注", K.TEXT, hint=""),

@@ -12,6 +12,7 @@ import datetime as dt
 
 import pandas as pd
 
+from nodrug_cli.ledger import columns as C
 from nodrug_cli.indicators.people import ABSTINENCE_YEARS, NOT_YET_THREE, SUPERVISED, column, ledger_people
 from nodrug_cli.indicators.supervision import REPORT_DAYS
 from nodrug_cli.indicators.windows import add_years, anchors, mark_met, person_keys, shift, windows
@@ -47,9 +48,9 @@ def window_reminders(ledger: Ledger, people: pd.DataFrame, records: pd.DataFrame
     wins = windows(anchors(people, dt.date(as_of.year, 1, 1)), schedule, t, include_current=True, since=since)
     if wins.empty:
         return []
-    done = records[records[date_column] <= t] if records is not None else pd.DataFrame(columns=["身份证号", date_column])
-    wins["met"] = mark_met(wins, done.rename(columns={"身份证号": "person"}), date_column)
-    names = dict(zip(ids, column(people, "姓名")))
+    done = records[records[date_column] <= t] if records is not None else pd.DataFrame(columns=[C.ID_NUMBER, date_column])
+    wins["met"] = mark_met(wins, done.rename(columns={C.ID_NUMBER: "person"}), date_column)
+    names = dict(zip(ids, column(people, C.NAME)))
     community = str(ledger.info.get("社区名称") or ledger.path.stem)
     out = []
     for person, group in wins.groupby("person", sort=False):
@@ -77,23 +78,23 @@ WORDS = {"test": "尿检", "talk": "谈话"}
 def order_reminders(ledger: Ledger, registry: pd.DataFrame, as_of: dt.date, within: int) -> list[Reminder]:
     """Orders not reported within 15 days, and orders whose three years end within `within` days."""
     community = str(ledger.info.get("社区名称") or ledger.path.stem)
-    status = column(registry, "人员状态")
-    start = pd.to_datetime(column(registry, "措施开始日期"))
-    signed = pd.to_datetime(column(registry, "协议签订日期"))
+    status = column(registry, C.STATUS)
+    start = pd.to_datetime(column(registry, C.ORDER_START))
+    signed = pd.to_datetime(column(registry, C.AGREEMENT_SIGNED))
     supervised = status.isin(SUPERVISED) & start.notna()
     out = []
     t = pd.Timestamp(as_of)
     late = supervised & (signed.isna() | (signed > t)) & ((t - start).dt.days > REPORT_DAYS)
     for _, row in registry[late].iterrows():
-        due = _day(row["措施开始日期"]) + dt.timedelta(days=REPORT_DAYS)
-        out.append(Reminder(ReminderKind.ORDER_UNREPORTED, community, row.get("身份证号"), row.get("姓名"), due, (as_of - due).days,
+        due = _day(row[C.ORDER_START]) + dt.timedelta(days=REPORT_DAYS)
+        out.append(Reminder(ReminderKind.ORDER_UNREPORTED, community, row.get(C.ID_NUMBER), row.get(C.NAME), due, (as_of - due).days,
                             None, "社区戒毒/社区康复决定后 15 日内报到并签订协议（《戒毒条例》）",
                             f"{_day(row['措施开始日期'])} 开始的{row['人员状态']}措施，至今未报到签订协议"))
     ends = add_years(start, ORDER_YEARS)
     ending = supervised & ((ends - t).dt.days >= 0) & ((ends - t).dt.days <= within)
     for i, row in registry[ending].iterrows():
         end = _day(ends[i])
-        out.append(Reminder(ReminderKind.ORDER_ENDING, community, row.get("身份证号"), row.get("姓名"), end, None,
+        out.append(Reminder(ReminderKind.ORDER_ENDING, community, row.get(C.ID_NUMBER), row.get(C.NAME), end, None,
                             (end - as_of).days, "社区戒毒/社区康复期限为三年",
                             f"{_day(row['措施开始日期'])} 开始的{row['人员状态']}措施将于 {end} 期满"))
     return out
@@ -107,11 +108,11 @@ def abstinence_reminders(ledger: Ledger, sets, as_of: dt.date, within: int) -> l
     """
     registry = sets.registry
     community = str(ledger.info.get("社区名称") or ledger.path.stem)
-    status = column(registry, "人员状态")
-    reached = add_years(pd.to_datetime(column(registry, "最近吸毒日期")), ABSTINENCE_YEARS)
+    status = column(registry, C.STATUS)
+    reached = add_years(pd.to_datetime(column(registry, C.LAST_USE)), ABSTINENCE_YEARS)
     since = (pd.Timestamp(as_of) - reached).dt.days
     candidates = status.eq(NOT_YET_THREE) & (since >= 0) & (since <= within) & sets.abstinent3
-    return [Reminder(ReminderKind.ABSTINENCE_REACHED, community, row.get("身份证号"), row.get("姓名"), _day(reached[i]),
+    return [Reminder(ReminderKind.ABSTINENCE_REACHED, community, row.get(C.ID_NUMBER), row.get(C.NAME), _day(reached[i]),
                      int(since[i]), None, "戒断三年未复吸的人员应更新人员状态",
                      "最近吸毒已满三年且无阳性检测，请核实后将人员状态改为“戒断三年未复吸”")
             for i, row in registry[candidates].iterrows()]
@@ -125,7 +126,7 @@ def event_reminders(ledger: Ledger, standard: Standard, as_of: dt.date, within: 
     month_end = (pd.Timestamp(as_of) + pd.offsets.MonthEnd(0)).date()
     left = (month_end - as_of).days
     if events is not None and standard.events_per_month and left <= within:
-        dates = events["活动日期"]
+        dates = events[C.EVENT_DATE]
         this_month = int(((dates.dt.year == as_of.year) & (dates.dt.month == as_of.month) & (dates <= pd.Timestamp(as_of))).sum())
         if this_month < standard.events_per_month:
             out.append(Reminder(ReminderKind.EVENTS_SHORT, community, None, None, month_end, None, left,
@@ -133,7 +134,7 @@ def event_reminders(ledger: Ledger, standard: Standard, as_of: dt.date, within: 
                                 f"本月已开展宣传活动 {this_month} 次，还差 {standard.events_per_month - this_month} 次"))
     start, end = dt.date(as_of.year, 5, 25), dt.date(as_of.year, 6, 25)
     if events is not None and start <= as_of <= end:
-        dates = events["活动日期"]
+        dates = events[C.EVENT_DATE]
         june = ((dates.dt.year == as_of.year) & (dates.dt.month == 6) & (dates <= pd.Timestamp(as_of))).any()
         if not june:
             day = dt.date(as_of.year, 6, 26)
@@ -180,11 +181,11 @@ def reminders_for(ledger: Ledger, standard: Standard, as_of: dt.date, within: in
     out: list[Reminder] = []
     # a ledger that keeps no 尿检记录 / 谈话记录 sheet says nothing about who was tested or talked to
     if tests is not None:
-        out += window_reminders(ledger, due, tests, "检测日期", list(standard.schedules.tests), as_of, within, "test",
+        out += window_reminders(ledger, due, tests, C.TEST_DATE, list(standard.schedules.tests), as_of, within, "test",
                                 f"尿检{schedule_words(list(standard.schedules.tests))}（{standard.name}）")
     talks = ledger.frame("谈话记录")
     if talks is not None:
-        out += window_reminders(ledger, due, talks, "谈话日期", list(standard.schedules.talks), as_of, within, "talk",
+        out += window_reminders(ledger, due, talks, C.TALK_DATE, list(standard.schedules.talks), as_of, within, "talk",
                                 f"帮教谈话{schedule_words(list(standard.schedules.talks))}（{standard.name}）")
     out += order_reminders(ledger, registry, as_of, within)
     out += abstinence_reminders(ledger, sets, as_of, within)
