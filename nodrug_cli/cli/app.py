@@ -47,7 +47,7 @@ def main() -> None:
     # collector's default (a pass every 700 new containers) spends about a tenth of a large score's time
     # finding nothing. Rarer passes still collect what cycles there are.
     gc.set_threshold(50_000, 20, 20)
-    from nodrug_cli.cli.signals import Stopped, install, stopped_code
+    from nodrug_cli.cli.signals import INTERRUPTED, TERMINATED, Stopped, install, stopped_code
 
     install()
     try:
@@ -70,7 +70,9 @@ def main() -> None:
         if type(sys.stdout).__name__ == "PacifyFlushWrapper":  # click's answer to a reader that stopped reading
             _exit(OUTPUT_CLOSED)
         raise
-    _exit(code if isinstance(code, int) else 0)
+    code = code if isinstance(code, int) else 0
+    # a command that ended itself on a signal (batch says how far it got) does not wait for helper threads either
+    _exit(code, wait_for_threads=code not in (INTERRUPTED, TERMINATED))
 
 
 def _stop(words: str, code: int) -> None:
@@ -84,7 +86,9 @@ def _stop(words: str, code: int) -> None:
         print(f"{words}。", file=sys.stderr)
     except (OSError, ValueError):
         pass
-    _exit(code)
+    # a stopped run does not wait for helper threads: a `batch` executor's thread, woken at interpreter
+    # shutdown through a pipe the stop already closed, would print a traceback after the message
+    _exit(code, wait_for_threads=False)
 
 
 # Exit code when the program reading nodrug's output stopped before the end (`nodrug score … | head`): the
@@ -93,17 +97,18 @@ def _stop(words: str, code: int) -> None:
 OUTPUT_CLOSED = 141
 
 
-def _exit(code: int) -> None:
+def _exit(code: int, wait_for_threads: bool = True) -> None:
     """End the process with `code` once everything written is flushed, without tearing the interpreter down
     object by object (a large ledger leaves a few hundred thousand objects behind; freeing them one by one
     only delays the prompt). Every file nodrug writes is closed and synced before its command returns, and
-    functions registered with `atexit` run; a command that left a helper thread running exits the ordinary way."""
+    functions registered with `atexit` run; a command that left a helper thread running exits the ordinary way
+    (unless `wait_for_threads` is False: the run was stopped)."""
     import atexit
     import os
     import sys
     import threading
 
-    if any(t is not threading.main_thread() and not t.daemon for t in threading.enumerate()):
+    if wait_for_threads and any(t is not threading.main_thread() and not t.daemon for t in threading.enumerate()):
         sys.exit(code)
     atexit._run_exitfuncs()  # what was registered to run at exit still runs
     try:
