@@ -90,13 +90,18 @@ def with_bad_id(path: Path, name: str, town: str, year: int = 2025) -> Path:
     return write_xlsx(path, sheets)
 
 
+def ledger_folder(root: Path, ledgers: list[tuple]) -> Path:
+    """A folder of ledgers, each (maker, community, town): written as 「community」.xlsx."""
+    root.mkdir()
+    for make, community, town in ledgers:
+        make(root / f"{community}.xlsx", community, town)
+    return root
+
+
 def town_folder(root: Path) -> Path:
     """Two towns' ledgers, plus what a real shared folder holds besides ledgers."""
-    root.mkdir()
-    passing(root / "甲村.xlsx", "甲村", QINGHE)
-    failing(root / "乙村.xlsx", "乙村", QINGHE)
-    with_bad_id(root / "丙村.xlsx", "丙村", QINGHE)
-    passing(root / "戊社区.xlsx", "戊社区", SHIMEN)
+    ledger_folder(root, [(passing, "甲村", QINGHE), (failing, "乙村", QINGHE), (with_bad_id, "丙村", QINGHE),
+                         (passing, "戊社区", SHIMEN)])
     (root / "子目录").mkdir()
     passing(root / "子目录" / "丁社区.xlsx", "丁社区", SHIMEN, events=True)
     (root / "坏文件.xlsx").write_bytes(b"\x00\x01\x02 this is no workbook \x00\xff" * 20)

@@ -18,7 +18,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from builders import write_xlsx
-from test_batch import QINGHE, SHIMEN, failing, passing
+from test_batch import QINGHE, SHIMEN, failing, ledger_folder, passing
 from typer.testing import CliRunner
 
 from nodrug_cli.cli.app import app
@@ -50,12 +50,8 @@ def recorded(db: Path) -> list[str]:
 
 
 def four_communities(root: Path) -> Path:
-    root.mkdir()
-    passing(root / "甲村.xlsx", "甲村", QINGHE)
-    failing(root / "乙村.xlsx", "乙村", QINGHE)
-    passing(root / "丙村.xlsx", "丙村", SHIMEN)
-    passing(root / "丁村.xlsx", "丁村", SHIMEN)
-    return root
+    return ledger_folder(root, [(passing, "甲村", QINGHE), (failing, "乙村", QINGHE), (passing, "丙村", SHIMEN),
+                                (passing, "丁村", SHIMEN)])
 
 
 def _fault(monkeypatch, community: str, fault) -> None:

@@ -149,15 +149,21 @@ def test_two_processes_writing_at_once_lose_nothing(tmp_path):
 # --- score --record ------------------------------------------------------------------------------
 
 
-def test_score_record_stores_a_row_and_a_second_run_replaces_it(tmp_path):
-    db = tmp_path / "h.sqlite"
-    path = ledger(tmp_path / "甲村.xlsx", 2025, checklist=False)
-    first = runner.invoke(app, ["score", str(path), "--record", "--db", str(db), "--as-of", "2025-12-31",
-                                "--format", "json"])
-    assert first.exit_code == 0, first.output
+def score_and_record(path: Path, db: Path):
+    """`nodrug score --record` on one ledger, and the one assessment the database then holds."""
+    result = runner.invoke(app, ["score", str(path), "--record", "--db", str(db), "--as-of", "2025-12-31",
+                                 "--format", "json"])
+    assert result.exit_code == 0, result.output
     assert count(db, "SELECT COUNT(*) FROM assessments") == 1
     with History(db) as history:
         (stored,) = history.assessments()
+    return result, stored
+
+
+def test_score_record_stores_a_row_and_a_second_run_replaces_it(tmp_path):
+    db = tmp_path / "h.sqlite"
+    path = ledger(tmp_path / "甲村.xlsx", 2025, checklist=False)
+    first, stored = score_and_record(path, db)
     assert (stored.community, stored.town, stored.year, stored.standard, stored.as_of) == (
         "甲村", "青禾镇", 2025, "boumei-2023", "2025-12-31")
     before = stored.total
@@ -165,12 +171,7 @@ def test_score_record_stores_a_row_and_a_second_run_replaces_it(tmp_path):
     assert stored.ledger_sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
 
     ledger(path, 2025, checklist=True)  # the clerk fills in the checklist and scores again
-    second = runner.invoke(app, ["score", str(path), "--record", "--db", str(db), "--as-of", "2025-12-31",
-                                 "--format", "json"])
-    assert second.exit_code == 0, second.output
-    assert count(db, "SELECT COUNT(*) FROM assessments") == 1
-    with History(db) as history:
-        (stored,) = history.assessments()
+    second, stored = score_and_record(path, db)  # the one stored row is replaced
     assert stored.total == json.loads(second.stdout)["total"] > before
     assert stored.passed and stored.drug_free
     assert stored.ledger_sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
