@@ -41,7 +41,7 @@ PARTS = {
     CHECK: ({("nodrug_cli.ledger.read", "_type_columns"): "type columns (parse dates, IDs, enums)",
              ("nodrug_cli.ledger.read", "_schema_findings"): "schema checks (pandera)",
              ("nodrug_cli.ledger.crosscheck", "run"): "cross-sheet checks",
-             ("nodrug_cli.ledger.read", "current_list_findings"): "current-list reconciliation"},
+             ("nodrug_cli.indicators.reconcile", "current_list_findings"): "current-list reconciliation"},
             "the rest (structure findings, sorting findings)"),
     COMPUTE: ({("nodrug_cli.standards.engine", "compute_indicators"): "compute every indicator"},
               "score the rubric, checklist findings"),
@@ -77,6 +77,7 @@ def timed(module: str, name: str, label: str, into: dict[str, float], missing: l
 def one_run(path: Path, as_of: str, missing: list[str]) -> dict[str, float]:
     """Seconds of each stage in one score of `path` (what `nodrug score PATH --format json --as-of AS_OF` does)."""
     from nodrug_cli.cli.common import Env, parse_date_option
+    from nodrug_cli.indicators.reconcile import add_current_list_findings
     from nodrug_cli.ledger.read import read_ledger
     from nodrug_cli import jsonout
     from nodrug_cli.render.score import assessment_json
@@ -95,7 +96,7 @@ def one_run(path: Path, as_of: str, missing: list[str]) -> dict[str, float]:
         cutoff = parse_date_option(env, as_of, "--as-of")
         rubric = load_standard(None)
         t1 = time.perf_counter()
-        ledger = read_ledger(path, env.today, as_of=cutoff)
+        ledger = add_current_list_findings(read_ledger(path, env.today, as_of=cutoff))
         t2 = time.perf_counter()
         assessment = assess(ledger, rubric)
         t3 = time.perf_counter()

@@ -14,6 +14,10 @@ from typing import Iterator
 # batch over a folder skips last run's summary instead of scoring it as a community (discovery.py).
 OUTPUT_MARK = "nodrug-output"
 
+# What each written format's file must be called (`-o`): a name that promises another format is refused.
+XLSX = (".xlsx",)
+TEXT_SUFFIXES = {"text": (".txt", ".log"), "json": (".json",), "csv": (".csv",), "md": (".md",), "ics": (".ics",)}
+
 REFUSAL_MESSAGES = {
     "is_input": ("输出文件 {path} 就是输入台账 {other}，拒绝覆盖：请换一个输出文件名", "the output {path} is the input ledger {other}: refused; choose another name"),
     "exists": ("输出文件 {path} 已存在：加 --force 覆盖，或换一个文件名", "the output {path} already exists: add --force to overwrite, or choose another name"),

@@ -337,7 +337,7 @@ def test_summary_workbook_and_refusal_to_overwrite(tmp_path):
 
 
 def test_interrupt_writes_no_history_and_exits_130(tmp_path, monkeypatch):
-    import nodrug_cli.batch as batch_module
+    import nodrug_cli.batch.outcome as batch_module
 
     root = town_folder(tmp_path / "台账")
     db = tmp_path / "h.sqlite"

@@ -15,7 +15,8 @@ from typer.testing import CliRunner
 from nodrug_cli.cli.app import app
 from nodrug_cli.cli.common import Env
 from nodrug_cli.cli.validate import run
-from nodrug_cli.validation import check_files, to_json
+from nodrug_cli.jobs.validate import ValidateSettings, check_files
+from nodrug_cli.ledger.check import to_json
 
 runner = CliRunner()
 A = person_id(1, True)
@@ -77,7 +78,7 @@ def test_terminal_output_is_a_rich_table_with_whole_values(tmp_path):
     out = io.StringIO()
     env = Env(stdout=out, stderr=io.StringIO(), is_terminal=True, today=dt.date(2026, 11, 25))
     with pytest.raises(Exception) as stop:
-        run([ledger_with_errors(tmp_path)], "text", False, "2025-12-31", env)
+        run(ValidateSettings((ledger_with_errors(tmp_path),), today=env.today, as_of=dt.date(2025, 12, 31)), env)
     assert stop.value.exit_code == 1
     text = out.getvalue()
     assert BAD in text and "修改建议" in text and "1 个错误" in text

@@ -14,6 +14,7 @@ from builders import PERSON_HEADER, minimal_ledger, person_id, write_xlsx
 from typer.testing import CliRunner
 
 from nodrug_cli.cli.app import app
+from nodrug_cli.indicators.reconcile import add_current_list_findings
 from nodrug_cli.ledger.read import read_ledger
 from nodrug_cli.ledger.schema import column_specs, sheet_schemas
 from nodrug_cli.render.template_xlsx import LAST_ROW, write_template
@@ -161,8 +162,21 @@ def test_an_empty_current_list_means_it_is_not_kept(tmp_path):
     assert read_ledger(path, TODAY, as_of=dt.date(2025, 12, 31)).findings == []
     assert invoke("validate", path, "--as-of", AS_OF, "--strict").exit_code == 0
     kept = ledger_file(tmp_path, 现有吸毒人员=[["姓名", "身份证号"], ["某人", person_id(9)]])
-    codes = {f.code for f in read_ledger(kept, TODAY, as_of=dt.date(2025, 12, 31)).findings}
+    read = read_ledger(kept, TODAY, as_of=dt.date(2025, 12, 31))
+    assert read.findings == []  # reading alone does not compare: the caller that shows findings does
+    codes = {f.code for f in add_current_list_findings(read).findings}
     assert codes == {"current_list_extra", "current_list_absent"}  # a kept list is still compared
+    shown = json.loads(invoke("validate", kept, "--as-of", AS_OF, "--format", "json").stdout)
+    assert {f["code"] for f in shown["files"][0]["findings"]} == codes
+
+
+def test_reading_does_not_import_the_layer_above():
+    import subprocess
+    import sys
+
+    code = "import sys, nodrug_cli.ledger.read; print(sorted(m for m in sys.modules if m.startswith('nodrug_cli.indicators')))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
 
 
 def test_headers_are_named_without_the_templates_mark(tmp_path):

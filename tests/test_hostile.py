@@ -791,12 +791,13 @@ def test_a_full_disk_while_writing_the_assessment_is_exit_2_and_leaves_nothing(t
 
     from nodrug_cli.cli import score
     from nodrug_cli.cli.common import Env
+    from nodrug_cli.jobs.score import ScoreSettings
 
     ledger = write_xlsx(tmp_path / "台账.xlsx", minimal_ledger())
     _fail_half_way(monkeypatch, OSError(errno.ENOSPC, "No space left on device"))
     env = Env(stdout=io.StringIO(), stderr=io.StringIO(), is_terminal=False, today=TODAY)
     with pytest.raises(typer.Exit) as caught:
-        score.run(ledger, None, None, None, tmp_path / "考评表.xlsx", False, "text", False, False, env)
+        score.run(ScoreSettings(ledger, today=TODAY, output=tmp_path / "考评表.xlsx"), env)
     assert caught.value.exit_code == 2
     assert env.stderr.getvalue().strip() == f"无法写入 {tmp_path / '考评表.xlsx'}：磁盘空间不足"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["台账.xlsx"]
@@ -809,17 +810,19 @@ def test_a_full_disk_while_writing_the_spot_check_list_is_exit_2(tmp_path, monke
 
     from nodrug_cli.cli import batch, sample
     from nodrug_cli.cli.common import Env
+    from nodrug_cli.jobs.batch import BatchSettings
+    from nodrug_cli.jobs.sample import SampleSettings
 
     ledger = injection_ledger(tmp_path / "台账.xlsx")
     db = tmp_path / "history.sqlite"
     quiet = Env(stdout=io.StringIO(), stderr=io.StringIO(), is_terminal=False, today=TODAY)
     with pytest.raises(typer.Exit):
-        batch.run([str(ledger)], None, 2025, None, 1, None, False, "json", db, False, quiet)
+        batch.run(BatchSettings((str(ledger),), today=TODAY, year=2025, jobs=1, format="json", db=db), quiet)
     _fail_half_way(monkeypatch, OSError(errno.ENOSPC, "No space left on device"))
     env = Env(stdout=io.StringIO(), stderr=io.StringIO(), is_terminal=False, today=TODAY)
     target = tmp_path / "抽查.xlsx"
     with pytest.raises(typer.Exit) as caught:
-        sample.run(1.0, 7, 2025, "boumei-2023", target, False, db, "text", env)
+        sample.run(SampleSettings(TODAY, rate=1.0, seed=7, year=2025, standard="boumei-2023", output=target, db=db), env)
     assert caught.value.exit_code == 2 and "磁盘空间不足" in env.stderr.getvalue()
     assert not target.exists()
 

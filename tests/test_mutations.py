@@ -41,7 +41,7 @@ from nodrug_cli.remind.rules import reminders_for
 from nodrug_cli.render.score import assessment_json, render_table
 from nodrug_cli.standards.engine import assess
 from nodrug_cli.standards.load import load_standard
-from nodrug_cli.validation import FileCheck, exit_code, to_json
+from nodrug_cli.ledger.check import FileCheck, exit_code, to_json
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "templates" / "无毒社区台账模板.xlsx"

@@ -12,8 +12,8 @@ import pytest
 import yaml
 from test_batch import QINGHE, SHIMEN, batch_json, minimal_ledger, passing, write_xlsx
 
-from nodrug_cli.batch import LedgerOutcome, rollup
-from nodrug_cli.rollup import competition_ranks, pool
+from nodrug_cli.batch.outcome import LedgerOutcome
+from nodrug_cli.batch.rollup import competition_ranks, pool, rollup
 from nodrug_cli.standards.load import parse_standard
 
 MINI = {

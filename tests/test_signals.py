@@ -25,7 +25,7 @@ pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="re
 ROOT = Path(__file__).resolve().parent.parent
 SLOW = """
 import sys, time
-import nodrug_cli.batch, nodrug_cli.outputs
+import nodrug_cli.batch.outcome, nodrug_cli.outputs
 
 def slow(real):
     def wait_then(*args):
@@ -34,7 +34,7 @@ def slow(real):
     return wait_then
 
 if sys.argv[1] == "score_one":
-    nodrug_cli.batch.score_one = slow(nodrug_cli.batch.score_one)
+    nodrug_cli.batch.outcome.score_one = slow(nodrug_cli.batch.outcome.score_one)
 else:
     nodrug_cli.outputs._flush = slow(nodrug_cli.outputs._flush)
 from nodrug_cli.cli.app import main

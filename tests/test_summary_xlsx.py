@@ -11,8 +11,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from nodrug_cli import batch
-from nodrug_cli.batch import KEY_INDICATORS, BatchReport, LedgerOutcome
+from nodrug_cli.batch import outcome as batch
+from nodrug_cli.batch.outcome import KEY_INDICATORS, BatchReport, LedgerOutcome
+from nodrug_cli.batch.rollup import rollup
 from nodrug_cli.indicators.model import label
 from nodrug_cli.ledger.read import show
 from nodrug_cli.ledger.schema import ID_ALIASES
@@ -73,11 +74,11 @@ def _standard(targets: dict) -> Standard:
 
 
 def _rolled(outcomes, targets: dict, year: int = 2025):
-    from nodrug_cli.rollup import rank_ledgers
+    from nodrug_cli.batch.rollup import rank_ledgers
 
     outcomes = batch.sorted_outcomes(outcomes)
     rank_ledgers(outcomes)
-    return (outcomes, *batch.rollup(outcomes, _standard(targets), year))
+    return (outcomes, *rollup(outcomes, _standard(targets), year))
 
 
 def _report(targets=None, standard=STANDARD, review=True) -> BatchReport:
@@ -193,7 +194,7 @@ def test_flagged_town_and_other_unit_types_as_no_data(tmp_path):
     """zhongkai-2015 in 2019: 无毒村 ≥ 95 %; a town below it is flagged 挂牌重点整治 (seed 003), and the targets for
     无毒镇, 机关单位/学校, 企业/场所 are listed as 无数据, not dropped."""
     outcomes = batch.sorted_outcomes([replace(o, year=2019) for o in _outcomes()])
-    towns, overall = batch.rollup(outcomes, load_standard("zhongkai-2015"), 2019)
+    towns, overall = rollup(outcomes, load_standard("zhongkai-2015"), 2019)
     ws = _write(BatchReport(2019, STANDARD, outcomes, towns, overall, []), tmp_path)["镇街汇总"]
     assert [ws.cell(r, 12).value for r in (HEAD + 1, HEAD + 2)] == ["挂牌重点整治", "挂牌重点整治"]  # 50 % < 95 %
     county = {ws.cell(r, 1).value: _row(ws, r)[1:4] for r in range(HEAD + 4, ws.max_row + 1) if ws.cell(r, 1).value}
@@ -202,7 +203,7 @@ def test_flagged_town_and_other_unit_types_as_no_data(tmp_path):
     assert county["无毒企业、场所"] == ["无数据", "达到 100%", "无数据"]
     assert [o["label"] for o in overall.other_targets] == ["无毒镇（街道、园区）", "无毒机关单位、学校", "无毒企业、场所"]
     # 2016: targets but no 挂牌 sentence for that year
-    towns, _ = batch.rollup(outcomes, load_standard("zhongkai-2015"), 2016)
+    towns, _ = rollup(outcomes, load_standard("zhongkai-2015"), 2016)
     assert [t.flag for t in towns] == [None, None] and [t.drug_free_met for t in towns] == [False, False]
 
 
@@ -296,7 +297,7 @@ def test_no_personal_data_from_real_ledgers(tmp_path):
     paths = sorted(SAMPLES.glob("*.xlsx"))
     outcomes = batch.sorted_outcomes(batch.score_all(paths, "boumei-2023", dt.date(2026, 11, 25),
                                                      dt.date(2025, 12, 31), None, 1))
-    towns, overall = batch.rollup(outcomes, _standard({"drug_free_rate": {2025: 0.5}}), 2025)
+    towns, overall = rollup(outcomes, _standard({"drug_free_rate": {2025: 0.5}}), 2025)
     out = tmp_path / "汇总.xlsx"
     write_summary(BatchReport(2025, STANDARD, outcomes, towns, overall, []), out)
     book = openpyxl.load_workbook(out)
@@ -323,7 +324,7 @@ def test_no_personal_data_from_real_ledgers(tmp_path):
 
 def test_nothing_readable_and_no_sanctions(tmp_path):
     outcomes = [LedgerOutcome(path="a.xlsx", status="unreadable", reason="文件已加密")]
-    towns, overall = batch.rollup(outcomes, _standard({"drug_free_rate": {2025: 0.5}}), 2025)
+    towns, overall = rollup(outcomes, _standard({"drug_free_rate": {2025: 0.5}}), 2025)
     book = _write(BatchReport(2025, {}, outcomes, towns, overall, []), tmp_path)
     assert book["汇总"].cell(HEAD + 1, 5).value == "无法读取"
     ws = book["镇街汇总"]

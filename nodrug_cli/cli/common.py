@@ -1,27 +1,16 @@
-"""What every command shares: the outside world passed in (`Env`), option types, error printing."""
+"""What every command's skin shares: the outside world passed in (`Env`), parsing option values, error printing.
+The options themselves are declared in `cli.options`."""
 
 from __future__ import annotations
 
 import datetime as dt
 import sys
 from dataclasses import dataclass, field
-from enum import Enum
-from pathlib import Path
 from typing import TextIO
 
 import typer
 
 from nodrug_cli.exitcodes import ExitCode
-
-
-class Lang(str, Enum):
-    zh = "zh"
-    en = "en"
-
-
-class Format(str, Enum):
-    text = "text"
-    json = "json"
 
 
 @dataclass
@@ -62,6 +51,31 @@ def fail(env: Env, zh: str, en: str, code: ExitCode = ExitCode.UNUSABLE) -> type
     return typer.Exit(int(code))
 
 
+def job_failed(env: Env, exc) -> typer.Exit:
+    """A job's `JobError` on stderr (its notes, then its message) and the Exit to raise."""
+    for zh, en in exc.notes:
+        print(env.say(zh, en), file=env.stderr)
+    return fail(env, exc.zh, exc.en, exc.code)
+
+
+def call(env: Env, job, *args):
+    """`job(*args)`'s result; its `JobError` is told on stderr and raised as the Exit with its code."""
+    from nodrug_cli.jobs import JobError
+
+    try:
+        return job(*args)
+    except JobError as exc:
+        raise job_failed(env, exc) from None
+
+
+def shared_settings(lang, as_of: str | None, max_size: str | None) -> tuple[Env, dict]:
+    """The outside world for `--lang`, and the settings every ledger-reading command shares (today, the parsed
+    `--as-of` and `--max-size`, the language); a bad value exits 2 naming its option."""
+    env = Env(lang=lang.value)
+    return env, {"today": env.today, "as_of": parse_date_option(env, as_of, "--as-of"),
+                 "max_size": parse_size_option(env, max_size), "lang": lang.value}
+
+
 def parse_date_option(env: Env, value: str | None, option: str) -> dt.date | None:
     """An option's date (same forms as ledger dates), or exit 2 with a message naming the option."""
     if value is None:
@@ -95,28 +109,6 @@ def parse_size_option(env: Env, value: str | None, option: str = "--max-size") -
     return size
 
 
-def standard_and_ledgers(env: Env, standard: str | None, paths, output, force: bool, suffixes: tuple[str, ...] = ()):
-    """The standard, the ledger files under `paths` and the paths that matched nothing, with the output
-    checked against them (and against `suffixes`) — or exit 2 with the reason (for the commands that take many
-    ledgers)."""
-    from nodrug_cli.batch import find_ledgers
-    from nodrug_cli.outputs import OutputRefused, check_output
-    from nodrug_cli.standards.load import StandardError, load_standard
-
-    try:
-        rubric = load_standard(standard)
-        files, nothing = find_ledgers(paths)
-        if output is not None:
-            check_output(output, force, inputs=tuple(files), suffixes=suffixes)
-    except (StandardError, OutputRefused) as exc:
-        raise fail(env, exc.message("zh"), exc.message("en")) from None
-    return rubric, files, nothing
-
-
-# What each written format's file must be called (`-o`): a name that promises another format is refused.
-XLSX = (".xlsx",)
-TEXT_SUFFIXES = {"text": (".txt", ".log"), "json": (".json",), "csv": (".csv",), "md": (".md",), "ics": (".ics",)}
-
 # A year any campaign ledger can be about: the national campaign began in the 2000s; a four-digit typo
 # (1900, 20025) is refused rather than scored as an empty year.
 YEAR_RANGE = (2000, 2100)
@@ -133,17 +125,3 @@ def year_option(help: str):
     """The `--year` option every command shares: a year in YEAR_RANGE, else exit 2 naming the option."""
     return typer.Option(None, "--year", metavar="YEAR", callback=_check_year,
                         help=f"{help}；{YEAR_RANGE[0]}–{YEAR_RANGE[1]}")
-
-
-def existing_db(env: Env, db: Path | None) -> Path:
-    """The history database a read-only command reads (`--db`, else NODRUG_DB, else the user data directory),
-    which must exist: reading never creates one, so a mistyped path is told, not answered with "no records"."""
-    from nodrug_cli.history.store import default_path
-
-    path = Path(db) if db is not None else default_path()
-    if not path.is_file():
-        raise fail(env, f"历史数据库 {path} 不存在：请检查 --db 的路径（查询不会新建数据库；"
-                        "先用 nodrug batch 或 nodrug score --record 记录考评）",
-                   f"the history database {path} does not exist: check --db (a query never creates one; record "
-                   "assessments first with nodrug batch or nodrug score --record)")
-    return path

@@ -2,38 +2,31 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from pathlib import Path
 
 import typer
 
 from nodrug_cli import jsonout
-from nodrug_cli.cli.common import TEXT_SUFFIXES, Env, fail, parse_date_option, parse_size_option, standard_and_ledgers
-from nodrug_cli.exitcodes import ExitCode
+from nodrug_cli.cli.common import Env, call, fail
+from nodrug_cli.cli.options import (as_of_option, choice, db_option, force_option, format_option, formats,
+                                    full_pii_option, output_option, reads_ledgers, standard_option)
+from nodrug_cli.jobs.remind import RemindSettings, deliver, reminders
+
+RemindFormat = formats("text", "json", "csv", "md", "ics")
 
 
-class RemindFormat(str, Enum):
-    text = "text"
-    json = "json"
-    csv = "csv"
-    md = "md"
-    ics = "ics"
+WebhookKind = choice("WebhookKind", "wecom", "dingtalk", "json")
 
 
-class WebhookKind(str, Enum):
-    wecom = "wecom"
-    dingtalk = "dingtalk"
-    json = "json"
-
-
-def command(
+@reads_ledgers
+def command(env: Env, shared: dict,  # not options: see reads_ledgers
     paths: list[str] = typer.Argument(..., metavar="PATH", show_default=False, help="台账文件、文件夹或通配符，可多个"),
-    as_of: str = typer.Option(None, "--as-of", metavar="DATE", help="以哪一天为准（默认：今天）"),
+    as_of: str = as_of_option("以哪一天为准（默认：今天）"),
     within: int = typer.Option(7, "--within", metavar="DAYS", min=0, help="提前几天提醒（剩余天数 ≤ DAYS）"),
-    standard: str = typer.Option(None, "--standard", metavar="NAME|FILE", help="考核标准，决定尿检、谈话周期（默认 boumei-2023）"),
-    format: RemindFormat = typer.Option(RemindFormat.text, "--format", help="输出格式：text、json、csv、md 或 ics（日历）"),
-    output: Path = typer.Option(None, "-o", "--output", metavar="FILE", help="把输出写入文件（而不是屏幕）"),
-    force: bool = typer.Option(False, "--force", help="输出文件已存在时覆盖"),
+    standard: str = standard_option("考核标准，决定尿检、谈话周期（默认 boumei-2023）"),
+    format: RemindFormat = format_option(RemindFormat, "输出格式：text、json、csv、md 或 ics（日历）"),
+    output: Path = output_option("把输出写入文件（而不是屏幕）"),
+    force: bool = force_option(),
     webhook: str = typer.Option(None, "--webhook", metavar="URL", help="发送到企业微信/钉钉群机器人或 JSON 接口"),
     webhook_kind: WebhookKind = typer.Option(WebhookKind.wecom, "--webhook-kind", help="wecom、dingtalk 或 json"),
     webhook_secret: str = typer.Option(None, "--webhook-secret", metavar="SECRET", envvar="NODRUG_WEBHOOK_SECRET",
@@ -44,67 +37,54 @@ def command(
     mail_to: list[str] = typer.Option(None, "--mail-to", metavar="ADDR", help="发送邮件到此地址（可多次给出）"),
     mail_config: Path = typer.Option(None, "--mail-config", metavar="FILE", help="邮件服务器配置文件（也可用环境变量）"),
     resend: bool = typer.Option(False, "--resend", help="已发送过且状态未变的提醒也再发一次"),
-    full_pii: bool = typer.Option(False, "--full-pii", help="屏幕和文件中显示完整身份证号和姓名（群机器人、邮件、日历始终遮蔽）"),
-    db: Path = typer.Option(None, "--db", metavar="PATH", help="历史数据库（记录已发送的提醒；默认：NODRUG_DB 或用户数据目录）"),
-    max_size: str = typer.Option(None, "--max-size", metavar="SIZE",
-                                 help="工作表展开后的大小上限，超过即拒绝读取（默认 4G；如 8G、500M）"),
+    full_pii: bool = full_pii_option("屏幕和文件中显示完整身份证号和姓名（群机器人、邮件、日历始终遮蔽）"),
+    db: Path = db_option("历史数据库（记录已发送的提醒；默认：NODRUG_DB 或用户数据目录）"),
 ) -> None:
     """到期提醒：列出逾期和即将到期的尿检、谈话、报到、宣传、季度报告，可发到群机器人或邮箱（适合每天由 cron 运行）。"""
-    run(paths, as_of, within, standard, format.value, output, force, webhook, webhook_kind.value, mail_to or [],
-        mail_config, resend, full_pii, db, Env(), max_size, webhook_secret, timeout)
+    run(RemindSettings(tuple(paths), within=within, standard=standard, format=format.value, output=output, force=force,
+                       webhook=webhook, webhook_kind=webhook_kind.value, webhook_secret=webhook_secret, timeout=timeout,
+                       mail_to=tuple(mail_to or ()), mail_config=mail_config, resend=resend, full_pii=full_pii, db=db,
+                       **shared), env)
 
 
-def run(paths, as_of, within, standard, fmt, output, force, webhook, webhook_kind, mail_to, mail_config, resend,
-        full_pii, db, env: Env, max_size: str | None = None, webhook_secret: str | None = None,
-        timeout: float = 10) -> None:
-    from nodrug_cli.remind.collect import collect
+def run(settings, env: Env) -> None:
+    """List (or write) the reminders, then deliver them; raises typer.Exit with the exit code."""
+    from nodrug_cli.exitcodes import ExitCode
 
-    day = parse_date_option(env, as_of, "--as-of") or env.today
-    limit = parse_size_option(env, max_size)
-    if webhook_secret and not webhook:
-        raise fail(env, "--webhook-secret 需要与 --webhook 一起使用", "--webhook-secret needs --webhook")
-    if webhook_secret and webhook_kind != "dingtalk":
-        raise fail(env, "--webhook-secret（加签）只用于钉钉群机器人：请加 --webhook-kind dingtalk",
-                   "--webhook-secret (加签) is for DingTalk robots only: add --webhook-kind dingtalk")
-    rubric, files, nothing = standard_and_ledgers(env, standard, paths, output, force, TEXT_SUFFIXES[fmt])
-    collected = collect(files, rubric, day, within, env.today, limit)
-    reminders = collected.reminders
-    errors: list[dict] = [{"path": p, "error": "没有找到台账"} for p in nothing] + collected.errors
-    for e in errors:
+    found = call(env, reminders, settings)
+    for e in found.errors:
         print(f"{e['path']}：{e['error']}", file=env.stderr)
-    if not files:
-        raise fail(env, "没有找到任何台账文件", "no ledger files found")
-    text = _render(reminders, errors, day, within, fmt, full_pii, env)
-    if output is not None:
-        _write(output, text, env)
+    text = _render(found, settings, env)
+    if settings.output is not None:
+        _write(settings.output, text, env)
     elif text is not None:
         env.stdout.write(text)
-    delivered_ok = _deliver(reminders, day, webhook, webhook_kind, webhook_secret, mail_to, mail_config, resend, db,
-                            env, timeout)
-    code = ExitCode.DELIVERY_FAILED if not delivered_ok else max(
-        collected.code, ExitCode.UNUSABLE if nothing else ExitCode.OK)
-    raise typer.Exit(int(code))
+    delivered = call(env, deliver, settings, found.reminders)
+    for outcome in delivered.outcomes:
+        print(outcome.message(), file=env.stderr)
+    raise typer.Exit(int(ExitCode.DELIVERY_FAILED if not delivered.ok else found.code))
 
 
-def _render(reminders, errors, day, within, fmt, full_pii, env: Env) -> str | None:
+def _render(found, settings, env: Env) -> str | None:
     """The chosen format as text (None when rich already printed to the terminal)."""
     from nodrug_cli.remind import render
 
+    reminders, day, full_pii, fmt, lang = found.reminders, found.day, settings.full_pii, settings.format, env.lang
     if fmt == "json":
-        return jsonout.dumps({"as_of": day.isoformat(), "within": within,
-                           "reminders": [r.to_json(full_pii) for r in reminders], "errors": errors}) + "\n"
+        return jsonout.dumps({"as_of": day.isoformat(), "within": settings.within,
+                              "reminders": [r.to_json(full_pii) for r in reminders], "errors": found.errors}) + "\n"
     if fmt == "csv":
-        return render.to_csv(reminders, full_pii)
+        return render.to_csv(reminders, full_pii, lang=lang)
     if fmt == "md":
-        return render.to_markdown(reminders, day, full_pii)
+        return render.to_markdown(reminders, day, full_pii, lang=lang)
     if fmt == "ics":
         from nodrug_cli.remind.calendar import to_ics
 
-        return to_ics(reminders, day).decode("utf-8")
+        return to_ics(reminders, day, lang=lang).decode("utf-8")
     if env.is_terminal:
-        render.to_rich(reminders, day, full_pii, env.stdout)
+        render.to_rich(reminders, day, full_pii, env.stdout, lang=lang)
         return None
-    return render.to_plain(reminders, day, full_pii)
+    return render.to_plain(reminders, day, full_pii, lang=lang)
 
 
 def _write(output: Path, text: str | None, env: Env) -> None:
@@ -116,50 +96,3 @@ def _write(output: Path, text: str | None, env: Env) -> None:
     except OutputRefused as exc:
         raise fail(env, exc.message("zh"), exc.message("en")) from None
     print(f"已写入 {output}", file=env.stderr)
-
-
-def _deliver(reminders, day, webhook, webhook_kind, webhook_secret, mail_to, mail_config, resend, db,
-             env: Env, timeout: float = 10) -> bool:
-    """Send what has not been sent on each channel; a failing channel does not stop the others.
-
-    A channel that is set up wrongly (a bad URL, mail settings missing) is unusable input: exit 2.
-    """
-    if not webhook and not mail_to:
-        return True
-    from nodrug_cli.history.store import History, HistoryError
-    from nodrug_cli.remind.channels import ChannelConfigError, channel_name, post_webhook, send_mail
-    from nodrug_cli.remind.mailconfig import MailConfigError, load_mail_config
-    from nodrug_cli.remind.outbox import Channel, deliver
-
-    channels = []
-    if webhook:
-        def to_robot(todo, on_sent, noted):
-            post_webhook(webhook, webhook_kind, todo, day, timeout=timeout, secret=webhook_secret, on_sent=on_sent,
-                         noted=noted)
-
-        channels.append(Channel(channel_name(webhook_kind, webhook), webhook_kind, to_robot))
-    if mail_to:
-        try:
-            config = load_mail_config(mail_config)
-        except MailConfigError as exc:
-            raise fail(env, f"邮件设置有误：{exc}", f"mail settings: {exc}") from None
-
-        def to_mail(todo, on_sent, noted):
-            send_mail(config, list(mail_to), todo, day, timeout=timeout, noted=noted)
-            on_sent(todo)
-
-        channels.append(Channel(channel_name("mail", ",".join(sorted(mail_to))), "mail", to_mail))
-    try:
-        history = History(db)
-    except HistoryError as exc:
-        raise fail(env, str(exc), str(exc)) from None
-    with history:
-        try:
-            result = deliver(history, reminders, channels, resend)
-        except ChannelConfigError as exc:
-            raise fail(env, f"发送设置有误：{exc}", f"channel settings: {exc}") from None
-        except HistoryError as exc:
-            raise fail(env, str(exc), str(exc)) from None
-    for outcome in result.outcomes:
-        print(outcome.message(), file=env.stderr)
-    return result.ok

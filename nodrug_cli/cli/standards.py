@@ -2,24 +2,25 @@
 
 from __future__ import annotations
 
-
 import typer
 
 from nodrug_cli import jsonout
-from nodrug_cli.cli.common import Env, Format, fail
+from nodrug_cli.cli.common import Env, call
+from nodrug_cli.cli.options import Lang, format_option, formats, lang_option
 from nodrug_cli.cli.zh import chinese_app
 
 app = chinese_app(help="内置考核标准：列出、查看（复制后可修改，用 --standard 文件名 使用）。", no_args_is_help=True)
+ListFormat = formats("text", "json")
 
 
 @app.command("list")
-def list_command(format: Format = typer.Option(Format.text, "--format", metavar="text|json",
-                                              help="输出格式：text 或 json")) -> None:
+def list_command(format: ListFormat = format_option(ListFormat, "输出格式：text 或 json", metavar="text|json"),
+                 lang: Lang = lang_option()) -> None:
     """列出内置考核标准。"""
-    from nodrug_cli.standards.load import builtin_names, load_standard
+    from nodrug_cli.jobs.template import standards
 
-    rows = [load_standard(n) for n in builtin_names()]
-    if format == Format.json:
+    rows = standards()
+    if format.value == "json":
         print(jsonout.dumps([{"name": s.name, "title": s.title, "source": s.source} for s in rows]))
         return
     for s in rows:
@@ -27,12 +28,8 @@ def list_command(format: Format = typer.Option(Format.text, "--format", metavar=
 
 
 @app.command("show")
-def show_command(name: str = typer.Argument(..., metavar="NAME", help="标准名称")) -> None:
+def show_command(name: str = typer.Argument(..., metavar="NAME", help="标准名称"), lang: Lang = lang_option()) -> None:
     """打印标准的 YAML 原文（nodrug standards show NAME > 我的标准.yaml，修改后用 --standard 我的标准.yaml）。"""
-    from nodrug_cli.standards.load import StandardError, builtin_text
+    from nodrug_cli.jobs.template import standard_text
 
-    env = Env()
-    try:
-        print(builtin_text(name), end="")
-    except StandardError as exc:
-        raise fail(env, exc.message("zh"), exc.message("en")) from None
+    print(call(Env(lang=lang.value), standard_text, name), end="")

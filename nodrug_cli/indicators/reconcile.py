@@ -42,3 +42,22 @@ def current_list_findings(tables: dict, frames: dict, as_of: dt.date, make: Call
     out = make(tables["现有吸毒人员"], "current_list_extra", C.ID_NUMBER, extra.index, why)
     absent = people[sets.current & ~people[C.ID_NUMBER].isin(set(listed_ids.dropna()))]
     return out + make(tables["吸毒人员"], "current_list_absent", C.ID_NUMBER, absent.index)
+
+
+def add_current_list_findings(ledger):
+    """`ledger` with the 现有吸毒人员 comparison's warnings among its findings (in place, kept sorted; returned).
+
+    Reading leaves the comparison out because it needs the person sets, the layer above reading: every caller
+    that shows a ledger's findings (validate, score, batch) runs it once after reading.
+    """
+    from nodrug_cli.ledger.findings import sort_key
+    from nodrug_cli.ledger.read import cell_findings
+
+    kept = {k: ledger.frame(k) for k in ledger.frames}
+    if "现有吸毒人员" in ledger.frames and ledger.frames["现有吸毒人员"].empty:
+        kept["现有吸毒人员"] = None  # a header with no names: the office does not keep the list, nothing to compare
+    found = current_list_findings(ledger.tables, kept, ledger.as_of, cell_findings)
+    if found:
+        ledger.findings += found
+        ledger.findings.sort(key=sort_key)
+    return ledger

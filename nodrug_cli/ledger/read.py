@@ -13,7 +13,6 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from nodrug_cli.indicators.reconcile import current_list_findings
 from nodrug_cli.ledger import crosscheck, idcard
 from nodrug_cli.ledger.cleantext import without_control
 from nodrug_cli.ledger.findings import ERROR, Finding, sort_key
@@ -112,7 +111,7 @@ def show(value: object) -> object:
     return value
 
 
-def _findings(table: SheetTable, code: str, column: str, rows, each: list[dict] | None = None, **same) -> list[Finding]:
+def cell_findings(table: SheetTable, code: str, column: str, rows, each: list[dict] | None = None, **same) -> list[Finding]:
     """One located finding of `code` in `column` for every frame row in `rows`, each showing its cell's raw value;
     `same` holds extra fields for all of them, `each` (one dict per row) extra fields row by row."""
     rows = list(rows)
@@ -154,13 +153,13 @@ def _type_columns(table: SheetTable) -> tuple[pd.DataFrame, list[Finding]]:
             values, bad = parse_multi_enum(raw, spec.lookup())
         elif spec.kind == ColumnKind.ID:
             values, bad, numeric = parse_id(raw)
-            findings += _findings(table, "id_numeric", name, raw.index[numeric])
+            findings += cell_findings(table, "id_numeric", name, raw.index[numeric])
         else:
             values, bad = parse_text(raw)
         if spec.default is not None:
             values = values.fillna(spec.default) if spec.kind != ColumnKind.BOOL else values.fillna(bool(spec.default))
         if bad.any():
-            findings += _findings(table, PARSE_CODES[spec.kind], name, raw.index[bad])
+            findings += cell_findings(table, PARSE_CODES[spec.kind], name, raw.index[bad])
         typed[name] = values
     return pd.DataFrame(typed, index=table.raw.index), findings
 
@@ -227,7 +226,7 @@ def _schema_findings(table: SheetTable, typed: pd.DataFrame, skip: set[tuple[obj
     findings = []
     for (code, column), rows in failing.items():
         each = [_detail(code, table, typed, r, column) for r in rows] if code in _DETAILED else None
-        findings += _findings(table, code, column, rows, each)
+        findings += cell_findings(table, code, column, rows, each)
     return findings
 
 
@@ -289,14 +288,11 @@ def read_ledger(
             unusable[key] = tuple(absent)
     info = _info(frames.get("社区概况"))
     year, as_of = resolve_period(today, as_of, year, info.get("评估年度"))
-    findings += crosscheck.run(tables, frames, as_of, _findings)
-    ledger = Ledger(path, tables, frames, info, findings, year, as_of, _error_rows(tables, findings), unusable)
-    kept = {k: ledger.frame(k) for k in frames}
-    if "现有吸毒人员" in frames and frames["现有吸毒人员"].empty:
-        kept["现有吸毒人员"] = None  # a header with no names: the office does not keep the list, nothing to compare
-    findings += current_list_findings(tables, kept, as_of, _findings)
+    findings += crosscheck.run(tables, frames, as_of, cell_findings)
     findings.sort(key=sort_key)
-    return ledger
+    # The 现有吸毒人员 list is compared with the person sets by the callers that show findings
+    # (indicators.reconcile.add_current_list_findings): the sets are the layer above reading.
+    return Ledger(path, tables, frames, info, findings, year, as_of, _error_rows(tables, findings), unusable)
 
 
 def _error_rows(tables: dict[str, SheetTable], findings: list[Finding]) -> dict[str, set]:

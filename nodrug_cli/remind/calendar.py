@@ -45,7 +45,8 @@ def event_day(reminder: Reminder, as_of: dt.date) -> dt.date:
     return as_of if reminder.overdue else reminder.due_date
 
 
-def to_ics(reminders: Iterable[Reminder], as_of: dt.date, stamp: dt.datetime | None = None) -> bytes:
+def to_ics(reminders: Iterable[Reminder], as_of: dt.date, stamp: dt.datetime | None = None,
+           lang: str = "zh") -> bytes:
     """The calendar as bytes (UTF-8, CRLF lines). `stamp` is DTSTAMP (default: now, UTC)."""
     stamp = (stamp or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc).replace(microsecond=0)
     calendar = Calendar()

@@ -15,14 +15,14 @@ def _headline(reminders: list[Reminder], day: dt.date) -> str:
     return f"{day.isoformat()} 禁毒工作提醒：逾期 {overdue} 项，即将到期 {len(reminders) - overdue} 项"
 
 
-def to_plain(reminders: list[Reminder], day: dt.date, full_pii: bool = False) -> str:
+def to_plain(reminders: list[Reminder], day: dt.date, full_pii: bool = False, lang: str = "zh") -> str:
     """One line per reminder, overdue first: short enough for a cron mail."""
     if not reminders:
         return f"{day.isoformat()} 没有逾期或即将到期的事项。\n"
     return "\n".join([_headline(reminders, day), *[r.message(full_pii) for r in reminders]]) + "\n"
 
 
-def to_markdown(reminders: list[Reminder], day: dt.date, full_pii: bool = False) -> str:
+def to_markdown(reminders: list[Reminder], day: dt.date, full_pii: bool = False, lang: str = "zh") -> str:
     lines = [f"## {_headline(reminders, day)}", ""]
     lines += [f"- {r.message(full_pii)}（依据：{r.rule}）" for r in reminders] or ["没有逾期或即将到期的事项。"]
     return "\n".join(lines) + "\n"
@@ -38,7 +38,7 @@ def _safe(value):
 CSV_HEADER = ["kind", "类别", "村（社区）", "姓名", "身份证号", "到期日", "逾期天数", "剩余天数", "依据", "提醒"]
 
 
-def to_csv(reminders: list[Reminder], full_pii: bool = False) -> str:
+def to_csv(reminders: list[Reminder], full_pii: bool = False, lang: str = "zh") -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_HEADER)
@@ -50,7 +50,7 @@ def to_csv(reminders: list[Reminder], full_pii: bool = False) -> str:
     return out.getvalue()
 
 
-def to_rich(reminders: list[Reminder], day: dt.date, full_pii: bool, out: TextIO) -> None:
+def to_rich(reminders: list[Reminder], day: dt.date, full_pii: bool, out: TextIO, lang: str = "zh") -> None:
     from rich.console import Console
     from rich.table import Table
 

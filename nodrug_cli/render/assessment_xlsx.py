@@ -28,7 +28,7 @@ from nodrug_cli.render.xlsx_style import HEAD_FILL as _HEAD_FILL, LEFT as _LEFT,
 from nodrug_cli.render.xlsx_style import (Words, fit_height, header_row, merge, new_book, number, page_setup,
                                           percent_bars, put, save_book, set_widths)
 from nodrug_cli.standards.engine import Assessment, ItemResult, basis
-from nodrug_cli.validation import finding_dict
+from nodrug_cli.ledger.check import finding_dict
 
 # Fixed words, Chinese and English. What the engine and the standard say (notes, targets, titles) stays as written.
 WORDS = {

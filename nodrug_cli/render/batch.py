@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from nodrug_cli.batch import BatchReport
+from nodrug_cli.batch.outcome import BatchReport
 
 STATUS_WORDS = {"ok": "正常", "invalid": "台账有错误", "unreadable": "无法读取", "failed": "处理出错",
                 "duplicate": "重复的村（社区）"}
@@ -71,7 +71,7 @@ TOWN_HEADERS = ["排名", "镇（街道）", "参评数", "通过数", "社区�
 SANCTION_HEADERS = ["镇（街道）", "村（社区）", "年度", "处理", "问责"]
 
 
-def render_table(report: BatchReport, out: TextIO, fmt: str) -> None:
+def render_table(report: BatchReport, out: TextIO, fmt: str, lang: str = "zh") -> None:
     """Plain tables when piped (cron mails them) or Markdown for `--format md`."""
     from tabulate import tabulate
 
@@ -87,7 +87,7 @@ def render_table(report: BatchReport, out: TextIO, fmt: str) -> None:
               file=out)
 
 
-def render_rich(report: BatchReport, out: TextIO) -> None:
+def render_rich(report: BatchReport, out: TextIO, lang: str = "zh") -> None:
     """Rich tables on a terminal."""
     from rich.console import Console
     from rich.table import Table

@@ -8,7 +8,7 @@ from typing import TextIO
 from nodrug_cli.ledger.findings import ERROR, Finding
 from nodrug_cli.ledger.read import show
 from nodrug_cli.privacy import mask
-from nodrug_cli.validation import FileCheck
+from nodrug_cli.ledger.check import FileCheck
 
 SEVERITY_WORDS = {"zh": {"error": "错误", "warning": "警告"}, "en": {"error": "error", "warning": "warning"}}
 

@@ -14,7 +14,7 @@ from nodrug_cli.indicators.model import label
 from nodrug_cli.ledger.findings import ERROR
 from nodrug_cli.privacy import mask_id, mask_name
 from nodrug_cli.standards.engine import Assessment, ItemResult
-from nodrug_cli.validation import finding_dict
+from nodrug_cli.ledger.check import finding_dict
 
 # Findings a score shows in full in text output: they concern the standard, which `nodrug validate` may not have
 # been given; the rest are counted, with a pointer to `nodrug validate`.

@@ -23,8 +23,8 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from nodrug_cli.batch import KEY_INDICATORS, BatchReport, LedgerOutcome
-from nodrug_cli.rollup import TownResult
+from nodrug_cli.batch.outcome import KEY_INDICATORS, BatchReport, LedgerOutcome
+from nodrug_cli.batch.rollup import TownResult
 from nodrug_cli.history.sanctions import GRANT, KEEP, REVOKE, WARN
 from nodrug_cli.indicators.model import NA, NOT_COMPUTABLE, kind, label
 from nodrug_cli.render.xlsx_style import (fit_height, header_row, merge, new_book, number, page_setup, percent_bars,

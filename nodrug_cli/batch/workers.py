@@ -26,7 +26,7 @@ _PR_SET_PDEATHSIG = 1
 def guarded(args: tuple):
     """`batch.score_one(*args)`, with any exception (a defect in reading or scoring this one ledger) made into
     the ledger's row instead of ending the batch. Ctrl-C and SIGTERM still end the batch."""
-    from nodrug_cli import batch
+    from nodrug_cli.batch import outcome as batch
 
     try:
         return batch.score_one(*args)
@@ -127,7 +127,7 @@ def _run_pool(args: list[tuple], indices: list[int], jobs: int, results: dict, p
 
 
 def _run_alone(a: tuple):
-    from nodrug_cli import batch
+    from nodrug_cli.batch import outcome as batch
 
     pool = _new_pool(1)
     try:

@@ -1,16 +1,16 @@
-"""`nodrug validate` as a library call: read each ledger, keep its findings, decide the exit code."""
+"""What checking ledgers yields: one `FileCheck` a file, the exit code it implies, and its JSON
+(`nodrug validate --format json`, and each finding as `score` shows it). Reading is `jobs.validate.check_files`."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from nodrug_cli.exitcodes import ExitCode
 from nodrug_cli.ledger.findings import ERROR, Finding, sort_key
-from nodrug_cli.ledger.read import Ledger, read_ledger, show
+from nodrug_cli.ledger.read import Ledger, show
 from nodrug_cli.ledger.schema import Layout, sheet_meta, sheet_schemas
-from nodrug_cli.ledger.workbook import Opening, Unreadable
+from nodrug_cli.ledger.workbook import Unreadable
 from nodrug_cli.privacy import mask
 
 
@@ -35,28 +35,6 @@ class FileCheck:
             return []
         return [k for k in sheet_schemas() if k not in self.ledger.tables and not sheet_meta(k)["required"]
                 and sheet_meta(k)["layout"] != Layout.COMPANION]
-
-
-def check_files(paths: list[Path], today: dt.date, as_of: dt.date | None = None, year: int | None = None,
-                max_inflated: int | None = None, first: Opening | None = None, standard=None) -> list[FileCheck]:
-    """Read and check every ledger; an unreadable one becomes a FileCheck with its error. Each file is opened in
-    the background while the one before it is checked; `first` is the first file's opening, already begun. With a
-    `standard`, 自查项目 rows that match none of its items are findings too."""
-    from nodrug_cli.standards.engine import checklist_findings
-
-    paths = [Path(p) for p in paths]
-    results = []
-    opening = first if first is not None or not paths else Opening(paths[0], max_inflated)
-    for at, path in enumerate(paths):
-        following = Opening(paths[at + 1], max_inflated) if at + 1 < len(paths) else None
-        try:
-            ledger = read_ledger(path, today, as_of=as_of, year=year, opening=opening)
-            against = checklist_findings(ledger, standard) if standard is not None else []
-            results.append(FileCheck(path, ledger=ledger, against=against))
-        except Unreadable as exc:
-            results.append(FileCheck(path, error=exc))
-        opening = following
-    return results
 
 
 def exit_code(results: list[FileCheck], strict: bool = False) -> ExitCode:

@@ -1,7 +1,8 @@
 """The one library call that scores a ledger, used by `score` and `batch` alike.
 
-read the workbook → take last year's counts from history for its community (when given) → assess.
-History's counts go in BEFORE scoring, so an item or criterion that reads last year's figures sees them.
+read the workbook → compare its 现有吸毒人员 list → take last year's counts from history for its community (when
+given) → assess. History's counts go in BEFORE scoring, so an item or criterion that reads last year's figures
+sees them.
 """
 
 from __future__ import annotations
@@ -16,10 +17,12 @@ Prior = Callable[[str, "str | None", int], Mapping[str, int]]  # (community, tow
 def score_ledger(path: str | Path, standard, today: dt.date, as_of: dt.date | None = None, year: int | None = None,
                  last_year: Prior | None = None, opening=None, max_inflated: int | None = None):
     """(ledger, assessment) for one workbook; raises `Unreadable` for a file that yields no ledger."""
+    from nodrug_cli.indicators.reconcile import add_current_list_findings
     from nodrug_cli.ledger.read import read_ledger
     from nodrug_cli.standards.engine import assess
 
-    ledger = read_ledger(path, today, as_of=as_of, year=year, opening=opening, max_inflated=max_inflated)
+    ledger = add_current_list_findings(read_ledger(path, today, as_of=as_of, year=year, opening=opening,
+                                                   max_inflated=max_inflated))
     counts = None
     if last_year is not None:
         info = ledger.info

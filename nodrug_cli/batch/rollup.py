@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from nodrug_cli.discovery import SCORED
+from nodrug_cli.batch.discovery import SCORED
 
 COUNTED_KINDS = ("count",)
 OTHER_UNIT_TYPES = "other"  # targets other than pass_rate / drug_free_rate: unit types the ledgers do not cover

@@ -1,4 +1,4 @@
-"""`nodrug batch` as a library: find a town's ledgers, score them in worker processes, roll them up.
+"""Each ledger's row in a batch (`LedgerOutcome`), scoring many ledgers into rows, and the batch report.
 
 Workers return plain, picklable `LedgerOutcome`s; only the main process writes history and files.
 """
@@ -7,13 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import math
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from nodrug_cli.discovery import (BATCH_SUFFIXES, NOT_A_LEDGER, SCORED, find_ledgers, mark_duplicates,  # noqa: F401
-                                  not_a_ledger)
+from nodrug_cli.batch.discovery import NOT_A_LEDGER, SCORED, mark_duplicates, not_a_ledger
 
 KEY_INDICATORS = ("current_users", "new_users", "control_rate", "urinalysis_rate", "on_schedule_test_rate", "help_rate",
                   "event_months_met", "awareness_rate.总体")
@@ -24,7 +22,7 @@ class LedgerOutcome:
     """One ledger's row in the summary (plain data, so it crosses process boundaries)."""
 
     path: str
-    status: str  # ok | invalid (scored) | unreadable | failed | duplicate | not_ledger (see discovery.SCORED)
+    status: str  # ok | invalid (scored) | unreadable | failed | duplicate | not_ledger (see batch.discovery.SCORED)
     reason: str | None = None
     community: str | None = None
     town: str | None = None
@@ -42,7 +40,7 @@ class LedgerOutcome:
     indicators: dict = field(default_factory=dict)
     plaque_declared: bool | None = None
     sha256: str | None = None
-    rank: int | None = None  # competition rank by score within the town (rollup.rank_ledgers)
+    rank: int | None = None  # competition rank by score within the town (batch.rollup.rank_ledgers)
 
 
 def score_one(path: str, standard_ref: str | None, today: dt.date, as_of: dt.date | None, year: int | None,
@@ -52,7 +50,7 @@ def score_one(path: str, standard_ref: str | None, today: dt.date, as_of: dt.dat
     `last_year`: history's stored counts (a `history.yoy.LastYear`), filled in before scoring.
     """
     from nodrug_cli.ledger.workbook import Unreadable
-    from nodrug_cli.scoring import score_ledger
+    from nodrug_cli.standards.scoring import score_ledger
     from nodrug_cli.standards.load import load_standard
 
     try:
@@ -99,17 +97,11 @@ def score_all(paths: list[Path], standard_ref: str | None, today: dt.date, as_of
     Anything that goes wrong with one ledger (unreadable, a crash, a worker that dies) is that ledger's row
     (`workers`); two ledgers of the same community are both marked `duplicate` (`mark_duplicates`).
     """
-    from nodrug_cli.workers import score_all as run
+    from nodrug_cli.batch.workers import score_all as run
 
     args = [(str(p), standard_ref, today, as_of, year, max_inflated, last_year) for p in paths]
     return mark_duplicates(run(args, jobs, progress))
 
-
-def rollup(outcomes: list[LedgerOutcome], standard, year: int):
-    """Towns scored on their pooled indicators and the county against the targets (see `nodrug_cli.rollup`)."""
-    from nodrug_cli.rollup import rollup as roll
-
-    return roll(outcomes, standard, year)
 
 
 def is_review(as_of: dt.date, year: int, marked: bool = False) -> bool:
@@ -121,11 +113,6 @@ def sorted_outcomes(outcomes: list[LedgerOutcome]) -> list[LedgerOutcome]:
     """By town, then score (highest first); rows that were not scored (unreadable, failed, duplicate) last."""
     return sorted(outcomes, key=lambda o: (o.status not in SCORED, o.town or "", -(o.total or 0), o.community or "",
                                            o.path))
-
-
-def spot_check_count(rate: float, holders: int) -> int:
-    """⌈rate × holders⌉, at least one when any unit holds the title."""
-    return 0 if holders == 0 else max(1, math.ceil(rate * holders - 1e-9))
 
 
 def to_record(o: LedgerOutcome, standard: str, review: bool = True):
