@@ -50,3 +50,4 @@ def run(settings, env: Env) -> None:
         print(jsonout.dumps(sample_json(result)), file=env.stdout)
     else:
         render_text(result, env.stdout, env.lang)
+    raise typer.Exit(int(result.code))

@@ -19,12 +19,12 @@ def list_command(format: ListFormat = format_option(ListFormat, "输出格式：
     """列出内置考核标准。"""
     from nodrug_cli.jobs.template import standards
 
-    rows = standards()
+    rows, env = standards(), Env(lang=lang.value)
     if format.value == "json":
         print(jsonout.dumps([{"name": s.name, "title": s.title, "source": s.source} for s in rows]))
         return
     for s in rows:
-        print(f"{s.name}\t{s.title}\n\t来源：{s.source}")
+        print(f"{s.name}\t{s.title}\n\t{env.say('来源：', 'source: ')}{s.source}")
 
 
 @app.command("show")

@@ -10,6 +10,8 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from nodrug_cli.exitcodes import ExitCode
+
 DEFAULT_STANDARD = "boumei-2023"
 PASSED_WORDS = {"合格": True, "通过": True, "达标": True, "passed": True, "pass": True,
                 "不合格": False, "未通过": False, "不达标": False, "failed": False, "fail": False}
@@ -41,6 +43,7 @@ class SampleResult:
     draws: list = field(default_factory=list)  # history.store.SpotCheck, for `show_list`
     standard: str | None = None
     checked_on: str | None = None
+    code: ExitCode = ExitCode.OK
 
 
 def sample(s: SampleSettings) -> SampleResult:

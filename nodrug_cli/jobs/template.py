@@ -24,7 +24,7 @@ def template(s: TemplateSettings) -> Path:
     try:
         rows = template_rows(load_standard(s.standard) if s.standard is not None else None)
         check_output(s.output, s.force, suffixes=XLSX)
-        write_template(s.output, rows)
+        write_template(s.output, rows, lang=s.lang)
     except (OutputRefused, StandardError) as exc:
         raise refused(exc) from None
     return s.output

@@ -50,7 +50,7 @@ _WRAP = Alignment(vertical="top", wrap_text=True)
 _MIN_WIDTH = {"id": 22, "date": 12, "text": 14}  # others: 10, room for the dropdown arrow
 
 
-def write_template(path: Path, rows: dict[str, list[dict[str, object]]] | None = None) -> None:
+def write_template(path: Path, rows: dict[str, list[dict[str, object]]] | None = None, lang: str = "zh") -> None:
     """Write the blank ledger workbook to `path`: one sheet per declared sheet, then 填表说明. `rows` gives rows
     written in advance under a table sheet's header, canonical column → value; by default the 自查项目 of every
     built-in standard (`template_rows`)."""
