@@ -138,3 +138,25 @@ def test_history_and_sample_are_data(tmp_path, capsys):
         sample(SampleSettings(TODAY, results=("甲村=也许",), db=db))
     assert caught.value.code == ExitCode.UNUSABLE and "甲村=也许" in caught.value.en
     assert capsys.readouterr() == ("", "")
+
+
+def test_batch_shows_progress_on_a_terminal_and_the_same_report(tmp_path):
+    import io
+
+    import typer
+
+    from nodrug_cli.cli import batch as skin
+    from nodrug_cli.cli.common import Env
+
+    passing(tmp_path / "甲村.xlsx", "甲村", QINGHE)
+    settings = BatchSettings((str(tmp_path / "甲村.xlsx"), str(tmp_path / "无此.xlsx")), today=TODAY, as_of=AS_OF,
+                             jobs=1, no_history=True)
+    shown = {}
+    for terminal in (False, True):
+        env = Env(stdout=io.StringIO(), stderr=io.StringIO(), is_terminal=False, stderr_is_terminal=terminal, today=TODAY)
+        with pytest.raises(typer.Exit) as caught:
+            skin.run(settings, env)
+        shown[terminal] = (caught.value.exit_code, env.stdout.getvalue(), env.stderr.getvalue())
+    assert shown[True][:2] == shown[False][:2] and shown[False][0] == 1
+    assert shown[False][2] == f"没有找到台账：{tmp_path / '无此.xlsx'}\n"
+    assert shown[True][2].startswith(shown[False][2]) and len(shown[True][2]) > len(shown[False][2])  # the bar
