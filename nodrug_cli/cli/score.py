@@ -51,11 +51,11 @@ def run(settings, env: Env) -> None:
         except OutputRefused as exc:
             raise fail(env, exc.message("zh"), exc.message("en")) from None
     if fmt == "json":
-        print(jsonout.dumps(assessment_json(assessment, full_pii, env.lang)), file=env.stdout)
+        print(jsonout.dumps(assessment_json(assessment, full_pii, lang=env.lang)), file=env.stdout)
     elif fmt == "md" or not env.is_terminal:
-        render_table(assessment, env.stdout, fmt, env.lang, full_pii)
+        render_table(assessment, env.stdout, fmt, lang=env.lang, full_pii=full_pii)
     else:
-        render_rich(assessment, env.stdout, env.lang, full_pii)
+        render_rich(assessment, env.stdout, lang=env.lang, full_pii=full_pii)
     if output is not None and fmt != "json":
         print(env.say(f"考评表已写入：{output}", f"assessment workbook written: {output}"), file=env.stdout)
     raise typer.Exit(int(result.code))

@@ -36,7 +36,7 @@ def run(settings, env: Env) -> None:
     results = result.files
     masked = not env.is_terminal
     if settings.format == "json":
-        print(jsonout.dumps(to_json(results, env.lang, masked)), file=env.stdout)
+        print(jsonout.dumps(to_json(results, lang=env.lang, masked=masked)), file=env.stdout)
     else:
         for r in results:
             if r.error:  # the one-line message a script's log keeps
@@ -44,7 +44,7 @@ def run(settings, env: Env) -> None:
                       file=env.stderr)
         readable = [r for r in results if r.ledger]
         if readable and env.is_terminal:
-            render_rich(readable, env.lang, env.stdout)
+            render_rich(readable, lang=env.lang, out=env.stdout)
         elif readable:
-            render_plain(readable, env.lang, masked, env.stdout)
+            render_plain(readable, lang=env.lang, masked=masked, out=env.stdout)
     raise typer.Exit(int(result.code))
