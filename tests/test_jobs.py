@@ -153,7 +153,8 @@ def test_batch_shows_progress_on_a_terminal_and_the_same_report(tmp_path):
                              jobs=1, no_history=True)
     shown = {}
     for terminal in (False, True):
-        env = Env(stdout=io.StringIO(), stderr=io.StringIO(), is_terminal=False, stderr_is_terminal=terminal, today=TODAY)
+        env = Env(stdout=io.StringIO(), stderr=io.StringIO(), is_terminal=False, stderr_is_terminal=terminal,
+                  today=TODAY)
         with pytest.raises(typer.Exit) as caught:
             skin.run(settings, env)
         shown[terminal] = (caught.value.exit_code, env.stdout.getvalue(), env.stderr.getvalue())

@@ -8,8 +8,8 @@ import typer
 
 from nodrug_cli import jsonout
 from nodrug_cli.cli.common import Env, call, fail, year_option
-from nodrug_cli.cli.options import (DB_HELP, as_of_option, db_option, force_option, format_option, formats, output_option,
-                                    reads_ledgers, standard_option)
+from nodrug_cli.cli.options import (DB_HELP, as_of_option, db_option, force_option, format_option, formats,
+                                    output_option, reads_ledgers, standard_option)
 from nodrug_cli.jobs.batch import BatchSettings, Watch, batch
 
 BatchFormat = formats("text", "json", "md")

@@ -32,8 +32,8 @@ def command(env: Env, shared: dict,  # not options: see reads_ledgers
     db: Path = db_option("历史数据库：--record 写入；给出时，台账缺上年数据则在打分前从中取上年人数"),
 ) -> None:
     """考评打分：计算全部指标，按考核标准逐项打分，给出等级和“无毒”结论，可写出考评表。"""
-    run(ScoreSettings(ledger, standard=standard, year=year, output=output, force=force, format=format.value, check=check,
-                      full_pii=full_pii, record=record, review=review, db=db, **shared), env)
+    run(ScoreSettings(ledger, standard=standard, year=year, output=output, force=force, format=format.value,
+                      check=check, full_pii=full_pii, record=record, review=review, db=db, **shared), env)
 
 
 def run(settings, env: Env) -> None:

@@ -111,7 +111,8 @@ def show(value: object) -> object:
     return value
 
 
-def cell_findings(table: SheetTable, code: str, column: str, rows, each: list[dict] | None = None, **same) -> list[Finding]:
+def cell_findings(table: SheetTable, code: str, column: str, rows, each: list[dict] | None = None,
+                  **same) -> list[Finding]:
     """One located finding of `code` in `column` for every frame row in `rows`, each showing its cell's raw value;
     `same` holds extra fields for all of them, `each` (one dict per row) extra fields row by row."""
     rows = list(rows)
