@@ -9,7 +9,7 @@ import datetime as dt
 import hashlib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable
 
 from nodrug_cli.batch.discovery import NOT_A_LEDGER, SCORED, mark_duplicates, not_a_ledger
 
