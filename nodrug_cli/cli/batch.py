@@ -8,11 +8,10 @@ import typer
 
 from nodrug_cli import jsonout
 from nodrug_cli.cli.common import Env, call, fail, year_option
-from nodrug_cli.cli.options import (DB_HELP, as_of_option, db_option, force_option, format_option, formats,
+from nodrug_cli.cli.options import (DB_HELP, TABLES, as_of_option, db_option, force_option, format_option,
                                     output_option, reads_ledgers, standard_option)
 from nodrug_cli.jobs.batch import BatchSettings, Watch, batch
 
-BatchFormat = formats("text", "json", "md")
 
 
 @reads_ledgers
@@ -25,7 +24,7 @@ def command(env: Env, shared: dict,  # not options: see reads_ledgers
     jobs: int = typer.Option(None, "--jobs", metavar="N", min=1, help="并行进程数（默认：CPU 核数）"),
     output: Path = output_option("写出汇总工作簿", "FILE.xlsx"),
     force: bool = force_option(),
-    format: BatchFormat = format_option(BatchFormat, "输出格式：text、json 或 md"),
+    format: TABLES = format_option(TABLES, "输出格式：text、json 或 md"),
     db: Path = db_option(DB_HELP),
     no_history: bool = typer.Option(False, "--no-history", help="不读写历史数据库（奖惩只按本次台账的“是否已授牌”推算）"),
     review: bool = typer.Option(False, "--review",

@@ -8,16 +8,15 @@ import typer
 
 from nodrug_cli import jsonout
 from nodrug_cli.cli.common import Env, call
-from nodrug_cli.cli.options import DB_HELP, Lang, db_option, format_option, formats, lang_option
+from nodrug_cli.cli.options import DB_HELP, TEXT_JSON, Lang, db_option, format_option, lang_option
 from nodrug_cli.jobs.history import HistorySettings, history
 
-HistoryFormat = formats("text", "json")
 
 
 def command(
     community: str = typer.Argument(None, metavar="村（社区）", show_default=False, help="村（社区）名称；不填则列出全部"),
     db: Path = db_option(DB_HELP),
-    format: HistoryFormat = format_option(HistoryFormat, "输出格式：text 或 json"),
+    format: TEXT_JSON = format_option(TEXT_JSON, "输出格式：text 或 json"),
     lang: Lang = lang_option(),
 ) -> None:
     """历年考评记录：各年度得分、等级、无毒结论和关键指标的变化。"""

@@ -23,6 +23,11 @@ def formats(*names: str) -> type[Enum]:
     return choice("Format", *(Format(name).value for name in names))  # a name not in Format fails at import
 
 
+# The subsets more than one command takes.
+TEXT_JSON = formats("text", "json")  # validate, history, sample, standards list
+TABLES = formats("text", "json", "md")  # score and batch: their tables as Markdown too
+
+
 def format_option(choice: type[Enum], help: str, metavar: str | None = None):
     """`--format`, defaulting to text."""
     return typer.Option(choice("text"), "--format", help=help, **({"metavar": metavar} if metavar else {}))

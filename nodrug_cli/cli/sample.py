@@ -9,11 +9,10 @@ import typer
 
 from nodrug_cli import jsonout
 from nodrug_cli.cli.common import Env, call, parse_date_option, year_option
-from nodrug_cli.cli.options import (DB_HELP, Lang, db_option, force_option, format_option, formats, lang_option,
-                                    output_option, standard_option)
+from nodrug_cli.cli.options import (DB_HELP, TEXT_JSON, Lang, db_option, force_option, format_option,
+                                    lang_option, output_option, standard_option)
 from nodrug_cli.jobs.sample import SampleSettings, sample
 
-SampleFormat = formats("text", "json")
 
 
 def command(
@@ -24,7 +23,7 @@ def command(
     output: Path = output_option("把抽查名单写入 .xlsx 或 .csv 文件"),
     force: bool = force_option(),
     db: Path = db_option(DB_HELP),
-    format: SampleFormat = format_option(SampleFormat, "输出格式：text 或 json"),
+    format: TEXT_JSON = format_option(TEXT_JSON, "输出格式：text 或 json"),
     show_list: bool = typer.Option(False, "--list", help="列出以往的抽查名单和复查结果（可用 --year、--standard 筛选），不抽签"),
     result: list[str] = typer.Option(None, "--result", metavar="村（社区）=合格|不合格",
                                      help="记录已抽中单位的复查结果（可重复）；按标准的奖惩规则，抽查不合格可收回授牌"),

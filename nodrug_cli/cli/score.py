@@ -8,11 +8,10 @@ import typer
 
 from nodrug_cli import jsonout
 from nodrug_cli.cli.common import Env, call, fail, year_option
-from nodrug_cli.cli.options import (as_of_option, db_option, force_option, format_option, formats, full_pii_option,
-                                    output_option, reads_ledgers, standard_option)
+from nodrug_cli.cli.options import (TABLES, as_of_option, db_option, force_option, format_option,
+                                    full_pii_option, output_option, reads_ledgers, standard_option)
 from nodrug_cli.jobs.score import ScoreSettings, score
 
-ScoreFormat = formats("text", "json", "md")
 
 
 @reads_ledgers
@@ -23,7 +22,7 @@ def command(env: Env, shared: dict,  # not options: see reads_ledgers
     as_of: str = as_of_option("评估截止日（默认：今天与评估年度 12 月 31 日中较早者）"),
     output: Path = output_option("写出考评表工作簿", "FILE.xlsx"),
     force: bool = force_option(),
-    format: ScoreFormat = format_option(ScoreFormat, "输出格式：text、json 或 md"),
+    format: TABLES = format_option(TABLES, "输出格式：text、json 或 md"),
     check: bool = typer.Option(False, "--check", help="结论未通过时退出码为 1（供脚本使用）"),
     full_pii: bool = full_pii_option("显示完整身份证号和姓名（默认遮蔽）"),
     record: bool = typer.Option(False, "--record", help="把本次考评存入历史数据库（同一村、年度、标准只保留最新一次）"),

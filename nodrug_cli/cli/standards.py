@@ -6,15 +6,14 @@ import typer
 
 from nodrug_cli import jsonout
 from nodrug_cli.cli.common import Env, call
-from nodrug_cli.cli.options import Lang, format_option, formats, lang_option
+from nodrug_cli.cli.options import TEXT_JSON, Lang, format_option, lang_option
 from nodrug_cli.cli.zh import chinese_app
 
 app = chinese_app(help="内置考核标准：列出、查看（复制后可修改，用 --standard 文件名 使用）。", no_args_is_help=True)
-ListFormat = formats("text", "json")
 
 
 @app.command("list")
-def list_command(format: ListFormat = format_option(ListFormat, "输出格式：text 或 json", metavar="text|json"),
+def list_command(format: TEXT_JSON = format_option(TEXT_JSON, "输出格式：text 或 json", metavar="text|json"),
                  lang: Lang = lang_option()) -> None:
     """列出内置考核标准。"""
     from nodrug_cli.jobs.template import standards

@@ -8,17 +8,16 @@ import typer
 
 from nodrug_cli import jsonout
 from nodrug_cli.cli.common import Env, call
-from nodrug_cli.cli.options import as_of_option, format_option, formats, reads_ledgers, standard_option
+from nodrug_cli.cli.options import TEXT_JSON, as_of_option, format_option, reads_ledgers, standard_option
 from nodrug_cli.jobs.validate import ValidateSettings, validate
 
-ValidateFormat = formats("text", "json")
 
 
 @reads_ledgers
 def command(env: Env, shared: dict,  # not options: see reads_ledgers
     ledgers: list[Path] = typer.Argument(..., help="台账文件（.xlsx .xlsm .xls .ods .csv），可多个", show_default=False, readable=False,
                                        metavar="LEDGER"),
-    format: ValidateFormat = format_option(ValidateFormat, "输出格式：text（终端表格/纯文本）或 json"),
+    format: TEXT_JSON = format_option(TEXT_JSON, "输出格式：text（终端表格/纯文本）或 json"),
     strict: bool = typer.Option(False, "--strict", help="警告也算不通过（退出码 1）"),
     as_of: str = as_of_option("评估截止日（默认：今天与评估年度 12 月 31 日中较早者）"),
     standard: str = standard_option("自查项目按此考核标准核对项目名称（默认 boumei-2023）"),
