@@ -127,8 +127,8 @@ def test_history_and_sample_are_data(tmp_path, capsys):
     passing(tmp_path / "甲村.xlsx", "甲村", QINGHE)
     batch(BatchSettings((str(tmp_path / "甲村.xlsx"),), today=TODAY, as_of=AS_OF, jobs=1, db=db))
     shown = history(HistorySettings(db=db))
-    assert [(g.community, [r.year for r in g.records]) for g in shown.groups] == [("甲村", [2025])]
-    assert shown.groups[0].ladder[0].steps == (("review", "授牌"),) and shown.code == ExitCode.OK
+    assert [(r.community, r.year, r.review) for r in shown.records] == [("甲村", 2025, True)]
+    assert shown.checks == [] and shown.code == ExitCode.OK
     assert history(HistorySettings("乙村", db=db)).code == ExitCode.FINDINGS
     drawn = sample(SampleSettings(TODAY, seed=7, db=db))
     assert drawn.draw["drawn"] == [{"town": QINGHE, "community": "甲村"}] and drawn.draw["holders"] == 1

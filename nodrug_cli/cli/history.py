@@ -24,7 +24,7 @@ def command(
 
 
 def run(settings, env: Env) -> None:
-    from nodrug_cli.render.history import history_json, render_text
+    from nodrug_cli.render.history import history_json, history_text
 
     result = call(env, history, settings)
     if result.unknown:
@@ -32,6 +32,8 @@ def run(settings, env: Env) -> None:
               file=env.stderr)
     if settings.format == "json":
         print(jsonout.dumps(history_json(result.records)), file=env.stdout)
+    elif not result.records and not settings.community:
+        print("历史数据库中没有考评记录。", file=env.stdout)
     else:
-        render_text(result, env.stdout, env.lang)
+        print(history_text(result.records, result.checks, env.lang), end="", file=env.stdout)
     raise typer.Exit(int(result.code))

@@ -42,11 +42,18 @@ def command(
 
 
 def run(settings, env: Env) -> None:
-    from nodrug_cli.render.sample import render_text, sample_json
+    from nodrug_cli.render.history import draw_text, draws_text, results_text, sample_json
 
     result = call(env, sample, settings)
     if settings.format == "json":
-        print(jsonout.dumps(sample_json(result)), file=env.stdout)
+        text = jsonout.dumps(sample_json(result)) + "\n"
+    elif result.mode == "list":
+        text = draws_text(result.draws, env.lang)
+    elif result.mode == "results":
+        text = results_text(result.results, result.standard, env.lang)
     else:
-        render_text(result, env.stdout, env.lang)
+        d = result.draw
+        text = draw_text(d["year"], d["holders"], d["rate"], d["seed"], [(u["town"], u["community"]) for u in d["drawn"]],
+                         env.lang)
+    print(text, end="", file=env.stdout)
     raise typer.Exit(int(result.code))

@@ -18,12 +18,13 @@ def list_command(format: TEXT_JSON = format_option(TEXT_JSON, "输出格式：te
     """列出内置考核标准。"""
     from nodrug_cli.jobs.template import standards
 
-    rows, env = standards(), Env(lang=lang.value)
+    from nodrug_cli.render.history import standards_text
+
+    rows = standards()
     if format.value == "json":
         print(jsonout.dumps([{"name": s.name, "title": s.title, "source": s.source} for s in rows]))
         return
-    for s in rows:
-        print(f"{s.name}\t{s.title}\n\t{env.say('来源：', 'source: ')}{s.source}")
+    print(standards_text(rows, lang.value), end="")
 
 
 @app.command("show")
