@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nodrug_cli import jsonout
@@ -20,6 +20,11 @@ records = st.integers(0, 30).flatmap(
                        min_size=n, max_size=n))
 
 
+# generating the records is the slow part on a busy machine, not what is tested
+RELAXED = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow], max_examples=60)
+
+
+@RELAXED
 @given(records)
 def test_a_gap_prints_as_its_records(rows):
     gap = Gap.of(rows)
@@ -27,6 +32,7 @@ def test_a_gap_prints_as_its_records(rows):
     assert json.loads(jsonout.dumps([gap])) == [json.loads(json.dumps(rows))]
 
 
+@RELAXED
 @given(records, st.booleans())
 def test_a_gap_is_masked_as_its_records(rows, full_pii):
     masked = shown_gap(Gap.of(rows), full_pii)
