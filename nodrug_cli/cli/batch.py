@@ -100,7 +100,7 @@ def run(paths, standard, year, as_of, jobs, output, force, fmt, db, no_history, 
             raise fail(env, exc.message("zh"), exc.message("en")) from None
     _print(report, fmt, env, skipped)
     if output is not None and fmt != "json":
-        print(f"汇总表已写入：{output}", file=env.stdout)
+        print(env.say(f"汇总表已写入：{output}", f"summary workbook written: {output}"), file=env.stdout)
     bad = missing or any(o.status != "ok" for o in outcomes)
     raise typer.Exit(int(ExitCode.FINDINGS if bad else ExitCode.OK))
 
@@ -169,13 +169,13 @@ def _sanctions(scored, rubric, year: int, history, reviewed: list[bool]) -> list
 
 
 def _print(report, fmt: str, env: Env, skipped: list) -> None:
-    from nodrug_cli.render.batch import render_rich, render_table
+    from nodrug_cli.render.batch import render_rich, render_table, report_json
 
     if fmt == "json":
-        data = report.to_json()
+        data = report_json(report, env.lang)
         data["skipped"] = [{"path": o.path, "reason": o.reason} for o in skipped]
         print(jsonout.dumps(data), file=env.stdout)
     elif fmt == "md" or not env.is_terminal:
-        render_table(report, env.stdout, fmt)
+        render_table(report, env.stdout, fmt, env.lang)
     else:
-        render_rich(report, env.stdout)
+        render_rich(report, env.stdout, env.lang)

@@ -67,11 +67,14 @@ def run(paths, as_of, within, standard, fmt, output, force, webhook, webhook_kin
         raise fail(env, "--webhook-secret（加签）只用于钉钉群机器人：请加 --webhook-kind dingtalk",
                    "--webhook-secret (加签) is for DingTalk robots only: add --webhook-kind dingtalk")
     rubric, files, nothing = standard_and_ledgers(env, standard, paths, output, force, TEXT_SUFFIXES[fmt])
-    collected = collect(files, rubric, day, within, env.today, limit)
+    from nodrug_cli.render.words import Words
+
+    w = Words(env.lang, section="remind")
+    collected = collect(files, rubric, day, within, env.today, limit, lang=env.lang)
     reminders = collected.reminders
-    errors: list[dict] = [{"path": p, "error": "没有找到台账"} for p in nothing] + collected.errors
+    errors: list[dict] = [{"path": p, "error": w("no_ledger")} for p in nothing] + collected.errors
     for e in errors:
-        print(f"{e['path']}：{e['error']}", file=env.stderr)
+        print(w("path_error", **e), file=env.stderr)
     if not files:
         raise fail(env, "没有找到任何台账文件", "no ledger files found")
     text = _render(reminders, errors, day, within, fmt, full_pii, env)
@@ -92,19 +95,19 @@ def _render(reminders, errors, day, within, fmt, full_pii, env: Env) -> str | No
 
     if fmt == "json":
         return jsonout.dumps({"as_of": day.isoformat(), "within": within,
-                           "reminders": [r.to_json(full_pii) for r in reminders], "errors": errors}) + "\n"
+                           "reminders": [r.to_json(full_pii, env.lang) for r in reminders], "errors": errors}) + "\n"
     if fmt == "csv":
-        return render.to_csv(reminders, full_pii)
+        return render.to_csv(reminders, full_pii, env.lang)
     if fmt == "md":
-        return render.to_markdown(reminders, day, full_pii)
+        return render.to_markdown(reminders, day, full_pii, env.lang)
     if fmt == "ics":
         from nodrug_cli.remind.calendar import to_ics
 
-        return to_ics(reminders, day).decode("utf-8")
+        return to_ics(reminders, day, lang=env.lang).decode("utf-8")
     if env.is_terminal:
-        render.to_rich(reminders, day, full_pii, env.stdout)
+        render.to_rich(reminders, day, full_pii, env.stdout, env.lang)
         return None
-    return render.to_plain(reminders, day, full_pii)
+    return render.to_plain(reminders, day, full_pii, env.lang)
 
 
 def _write(output: Path, text: str | None, env: Env) -> None:
@@ -115,7 +118,7 @@ def _write(output: Path, text: str | None, env: Env) -> None:
             temp.write_text(text or "", encoding="utf-8-sig" if output.suffix.lower() == ".csv" else "utf-8")
     except OutputRefused as exc:
         raise fail(env, exc.message("zh"), exc.message("en")) from None
-    print(f"已写入 {output}", file=env.stderr)
+    print(env.say(f"已写入 {output}", f"written: {output}"), file=env.stderr)
 
 
 def _deliver(reminders, day, webhook, webhook_kind, webhook_secret, mail_to, mail_config, resend, db,

@@ -45,7 +45,6 @@ def command(
 DEFAULT_STANDARD = "boumei-2023"
 PASSED_WORDS = {"合格": True, "通过": True, "达标": True, "passed": True, "pass": True,
                 "不合格": False, "未通过": False, "不达标": False, "failed": False, "fail": False}
-RESULT_WORDS = {"passed": "合格", "failed": "不合格", None: "未复查"}
 
 
 def run_list(year, standard, db, fmt, env: Env) -> None:
@@ -63,15 +62,9 @@ def run_list(year, standard, db, fmt, env: Env) -> None:
                                         "drawn_at": d.drawn_at, "result": d.result, "checked_on": d.checked_on}
                                        for d in draws]}), file=env.stdout)
         return
-    if not draws:
-        print("历史数据库中没有抽查记录。", file=env.stdout)
-        return
-    from tabulate import tabulate
+    from nodrug_cli.render.history import draws_text
 
-    rows = [[d.year, d.standard, d.seed, f"{d.rate:.0%}", d.town or "（未填镇街）", d.community, d.drawn_at[:10],
-             RESULT_WORDS.get(d.result, d.result), d.checked_on or ""] for d in draws]
-    print(tabulate(rows, headers=["年度", "标准", "种子", "比例", "镇（街道）", "村（社区）", "抽取日期", "复查结果",
-                                  "复查日期"], tablefmt="simple", disable_numparse=True), file=env.stdout)
+    print(draws_text(draws, env.lang), end="", file=env.stdout)
 
 
 def run_results(results: list[str], town, checked_on, year, standard, db, fmt, env: Env) -> None:
@@ -125,10 +118,9 @@ def run_results(results: list[str], town, checked_on, year, standard, db, fmt, e
     if fmt == "json":
         print(jsonout.dumps({"results": out}), file=env.stdout)
         return
-    for r in out:
-        extra = f"；{r['accountability']}" if r["accountability"] else ""
-        print(f"{r['town'] or '（未填镇街）'} {r['community']}：{when} 复查{'合格' if r['passed'] else '不合格'}，"
-              f"按标准 {standard} 的规则：{r['action']}{extra}", file=env.stdout)
+    from nodrug_cli.render.history import results_text
+
+    print(results_text(out, standard, env.lang), end="", file=env.stdout)
 
 
 def run(rate, seed, year, standard, output, force, db, fmt, env: Env) -> None:
@@ -165,10 +157,9 @@ def run(rate, seed, year, standard, output, force, db, fmt, env: Env) -> None:
     if fmt == "json":
         print(jsonout.dumps(result), file=env.stdout)
         return
-    print(f"{year} 年度抽查：授牌单位 {len(units)} 个，按 {rate:.0%} 抽取 {len(drawn)} 个（种子 {seed}，"
-          f"用 --seed {seed} 可重现）", file=env.stdout)
-    for town, community in drawn:
-        print(f"  {town or '（未填镇街）'} {community}", file=env.stdout)
+    from nodrug_cli.render.history import draw_text
+
+    print(draw_text(year, len(units), rate, seed, drawn, env.lang), end="", file=env.stdout)
 
 
 def _write(path: Path, drawn: list[tuple[str, str]], year: int, seed: int) -> None:

@@ -22,8 +22,9 @@ def list_command(format: Format = typer.Option(Format.text, "--format", metavar=
     if format == Format.json:
         print(jsonout.dumps([{"name": s.name, "title": s.title, "source": s.source} for s in rows]))
         return
-    for s in rows:
-        print(f"{s.name}\t{s.title}\n\t来源：{s.source}")
+    from nodrug_cli.render.history import standards_text
+
+    print(standards_text(rows), end="")
 
 
 @app.command("show")

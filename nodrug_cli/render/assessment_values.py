@@ -161,10 +161,7 @@ def gap_rows(a: Assessment, full_pii: bool, lang: str = "zh") -> list[tuple]:
     w = form_words(lang)
     masked = not full_pii
     # Cell-level gaps quote a finding's message, which may hold the cell's value: quote it masked.
-    messages = {}
-    for f in a.findings:
-        if f.cell:
-            messages[(f.cell, f.message(shown_value=mask(f.value, f.value_kind)))] = finding_dict(f, w.lang, masked)["message"]
+    messages = say.finding_messages(a.findings, w.lang, masked)
     rows = []
     for refs, ind, why in lost_points(a, lang):
         ref_text = w("list_sep").join(w("criterion_ref", ref) if kind == "criterion" else ref for kind, ref in refs)
@@ -177,11 +174,7 @@ def gap_rows(a: Assessment, full_pii: bool, lang: str = "zh") -> list[tuple]:
             pid, name = g.pop("id", None), g.pop("name", None)
             start, end = _as_date(g.pop("start", None)), _as_date(g.pop("end", None))
             subject = next((g.pop(k) for k in ("month", "venue", "item", "cell") if k in g), None)
-            reason = g.pop("reason", None)
-            if reason and subject is not None and (subject, reason) in messages:
-                reason = messages[(subject, reason)]
-            else:
-                reason = say.gap_reason(reason, lang)
+            reason = say.entry_reason({"reason": g.pop("reason", None), "cell": subject}, lang, messages)
             if "events" in g and "required" in g:
                 month_reason = w("month_reason", events=g.pop("events"), required=g.pop("required"))
                 reason = f"{reason}{w('clause_sep')}{month_reason}" if reason else month_reason

@@ -69,7 +69,7 @@ def finding_line(f: Finding, lang: str, masked: bool) -> str:
     value = _value(f, masked)
     where = " ".join(p for p in (f.cell, f.header if f.cell else None) if p)
     eq, colon, stop, fix = ("=", ": ", ". ", "fix: ") if lang == "en" else ("＝", "：", "。", "修改：")
-    shown = f"{eq}{value}" if value is not None and f.cell else ""
+    shown = (f"{eq}“{value}”" if lang == "en" else f"{eq}{value}") if value is not None and f.cell else ""
     where = f" {where}" if where else ""
     return f"{SEVERITY_WORDS[lang][f.severity]}{where}{shown}{colon}{f.message(lang, value)}{stop}{fix}{f.hint(lang)}"
 

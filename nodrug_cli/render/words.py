@@ -8,19 +8,15 @@ indicator's value and name (`shown`, `label`). Chinese is exactly what the engin
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-
 from nodrug_cli.indicators.model import NA, NOT_COMPUTABLE, Indicator
-from nodrug_cli.render.messages import MESSAGES
+from nodrug_cli.render.messages import GAP_REASONS, MESSAGES
 
 
 class Words:
     """The table in one language: `w("key", *args)` formats the word; `section` is tried before the bare key."""
 
-    def __init__(self, table_or_lang: dict | str = "zh", lang: str | None = None, section: str | None = None):
-        # Words(lang[, section=…]) reads the one table; Words(table, lang) a writer's own (kept for old callers).
-        table, lang = (MESSAGES, table_or_lang) if isinstance(table_or_lang, str) else (table_or_lang, lang)
-        self.words = table
+    def __init__(self, lang: str = "zh", section: str | None = None):
+        self.words = MESSAGES
         self.section = section
         self.index = 1 if lang == "en" else 0
         self.lang = "en" if lang == "en" else "zh"
@@ -45,10 +41,6 @@ class Words:
     @property
     def en(self) -> bool:
         return self.lang == "en"
-
-
-def words(lang: str, section: str | None = None) -> Words:
-    return Words(lang, section=section)
 
 
 # --- indicators ------------------------------------------------------------------------------------
@@ -181,27 +173,6 @@ def evidence_list(items, lang: str = "zh") -> list[str]:
 
 # --- gaps ------------------------------------------------------------------------------------------
 
-# The reasons the indicators give for a person, window, venue or item in a gap, in English. The indicators
-# still write these in Chinese (indicators/* is not a renderer); until they give codes, the edge translates
-# the known sentences here, one pattern each.
-GAP_REASONS: list[tuple[str, str | Callable]] = [
-    (r"本期无记录", "no record in the window"),
-    (r"未报到签订协议", "has not reported (no agreement signed)"),
-    (r"(\d+) 天后才报到", "reported only after {0} days"),
-    (r"未建立帮教小组且本期无谈话记录", "no help group, and no talk this period"),
-    (r"未建立帮教小组", "no help group"),
-    (r"本期无谈话记录", "no talk this period"),
-    (r"未签订责任状", "no pledge signed"),
-    (r"防范措施未落实", "measures not in place"),
-    (r"自查项目中此项未填写是否落实，缺少佐证", "是否落实 left blank in 自查项目: no evidence"),
-    (r"自查项目中没有此项，缺少佐证", "not in the 自查项目 sheet: no evidence"),
-    (r"自查为否", "self-check says no"),
-    (r"(\d+) 年 6 月无宣传活动", "no prevention event in June {0}"),
-    (r"(\d+) 年 9 月无面向中小学生的宣传活动", "no event for school pupils in September {0}"),
-    (r"本期无面向(.+)的宣传活动", "no event for {0} this period"),
-]
-
-
 def gap_reason(text: object, lang: str = "zh") -> object:
     """A gap entry's reason in `lang` (the indicators' Chinese, or its English when the sentence is known)."""
     if lang != "en" or not isinstance(text, str):
@@ -209,8 +180,26 @@ def gap_reason(text: object, lang: str = "zh") -> object:
     for pattern, english in GAP_REASONS:
         match = re.fullmatch(pattern, text)
         if match:
-            return english.format(*match.groups()) if isinstance(english, str) else english(*match.groups())
+            return english.format(*match.groups())
     return text
+
+
+def finding_messages(findings, lang: str = "zh", masked: bool = True) -> dict:
+    """(cell, the finding's Chinese message with the value masked) → its message in `lang`: a gap entry of a cell
+    (吸毒人员表错误数) quotes the Chinese message, and is shown in the reader's language through this map."""
+    from nodrug_cli.privacy import mask
+    from nodrug_cli.validation import finding_dict
+
+    return {(f.cell, f.message(shown_value=mask(f.value, f.value_kind))): finding_dict(f, lang, masked)["message"]
+            for f in findings if f.cell}
+
+
+def entry_reason(entry: dict, lang: str = "zh", messages: dict | None = None) -> object:
+    """A gap entry's reason in `lang`: a cell's finding through `messages` (`finding_messages`), else `gap_reason`."""
+    reason = entry.get("reason")
+    if messages and "cell" in entry and (entry["cell"], reason) in messages:
+        return messages[(entry["cell"], reason)]
+    return gap_reason(reason, lang)
 
 
 def extra_name(key: str, lang: str = "zh") -> str:
@@ -218,3 +207,34 @@ def extra_name(key: str, lang: str = "zh") -> str:
     table = Words(lang).table("extra")
     return table.get(key, key) if lang == "en" or key in table else key
 
+
+
+# --- sentences held as data ------------------------------------------------------------------------
+
+def schedule(months: list[int] | tuple[int, ...], lang: str = "zh") -> str:
+    """[2] → 每 2 个月一次; [1, 2, 3] → 第 1 年每 1 个月、第 2 年每 2 个月、此后每 3 个月一次."""
+    w = Words(lang, section="remind")
+    if len(months) == 1:
+        return w("schedule_one", months[0])
+    parts = [w("schedule_year", year=i + 1, months=k) for i, k in enumerate(months[:-1])]
+    return w("list_sep").join(parts) + w("schedule_then", months[-1])
+
+
+def said(key: str, **params) -> tuple[str, tuple]:
+    """A sentence as data: its message key and its values (worded by `phrase`)."""
+    return key, tuple(params.items())
+
+
+def phrase(data: tuple[str, tuple], lang: str = "zh") -> str:
+    """A sentence held as data (`said`) in words. A `schedule` is worded as a schedule, a `subject` (test, talk)
+    and a report's `to` by their words; every other value is shown as it is."""
+    key, params = data
+    w = Words(lang)
+    values = dict(params)
+    if "schedule" in values:
+        values["schedule"] = schedule(values["schedule"], lang)
+    if "subject" in values:
+        values["subject"] = w.table("remind.subject")[values["subject"]]
+    if "to" in values:
+        values["to"] = w("remind.report_to", values["to"]) if values["to"] else ""
+    return w(key, **values)
