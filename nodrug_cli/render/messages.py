@@ -342,6 +342,19 @@ MESSAGES: dict[str, tuple] = {
                        "{town} {community}: re-inspected {when}, {result}; under {standard}: {action}{extra}"),
     "sample.passed": ("合格", "passed"), "sample.failed": ("不合格", "failed"),
     "standards.source": ("来源：{}", "source: {}"),
+
+    # --- `nodrug validate` (render/findings.py) -----------------------------------------------------------------
+    "validate.summary": ("{errors} 个错误，{warnings} 个警告，共检查 {sheets} 张表 {rows:,} 行",
+                         "{errors} errors, {warnings} warnings; checked {sheets} sheets, {rows:,} rows"),
+    "validate.absent": ("未找到可选工作表（相关指标将无法计算）：{}", "optional sheets not found (their indicators cannot be "
+                                                                 "computed): {}"),
+    "validate.unusable": ("以下工作表不能用于计算（相关指标将无法计算）：{}", "not used (their indicators cannot be computed): {}"),
+    "validate.workbook": ("工作簿", "workbook"), "validate.rows": ("{sheet}（{rows} 行）", "{sheet} ({rows} rows)"),
+    "validate.line": ("{severity}{where}{shown}：{message}。修改：{hint}", "{severity}{where}{shown}: {message}. fix: {hint}"),
+    "validate.shown": ("＝{}", "=“{}”"),
+    "validate.unreadable": ("无法读取：{}", "cannot read: {}"), "validate.total": ("合计：{}", "total: {}"),
+    "validate.clean": ("未发现问题", "no problems found"),
+    "validate.header": (("级别", "单元格", "列", "值", "问题", "修改建议"), ("level", "cell", "column", "value", "problem", "fix")),
 }
 
 # The reasons the indicators give for a person, window, venue or item in a gap, in English. The indicators still
