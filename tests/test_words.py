@@ -68,3 +68,16 @@ def test_every_message_has_both_languages_of_one_shape():
             assert len(zh) == len(en), key
         if isinstance(zh, dict) and zh:
             assert set(zh) <= set(en), key
+
+
+def test_why_an_indicator_cannot_be_computed_in_both_languages():
+    from nodrug_cli.indicators.model import Indicator
+
+    blank = Indicator("checklist.网格化管理", None, status="not_computable",
+                      extra={"missing_sheet": "自查项目", "missing_reason": "自查项目中此项未填写是否落实"})
+    unusable = Indicator("urinalysis_rate", None, status="not_computable",
+                         extra={"missing_sheet": "尿检记录", "missing_reason": "“尿检”表缺少必需的列“检测日期”"})
+    assert words.basis(blank) == "自查项目中此项未填写是否落实，无法计算"
+    assert words.basis(blank, "en") == "是否落实 left blank in 自查项目: cannot be computed"
+    assert words.missing_reason(unusable, "en") == "sheet “尿检记录” lacks a required column"
+    assert words.basis(unusable) == "“尿检”表缺少必需的列“检测日期”，无法计算"

@@ -32,6 +32,7 @@ MESSAGES: dict[str, tuple] = {
     "basis.checklist_blank": ("自查项目中此项未填写是否落实", "是否落实 left blank in 自查项目"),
     "basis.sheet_missing": ("缺少“{sheet}”表，无法计算", "the “{sheet}” sheet is missing: cannot be computed"),
     "basis.sheet_unusable": ("{reason}，无法计算", "sheet “{sheet}” lacks a required column: cannot be computed"),
+    "basis.cannot_suffix": ("，无法计算", ": cannot be computed"),
     "basis.trend": ("{label} 本期 {now} 人，上年同期 {last} 人{source}",
                     "{label}: {now} this period, {last} in the same period last year{source}"),
     "basis.from_history": ("（上年取自历史记录）", " (last year from the history database)"),

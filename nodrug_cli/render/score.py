@@ -55,6 +55,14 @@ def _number(value):
     return value.item() if hasattr(value, "item") else value
 
 
+def _extra(ind, lang: str) -> dict:
+    """An indicator's plain extras for the JSON, the reason it cannot be computed in `lang` (the keys as they are)."""
+    extra = ind.plain_extra()
+    if lang == "en" and extra.get("missing_reason"):
+        extra["missing_reason"] = say.missing_reason(ind, lang)
+    return extra
+
+
 def assessment_json(a: Assessment, full_pii: bool = False, lang: str = "zh") -> dict:
     """The one object `nodrug score --format json` prints."""
     messages = say.finding_messages(a.findings, lang, masked=not full_pii) if lang == "en" else None
@@ -64,7 +72,7 @@ def assessment_json(a: Assessment, full_pii: bool = False, lang: str = "zh") -> 
         "indicators": {
             key: {"label": ind.label(lang), "value": _number(ind.value), "numerator": ind.numerator,
                   "denominator": ind.denominator, "status": ind.status,
-                  **({"extra": extra} if (extra := ind.plain_extra()) else {})}
+                  **({"extra": extra} if (extra := _extra(ind, lang)) else {})}
             for key, ind in a.indicators.values.items()
         },
         "items": [

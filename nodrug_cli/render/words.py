@@ -92,10 +92,9 @@ def basis(ind: Indicator, lang: str = "zh") -> str:
     if ind.status == NOT_COMPUTABLE:
         sheet = extra.get("missing_sheet", "")
         if extra.get("missing_reason"):
-            if not w.en:
-                return w("basis.reason", reason=extra["missing_reason"])
-            key = "basis.checklist_blank" if ind.kind == "checklist" else None
-            return w("basis.reason", reason=w(key)) if key else w("basis.sheet_unusable", sheet=sheet, reason="")
+            if not w.en or ind.kind == "checklist":
+                return w("basis.reason", reason=missing_reason(ind, lang))
+            return w("basis.sheet_unusable", sheet=sheet, reason="")
         return w("basis.checklist_absent") if ind.kind == "checklist" else w("basis.sheet_missing", sheet=sheet)
     if ind.measure in ("fell", "rose"):  # a trend: show both years' counts
         source = w("basis.from_history") if extra.get("last_year_source") == "history" else ""
@@ -112,6 +111,18 @@ def basis(ind: Indicator, lang: str = "zh") -> str:
     if ind.kind == "checklist":
         return w("basis.checklist", w.yes_no(bool(ind.value)))
     return w("basis.value", label=label(ind, lang), value=shown(ind, lang))
+
+
+def missing_reason(ind: Indicator, lang: str = "zh") -> str | None:
+    """Why an indicator cannot be computed although its sheet is there (the indicators word it in Chinese)."""
+    reason = ind.extra.get("missing_reason")
+    if lang != "en" or not reason:
+        return reason
+    w = Words(lang)
+    if ind.kind == "checklist":
+        return w("basis.checklist_blank")
+    return w("basis.sheet_unusable", sheet=ind.extra.get("missing_sheet", ""), reason="").removesuffix(
+        w("basis.cannot_suffix"))
 
 
 def target(item, kind: str, lang: str = "zh") -> str:
