@@ -56,7 +56,7 @@ def test_per_unit_target_names_its_unit():
                 points=10)
     result = engine.score_item(item, count("events", 2, **{"发放资料（份）": 300}))
     assert result.target == "每 1 份资料得 0.01 分，最多 10 分"
-    assert words.target(item, result.reading.kind, "en") == "0.01 points per handout, at most 10"
+    assert words.target(item, result.reading.kind, "en") == "0.01 per handout, at most 10 points"
 
 
 def test_every_message_has_both_languages_of_one_shape():

@@ -1,6 +1,8 @@
 """Scoring a ledger against a standard: items, bonus, grade, veto and the 无毒 verdict (DOMAIN.md §6).
 
-Pure: the ledger's frames and the standard in, an `Assessment` out. Rules per item:
+Pure: the ledger's frames and the standard in, an `Assessment` out — data, not sentences: each item's outcome is a
+code with its numbers and the indicator it read, each failed 无毒 condition an `Evidence` record; `render.words`
+words them in Chinese or English (the `basis`, `note`, `evidence` properties give the Chinese). Rules per item:
 threshold (full points or 0), tiers (points by band), per_missing (points off per missing unit),
 per_unit (points per unit up to the maximum), checklist (the 自查项目 item is 是), veto (failing it
 fails the whole assessment). An item whose indicator has a zero denominator is left out and the total
