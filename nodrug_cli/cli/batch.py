@@ -58,7 +58,7 @@ def run(settings, env: Env) -> None:
             raise fail(env, exc.message("zh"), exc.message("en")) from None
     _print(report, fmt, env, result.skipped)
     if output is not None and fmt != "json":
-        print(f"汇总表已写入：{output}", file=env.stdout)
+        print(env.say(f"汇总表已写入：{output}", f"summary workbook written: {output}"), file=env.stdout)
     raise typer.Exit(int(result.code))
 
 
@@ -97,10 +97,10 @@ class _Told(Watch):
 
 
 def _print(report, fmt: str, env: Env, skipped: list) -> None:
-    from nodrug_cli.render.batch import render_rich, render_table
+    from nodrug_cli.render.batch import render_rich, render_table, report_json
 
     if fmt == "json":
-        data = report.to_json()
+        data = report_json(report, env.lang)
         data["skipped"] = [{"path": o.path, "reason": o.reason} for o in skipped]
         print(jsonout.dumps(data), file=env.stdout)
     elif fmt == "md" or not env.is_terminal:

@@ -12,7 +12,6 @@ from nodrug_cli.cli.options import DB_HELP, TEXT_JSON, Lang, db_option, format_o
 from nodrug_cli.jobs.history import HistorySettings, history
 
 
-
 def command(
     community: str = typer.Argument(None, metavar="村（社区）", show_default=False, help="村（社区）名称；不填则列出全部"),
     db: Path = db_option(DB_HELP),
@@ -25,15 +24,15 @@ def command(
 
 def run(settings, env: Env) -> None:
     from nodrug_cli.render.history import history_json, history_text
+    from nodrug_cli.render.words import Words
 
     result = call(env, history, settings)
     if result.unknown:
-        print(f"历史数据库中没有“{settings.community}”的考评记录：请核对村（社区）名称（不带参数运行 nodrug history 可列出全部）",
-              file=env.stderr)
+        print(Words(env.lang)("history.unknown", settings.community), file=env.stderr)
     if settings.format == "json":
         print(jsonout.dumps(history_json(result.records)), file=env.stdout)
     elif not result.records and not settings.community:
-        print("历史数据库中没有考评记录。", file=env.stdout)
+        print(Words(env.lang)("history.none"), file=env.stdout)
     else:
         print(history_text(result.records, result.checks, env.lang), end="", file=env.stdout)
     raise typer.Exit(int(result.code))

@@ -51,9 +51,11 @@ def run(settings, env: Env) -> None:
     """List (or write) the reminders, then deliver them; raises typer.Exit with the exit code."""
     from nodrug_cli.exitcodes import ExitCode
 
+    from nodrug_cli.render.words import Words
+
     found = call(env, reminders, settings)
     for e in found.errors:
-        print(f"{e['path']}：{e['error']}", file=env.stderr)
+        print(Words(env.lang, section="remind")("path_error", **e), file=env.stderr)
     text = _render(found, settings, env)
     if settings.output is not None:
         _write(settings.output, text, env)
@@ -72,7 +74,7 @@ def _render(found, settings, env: Env) -> str | None:
     reminders, day, full_pii, fmt, lang = found.reminders, found.day, settings.full_pii, settings.format, env.lang
     if fmt == "json":
         return jsonout.dumps({"as_of": day.isoformat(), "within": settings.within,
-                              "reminders": [r.to_json(full_pii) for r in reminders], "errors": found.errors}) + "\n"
+                              "reminders": [r.to_json(full_pii, lang) for r in reminders], "errors": found.errors}) + "\n"
     if fmt == "csv":
         return render.to_csv(reminders, full_pii, lang=lang)
     if fmt == "md":
@@ -95,4 +97,4 @@ def _write(output: Path, text: str | None, env: Env) -> None:
             temp.write_text(text or "", encoding="utf-8-sig" if output.suffix.lower() == ".csv" else "utf-8")
     except OutputRefused as exc:
         raise fail(env, exc.message("zh"), exc.message("en")) from None
-    print(f"已写入 {output}", file=env.stderr)
+    print(env.say(f"已写入 {output}", f"written: {output}"), file=env.stderr)

@@ -17,7 +17,6 @@ def list_command(format: TEXT_JSON = format_option(TEXT_JSON, "输出格式：te
                  lang: Lang = lang_option()) -> None:
     """列出内置考核标准。"""
     from nodrug_cli.jobs.template import standards
-
     from nodrug_cli.render.history import standards_text
 
     rows = standards()

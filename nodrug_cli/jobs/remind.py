@@ -46,7 +46,6 @@ class Delivered:
     ok: bool = True  # every channel delivered; else exit 3
 
 
-NO_LEDGER = "没有找到台账"
 
 
 def reminders(s: RemindSettings) -> RemindResult:
@@ -55,6 +54,7 @@ def reminders(s: RemindSettings) -> RemindResult:
     from nodrug_cli.jobs import JobError, standard_and_ledgers
     from nodrug_cli.outputs import TEXT_SUFFIXES
     from nodrug_cli.remind.collect import collect
+    from nodrug_cli.render.words import Words
 
     if s.webhook_secret and not s.webhook:
         raise JobError("--webhook-secret 需要与 --webhook 一起使用", "--webhook-secret needs --webhook")
@@ -62,8 +62,9 @@ def reminders(s: RemindSettings) -> RemindResult:
         raise JobError("--webhook-secret（加签）只用于钉钉群机器人：请加 --webhook-kind dingtalk",
                        "--webhook-secret (加签) is for DingTalk robots only: add --webhook-kind dingtalk")
     rubric, files, nothing = standard_and_ledgers(s.standard, s.paths, s.output, s.force, TEXT_SUFFIXES[s.format])
-    collected = collect(files, rubric, s.day, s.within, s.today, s.max_size)
-    errors: list[dict] = [{"path": p, "error": NO_LEDGER} for p in nothing] + collected.errors
+    collected = collect(files, rubric, s.day, s.within, s.today, s.max_size, lang=s.lang)
+    no_ledger = Words(s.lang, section="remind")("no_ledger")
+    errors: list[dict] = [{"path": p, "error": no_ledger} for p in nothing] + collected.errors
     if not files:
         raise JobError("没有找到任何台账文件", "no ledger files found",
                        notes=[(f"{e['path']}：{e['error']}",) * 2 for e in errors])

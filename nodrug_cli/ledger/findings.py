@@ -38,7 +38,7 @@ CODES: dict[str, tuple[str, str, str, str, str]] = {
     ),
     "date_invalid": (
         ERROR, "“{value}”不是可识别的日期", "改为 2025-03-05、2025/3/5 或 2025年3月5日 的形式，或设为日期格式",
-        "“{value}” is not a date", "write it as 2025-03-05, 2025/3/5 or 2025年3月5日, or format the cell as a date",
+        "“{value}” is not a date", "write it as 2025-03-05, 2025/3/5 or “2025年3月5日”, or format the cell as a date",
     ),
     "date_future": (
         WARNING, "日期 {value} 晚于评估截止日 {other}", "核对日期；截止日之后的记录不计入本期指标",
@@ -58,7 +58,7 @@ CODES: dict[str, tuple[str, str, str, str, str]] = {
     ),
     "bool_invalid": (
         ERROR, "“{value}”不是“是/否”", "填写 是 或 否（√/×、有/无 也可）",
-        "“{value}” is not yes/no", "enter 是 or 否 (√/×, 有/无 also accepted)",
+        "“{value}” is not yes/no", "enter “是” or “否” (“√”/“×”, “有”/“无” also accepted)",
     ),
     "enum_invalid": (
         ERROR, "“{value}”不是“{header}”的可选值", "可选值：{allowed}",
@@ -87,7 +87,7 @@ CODES: dict[str, tuple[str, str, str, str, str]] = {
     ),
     "sex_mismatch": (
         WARNING, "性别“{value}”与身份证号不符（按身份证号应为 {detail}）", "核对性别或身份证号",
-        "sex “{value}” disagrees with the ID (the ID says {detail})", "check the sex or the ID",
+        "sex “{value}” disagrees with the ID (the ID says “{detail}”)", "check the sex or the ID",
     ),
     "birth_mismatch": (
         WARNING, "出生日期 {value} 与身份证号不符（按身份证号应为 {detail}）", "核对出生日期或身份证号",
@@ -183,11 +183,11 @@ class Finding:
             return None
         return f"{self.sheet}!{self.column}{self.row}"
 
-    def _params(self, shown_value: object) -> dict:
+    def _params(self, shown_value: object, lang: str = "zh") -> dict:
         return {
             "value": "" if shown_value is None else shown_value,
             "header": self.header or "",
-            "allowed": "、".join(self.allowed),
+            "allowed": (", " if lang == "en" else "、").join(self.allowed),
             "detail": self.detail,
             "other": self.other,
             "sheet": self.sheet or "",
@@ -201,11 +201,11 @@ class Finding:
     def message(self, lang: str = "zh", shown_value: object = ...) -> str:
         """The finding in words; `shown_value` replaces the cell value (a masked ID, say)."""
         zh, _, en, _ = self._texts()
-        return (en if lang == "en" else zh).format(**self._params(self.value if shown_value is ... else shown_value))
+        return (en if lang == "en" else zh).format(**self._params(self.value if shown_value is ... else shown_value, lang))
 
     def hint(self, lang: str = "zh") -> str:
         _, zh, _, en = self._texts()
-        return (en if lang == "en" else zh).format(**self._params(None))
+        return (en if lang == "en" else zh).format(**self._params(None, lang))
 
 
 def sort_key(f: Finding) -> tuple:

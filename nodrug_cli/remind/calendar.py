@@ -18,7 +18,9 @@ from typing import Iterable
 
 from icalendar import Calendar, Event
 
-from nodrug_cli.remind.model import KIND_WORDS, Reminder, sort_key
+from nodrug_cli.remind.model import Reminder, sort_key
+from nodrug_cli.remind.render import kind, message, rule
+from nodrug_cli.render.words import Words
 
 PRODID = "-//nodrug-cli//remind//ZH"
 
@@ -32,12 +34,13 @@ def overdue_since(reminder: Reminder) -> dt.date:
     return reminder.due_date + dt.timedelta(days=0 if reminder.kind == "abstinence_reached" else 1)
 
 
-def summary(reminder: Reminder) -> str:
+def summary(reminder: Reminder, lang: str = "zh") -> str:
     """The short form of the masked message: `尿检逾期（自 2025-05-10）：百灵社区 王*明`."""
+    w = Words(lang, section="remind")
     who = reminder.person(full_pii=False)
     name = f" {who['name']}" if who and who.get("name") else ""
-    since = f"（自 {overdue_since(reminder).isoformat()}）" if reminder.overdue else ""
-    return f"{KIND_WORDS[reminder.kind]}{since}：{reminder.community}{name}"
+    since = w("since", overdue_since(reminder).isoformat()) if reminder.overdue else ""
+    return w("summary", kind=kind(reminder, lang), since=since, community=reminder.community, name=name)
 
 
 def event_day(reminder: Reminder, as_of: dt.date) -> dt.date:
@@ -45,28 +48,28 @@ def event_day(reminder: Reminder, as_of: dt.date) -> dt.date:
     return as_of if reminder.overdue else reminder.due_date
 
 
-def to_ics(reminders: Iterable[Reminder], as_of: dt.date, stamp: dt.datetime | None = None,
-           lang: str = "zh") -> bytes:
+def to_ics(reminders: Iterable[Reminder], as_of: dt.date, stamp: dt.datetime | None = None, lang: str = "zh") -> bytes:
     """The calendar as bytes (UTF-8, CRLF lines). `stamp` is DTSTAMP (default: now, UTC)."""
+    w = Words(lang, section="remind")
     stamp = (stamp or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc).replace(microsecond=0)
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", "禁毒提醒")
+    calendar.add("x-wr-calname", w("calendar"))
     for r in sorted(reminders, key=sort_key):
         event = Event()
         event.add("uid", uid(r))
         event.add("dtstamp", stamp)
         day = event_day(r, as_of)
-        since = (f"\n逾期自 {overdue_since(r).isoformat()}（应于 {r.due_date.isoformat()} 前完成）"
-                 if r.overdue else "")
+        since = w("overdue_since", since=overdue_since(r).isoformat(), due=r.due_date.isoformat()) if r.overdue else ""
         event.add("dtstart", day)
         event.add("dtend", day + dt.timedelta(days=1))
-        event.add("summary", summary(r))
-        event.add("description", f"{r.message(full_pii=False)}{since}\n依据：{r.rule}\n（截至 {as_of.isoformat()}）")
-        event.add("categories", ["禁毒"])
+        event.add("summary", summary(r, lang))
+        event.add("description", w("description", message=message(r, False, lang), since=since, rule=rule(r, lang),
+                                   as_of=as_of.isoformat()))
+        event.add("categories", [w("category")])
         event.add("sequence", max(1, r.days_overdue) if r.overdue else 0)
         event.add("transp", "TRANSPARENT")
         calendar.add_component(event)

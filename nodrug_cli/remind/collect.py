@@ -30,12 +30,15 @@ class Collected:
 
 
 def collect(files: list[Path], rubric, day: dt.date, within: int, today: dt.date, max_inflated: int | None = None,
-            rules: Callable | None = None) -> Collected:
+            rules: Callable | None = None, lang: str = "zh") -> Collected:
     """Reminders from each ledger in `files` for the as-of date `day`; `rules(ledger, rubric, day, within)`
-    defaults to `remind.rules.reminders_for`."""
+    defaults to `remind.rules.reminders_for`. Each ledger's problem is worded in `lang`."""
     from nodrug_cli.ledger.findings import ERROR
     from nodrug_cli.ledger.read import read_ledger
     from nodrug_cli.ledger.workbook import Unreadable
+    from nodrug_cli.render.words import Words
+
+    w = Words(lang, section="remind")
 
     if rules is None:
         from nodrug_cli.remind.rules import reminders_for as rules
@@ -47,20 +50,18 @@ def collect(files: list[Path], rubric, day: dt.date, within: int, today: dt.date
             count = sum(1 for f in ledger.findings if f.severity == ERROR)
             found_here = list(rules(ledger, rubric, day, within))
         except Unreadable as exc:
-            out.errors.append({"path": str(path), "error": exc.message("zh")})
+            out.errors.append({"path": str(path), "error": exc.message(w.lang)})
             out.code = max(out.code, ExitCode.UNUSABLE)
             continue
         except Exception as exc:  # noqa: BLE001 — one ledger's failure must not stop the others
             cause = _ID.sub(lambda m: mask_id(m.group()), f"{type(exc).__name__}: {exc}")[:_MAX_CAUSE]
-            out.errors.append({"path": str(path), "error": f"处理此台账时出错（{cause}），此台账没有生成提醒；"
-                                                           "其他台账照常提醒。请用 nodrug validate 检查此台账"})
+            out.errors.append({"path": str(path), "error": w("failed", cause)})
             out.code = max(out.code, ExitCode.UNUSABLE)
             continue
         if count:
             # a sheet that lacks a required column gives no reminders at all: say so, or "nothing overdue" misleads
-            unusable = [f"{ledger.why_missing(sheet)}，此表未生成提醒" for sheet in ledger.unusable]
-            out.errors.append({"path": str(path), "error": "；".join(
-                [f"台账有 {count} 个错误，有错误的行未参与提醒（用 nodrug validate 查看）", *unusable])})
+            unusable = [w("sheet_unusable", ledger.why_missing(sheet, w.lang)) for sheet in ledger.unusable]
+            out.errors.append({"path": str(path), "error": w("clause_sep").join([w("ledger_errors", count), *unusable])})
             out.code = max(out.code, ExitCode.FINDINGS)
         found += found_here
     out.reminders = sorted({r.key: r for r in found}.values(), key=sort_key)  # a town's report is due once

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from nodrug_cli.privacy import mask_id, mask_name
+from nodrug_cli.render.messages import MESSAGES
 
 class ReminderKind(StrEnum):
     """What a reminder is about; its value is the `kind` of the JSON and CSV output."""
@@ -25,12 +26,7 @@ class ReminderKind(StrEnum):
 
 
 KINDS = tuple(ReminderKind)
-K = ReminderKind
-KIND_WORDS = {
-    K.TEST_OVERDUE: "尿检逾期", K.TEST_DUE: "尿检将到期", K.TALK_OVERDUE: "谈话逾期", K.TALK_DUE: "谈话将到期",
-    K.ORDER_UNREPORTED: "未报到", K.ORDER_ENDING: "措施将期满", K.ABSTINENCE_REACHED: "已满三年未复吸",
-    K.EVENTS_SHORT: "本月宣传不足", K.JUNE_CAMPAIGN: "6·26 宣传", K.REPORT_DUE: "报告报送",
-}
+KIND_WORDS = MESSAGES["remind.kind"][0]  # the Chinese words of each kind (the message table has the English)
 
 
 @dataclass(frozen=True)
@@ -46,6 +42,9 @@ class Reminder:
     days_left: int | None
     rule: str  # the rule in words, e.g. 尿检每 2 个月一次（boumei-2023）
     what: str  # what is due, without the person, e.g. 2025-05-01 至 2025-06-30 的尿检
+    # the rule and the what as data (`render.words.said`), for words in another language; empty: only the Chinese
+    rule_data: tuple = field(default=(), compare=False)
+    what_data: tuple = field(default=(), compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "kind", ReminderKind(self.kind))  # an unknown kind is a programming error
@@ -77,18 +76,18 @@ class Reminder:
             return {"name": self.person_name or "", "id": self.person_id or ""}
         return {"name": mask_name(self.person_name), "id": mask_id(self.person_id)}
 
-    def message(self, full_pii: bool = False) -> str:
-        """One line in Chinese: 【尿检逾期】百灵社区 王*明（441502********123X）2025-05-01 至 2025-06-30 的尿检，已逾期 3 天。"""
-        who = self.person(full_pii)
-        person = f" {who['name']}（{who['id']}）" if who else ""
-        when = f"已逾期 {self.days_overdue} 天" if self.overdue else (
-            "今天到期" if self.days_left == 0 else f"还剩 {self.days_left} 天（{self.due_date.isoformat()} 前）")
-        return f"【{KIND_WORDS[self.kind]}】{self.community}{person} {self.what}，{when}。"
+    def message(self, full_pii: bool = False, lang: str = "zh") -> str:
+        """One line: 【尿检逾期】百灵社区 王*明（441502********123X）2025-05-01 至 2025-06-30 的尿检，已逾期 3 天。"""
+        from nodrug_cli.remind.render import message
 
-    def to_json(self, full_pii: bool = False) -> dict:
+        return message(self, full_pii, lang)
+
+    def to_json(self, full_pii: bool = False, lang: str = "zh") -> dict:
+        from nodrug_cli.remind.render import rule
+
         return {"kind": self.kind, "community": self.community, "person": self.person(full_pii),
                 "due_date": self.due_date.isoformat(), "days_overdue": self.days_overdue, "days_left": self.days_left,
-                "rule": self.rule, "message": self.message(full_pii)}
+                "rule": rule(self, lang), "message": self.message(full_pii, lang)}
 
 
 def sort_key(r: Reminder) -> tuple:

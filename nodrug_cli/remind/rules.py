@@ -18,6 +18,7 @@ from nodrug_cli.indicators.supervision import REPORT_DAYS
 from nodrug_cli.indicators.windows import add_years, anchors, mark_met, person_keys, shift, windows
 from nodrug_cli.ledger.read import Ledger
 from nodrug_cli.remind.model import Reminder, ReminderKind, sort_key
+from nodrug_cli.render import words
 from nodrug_cli.standards.model import Standard
 
 ORDER_YEARS = 3
@@ -27,16 +28,15 @@ def _day(ts) -> dt.date:
     return pd.Timestamp(ts).date()
 
 
-def schedule_words(schedule: list[int]) -> str:
-    """[2] → 每 2 个月一次; [1, 2, 3] → 第 1 年每 1 个月、第 2 年每 2 个月、此后每 3 个月一次."""
-    if len(schedule) == 1:
-        return f"每 {schedule[0]} 个月一次"
-    parts = [f"第 {i + 1} 年每 {k} 个月" for i, k in enumerate(schedule[:-1])]
-    return "、".join(parts) + f"、此后每 {schedule[-1]} 个月一次"
+def _reminder(kind: ReminderKind, community: str, person, name, due: dt.date, overdue: int | None, left: int | None,
+              rule: tuple, what: tuple) -> Reminder:
+    """A reminder whose rule and what are held as data (`words.said`), with their Chinese words beside them."""
+    return Reminder(kind, community, person, name, due, overdue, left, words.phrase(rule), words.phrase(what),
+                    rule_data=rule, what_data=what)
 
 
 def window_reminders(ledger: Ledger, people: pd.DataFrame, records: pd.DataFrame | None, date_column: str,
-                     schedule: list[int], as_of: dt.date, within: int, subject: str, rule: str) -> list[Reminder]:
+                     schedule: list[int], as_of: dt.date, within: int, subject: str, rule: tuple) -> list[Reminder]:
     """Overdue and due-soon reminders for tests or talks of the DUE persons in `people`."""
     if people.empty:
         return []
@@ -60,19 +60,18 @@ def window_reminders(ledger: Ledger, people: pd.DataFrame, records: pd.DataFrame
         previous = group.iloc[-2] if len(group) > 1 else None
         if previous is not None and not previous["met"] and not current["met"]:
             last_day = _day(previous["end"]) - dt.timedelta(days=1)
-            out.append(Reminder(ReminderKind(f"{subject}_overdue"), community, person, names.get(person), last_day,
-                                (as_of - last_day).days, None, rule,
-                                f"{_day(previous['start'])} 至 {last_day} 的{WORDS[subject]}"))
+            out.append(_reminder(ReminderKind(f"{subject}_overdue"), community, person, names.get(person), last_day,
+                                 (as_of - last_day).days, None, rule,
+                                 words.said("remind.what_window", start=_day(previous["start"]), end=last_day,
+                                            subject=subject)))
             continue
         last_day = _day(current["end"]) - dt.timedelta(days=1)
         left = (last_day - as_of).days
         if not current["met"] and left <= within:
-            out.append(Reminder(ReminderKind(f"{subject}_due"), community, person, names.get(person), last_day, None, left, rule,
-                                f"{_day(current['start'])} 至 {last_day} 的{WORDS[subject]}"))
+            out.append(_reminder(ReminderKind(f"{subject}_due"), community, person, names.get(person), last_day, None,
+                                 left, rule, words.said("remind.what_window", start=_day(current["start"]), end=last_day,
+                                                        subject=subject)))
     return out
-
-
-WORDS = {"test": "尿检", "talk": "谈话"}
 
 
 def order_reminders(ledger: Ledger, registry: pd.DataFrame, as_of: dt.date, within: int) -> list[Reminder]:
@@ -87,16 +86,17 @@ def order_reminders(ledger: Ledger, registry: pd.DataFrame, as_of: dt.date, with
     late = supervised & (signed.isna() | (signed > t)) & ((t - start).dt.days > REPORT_DAYS)
     for _, row in registry[late].iterrows():
         due = _day(row[C.ORDER_START]) + dt.timedelta(days=REPORT_DAYS)
-        out.append(Reminder(ReminderKind.ORDER_UNREPORTED, community, row.get(C.ID_NUMBER), row.get(C.NAME), due, (as_of - due).days,
-                            None, "社区戒毒/社区康复决定后 15 日内报到并签订协议（《戒毒条例》）",
-                            f"{_day(row['措施开始日期'])} 开始的{row['人员状态']}措施，至今未报到签订协议"))
+        out.append(_reminder(ReminderKind.ORDER_UNREPORTED, community, row.get(C.ID_NUMBER), row.get(C.NAME), due,
+                             (as_of - due).days, None, words.said("remind.rule_report_order"),
+                             words.said("remind.what_unreported", start=_day(row[C.ORDER_START]), status=row[C.STATUS])))
     ends = add_years(start, ORDER_YEARS)
     ending = supervised & ((ends - t).dt.days >= 0) & ((ends - t).dt.days <= within)
     for i, row in registry[ending].iterrows():
         end = _day(ends[i])
-        out.append(Reminder(ReminderKind.ORDER_ENDING, community, row.get(C.ID_NUMBER), row.get(C.NAME), end, None,
-                            (end - as_of).days, "社区戒毒/社区康复期限为三年",
-                            f"{_day(row['措施开始日期'])} 开始的{row['人员状态']}措施将于 {end} 期满"))
+        out.append(_reminder(ReminderKind.ORDER_ENDING, community, row.get(C.ID_NUMBER), row.get(C.NAME), end, None,
+                             (end - as_of).days, words.said("remind.rule_order_term"),
+                             words.said("remind.what_ending", start=_day(row[C.ORDER_START]), status=row[C.STATUS],
+                                        end=end)))
     return out
 
 
@@ -112,9 +112,9 @@ def abstinence_reminders(ledger: Ledger, sets, as_of: dt.date, within: int) -> l
     reached = add_years(pd.to_datetime(column(registry, C.LAST_USE)), ABSTINENCE_YEARS)
     since = (pd.Timestamp(as_of) - reached).dt.days
     candidates = status.eq(NOT_YET_THREE) & (since >= 0) & (since <= within) & sets.abstinent3
-    return [Reminder(ReminderKind.ABSTINENCE_REACHED, community, row.get(C.ID_NUMBER), row.get(C.NAME), _day(reached[i]),
-                     int(since[i]), None, "戒断三年未复吸的人员应更新人员状态",
-                     "最近吸毒已满三年且无阳性检测，请核实后将人员状态改为“戒断三年未复吸”")
+    return [_reminder(ReminderKind.ABSTINENCE_REACHED, community, row.get(C.ID_NUMBER), row.get(C.NAME),
+                      _day(reached[i]), int(since[i]), None, words.said("remind.rule_abstinence"),
+                      words.said("remind.what_abstinence"))
             for i, row in registry[candidates].iterrows()]
 
 
@@ -129,17 +129,18 @@ def event_reminders(ledger: Ledger, standard: Standard, as_of: dt.date, within: 
         dates = events[C.EVENT_DATE]
         this_month = int(((dates.dt.year == as_of.year) & (dates.dt.month == as_of.month) & (dates <= pd.Timestamp(as_of))).sum())
         if this_month < standard.events_per_month:
-            out.append(Reminder(ReminderKind.EVENTS_SHORT, community, None, None, month_end, None, left,
-                                f"每月至少 {standard.events_per_month} 次宣传活动（{standard.name}）",
-                                f"本月已开展宣传活动 {this_month} 次，还差 {standard.events_per_month - this_month} 次"))
+            out.append(_reminder(ReminderKind.EVENTS_SHORT, community, None, None, month_end, None, left,
+                                 words.said("remind.rule_events", n=standard.events_per_month, standard=standard.name),
+                                 words.said("remind.what_events", done=this_month,
+                                            short=standard.events_per_month - this_month)))
     start, end = dt.date(as_of.year, 5, 25), dt.date(as_of.year, 6, 25)
     if events is not None and start <= as_of <= end:
         dates = events[C.EVENT_DATE]
         june = ((dates.dt.year == as_of.year) & (dates.dt.month == 6) & (dates <= pd.Timestamp(as_of))).any()
         if not june:
             day = dt.date(as_of.year, 6, 26)
-            out.append(Reminder(ReminderKind.JUNE_CAMPAIGN, community, None, None, day, None, (day - as_of).days,
-                                "6·26 国际禁毒日全民禁毒宣传月", "本年 6 月尚无宣传活动，请安排 6·26 集中宣传"))
+            out.append(_reminder(ReminderKind.JUNE_CAMPAIGN, community, None, None, day, None, (day - as_of).days,
+                                 words.said("remind.rule_june"), words.said("remind.what_june")))
     out += report_reminders(ledger, standard, as_of, within)
     return out
 
@@ -166,10 +167,12 @@ def report_reminders(ledger: Ledger, standard: Standard, as_of: dt.date, within:
     for duty in standard.reports:
         due = next_due(duty.day, duty.months, as_of)
         if (due - as_of).days <= within:
-            quarter = f"{due.year} 年第 {(due.month - 1) // 3 + 1} 季度" if duty.months == [3, 6, 9, 12] else f"{due.year} 年 {due.month} 月"
-            to = f"报{duty.to}" if duty.to else ""
-            out.append(Reminder(ReminderKind.REPORT_DUE, town, None, None, due, None, (due - as_of).days,
-                                f"{duty.by}{due.month} 月 {duty.day} 日前{to}（{standard.name}）", f"{quarter}{duty.title}"))
+            what = (words.said("remind.what_quarter", year=due.year, quarter=(due.month - 1) // 3 + 1, title=duty.title)
+                    if duty.months == [3, 6, 9, 12] else
+                    words.said("remind.what_month", year=due.year, month=due.month, title=duty.title))
+            out.append(_reminder(ReminderKind.REPORT_DUE, town, None, None, due, None, (due - as_of).days,
+                                 words.said("remind.rule_report", by=duty.by, year=due.year, month=due.month,
+                                            day=duty.day, to=duty.to, standard=standard.name), what))
     return out
 
 
@@ -182,11 +185,13 @@ def reminders_for(ledger: Ledger, standard: Standard, as_of: dt.date, within: in
     # a ledger that keeps no 尿检记录 / 谈话记录 sheet says nothing about who was tested or talked to
     if tests is not None:
         out += window_reminders(ledger, due, tests, C.TEST_DATE, list(standard.schedules.tests), as_of, within, "test",
-                                f"尿检{schedule_words(list(standard.schedules.tests))}（{standard.name}）")
+                                words.said("remind.rule_tests", schedule=tuple(standard.schedules.tests),
+                                           standard=standard.name))
     talks = ledger.frame("谈话记录")
     if talks is not None:
         out += window_reminders(ledger, due, talks, C.TALK_DATE, list(standard.schedules.talks), as_of, within, "talk",
-                                f"帮教谈话{schedule_words(list(standard.schedules.talks))}（{standard.name}）")
+                                words.said("remind.rule_talks", schedule=tuple(standard.schedules.talks),
+                                           standard=standard.name))
     out += order_reminders(ledger, registry, as_of, within)
     out += abstinence_reminders(ledger, sets, as_of, within)
     out += event_reminders(ledger, standard, as_of, within)

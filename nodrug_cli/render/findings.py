@@ -8,9 +8,12 @@ from typing import TextIO
 from nodrug_cli.ledger.findings import ERROR, Finding
 from nodrug_cli.ledger.read import show
 from nodrug_cli.privacy import mask
+from nodrug_cli.render.words import Words
 from nodrug_cli.ledger.check import FileCheck
 
-SEVERITY_WORDS = {"zh": {"error": "错误", "warning": "警告"}, "en": {"error": "error", "warning": "warning"}}
+
+def _w(lang: str) -> Words:
+    return Words(lang, section="validate")
 
 
 def summary_line(results: list[FileCheck], lang: str) -> str:
@@ -20,9 +23,7 @@ def summary_line(results: list[FileCheck], lang: str) -> str:
     warnings = len(findings) - errors
     sheets = sum(len(r.ledger.tables) for r in results if r.ledger)
     rows = sum(r.ledger.rows_checked for r in results if r.ledger)
-    if lang == "en":
-        return f"{errors} errors, {warnings} warnings; checked {sheets} sheets, {rows:,} rows"
-    return f"{errors} 个错误，{warnings} 个警告，共检查 {sheets} 张表 {rows:,} 行"
+    return _w(lang)("summary", errors=errors, warnings=warnings, sheets=sheets, rows=rows)
 
 
 def _groups(result: FileCheck) -> list[tuple[str | None, list[Finding]]]:
@@ -42,44 +43,42 @@ def _absent_line(result: FileCheck, lang: str) -> str | None:
     absent = result.absent_sheets()
     ledger = result.ledger
     unusable = [ledger.why_missing(k, lang) for k in ledger.unusable] if ledger else []
+    w = _w(lang)
     lines = []
     if absent:
-        lines.append("optional sheets not found (their indicators cannot be computed): " + ", ".join(absent)
-                     if lang == "en" else "未找到可选工作表（相关指标将无法计算）：" + "、".join(absent))
+        lines.append(w("absent", w("list_sep").join(absent)))
     if unusable:
-        lines.append("not used (their indicators cannot be computed): " + "; ".join(unusable)
-                     if lang == "en" else "以下工作表不能用于计算（相关指标将无法计算）：" + "；".join(unusable))
+        lines.append(w("unusable", w("clause_sep").join(unusable)))
     return "\n".join(lines) or None
 
 
 def _sheet_title(result: FileCheck, sheet: str | None, lang: str) -> str:
+    w = _w(lang)
     if sheet is None:
-        return "workbook" if lang == "en" else "工作簿"
+        return w("workbook")
     for table in result.ledger.tables.values():
         if table.name == sheet:
-            rows = len(result.ledger.frames[table.key])
-            if lang == "en":
-                return f"{sheet} ({rows} rows)"
-            return f"{sheet}（{rows} 行）"
+            return w("rows", sheet=sheet, rows=len(result.ledger.frames[table.key]))
     return sheet
 
 
 def finding_line(f: Finding, lang: str, masked: bool) -> str:
     """One finding on one line: `错误 尿检记录!C5 检测日期＝2025-02-30：…。修改：…`."""
+    w = _w(lang)
     value = _value(f, masked)
     where = " ".join(p for p in (f.cell, f.header if f.cell else None) if p)
-    eq, colon, stop, fix = ("=", ": ", ". ", "fix: ") if lang == "en" else ("＝", "：", "。", "修改：")
-    shown = f"{eq}{value}" if value is not None and f.cell else ""
-    where = f" {where}" if where else ""
-    return f"{SEVERITY_WORDS[lang][f.severity]}{where}{shown}{colon}{f.message(lang, value)}{stop}{fix}{f.hint(lang)}"
+    shown = w("shown", value) if value is not None and f.cell else ""
+    return w("line", severity=w.table("severity")[f.severity], where=f" {where}" if where else "", shown=shown,
+             message=f.message(lang, value), hint=f.hint(lang))
 
 
 def render_plain(results: list[FileCheck], lang: str, masked: bool, out: TextIO) -> None:
     """Plain text: one line per finding, grouped by sheet, short enough for a cron mail."""
+    w = _w(lang)
     for result in results:
         print(f"== {result.path} ==", file=out)
         if result.error:
-            print(("cannot read: " if lang == "en" else "无法读取：") + result.error.message(lang), file=out)
+            print(w("unreadable", result.error.message(lang)), file=out)
             continue
         for sheet, items in _groups(result):
             print(_sheet_title(result, sheet, lang), file=out)
@@ -90,7 +89,7 @@ def render_plain(results: list[FileCheck], lang: str, masked: bool, out: TextIO)
         if absent:
             print(absent, file=out)
     if len(results) > 1:
-        print(("total: " if lang == "en" else "合计：") + summary_line(results, lang), file=out)
+        print(w("total", summary_line(results, lang)), file=out)
 
 
 def render_rich(results: list[FileCheck], lang: str, out: TextIO) -> None:
@@ -99,15 +98,16 @@ def render_rich(results: list[FileCheck], lang: str, out: TextIO) -> None:
     from rich.table import Table
 
     console = Console(file=out, highlight=False)
-    words = SEVERITY_WORDS[lang]
-    heads = ["级别", "单元格", "列", "值", "问题", "修改建议"] if lang == "zh" else ["level", "cell", "column", "value", "problem", "fix"]
+    w = _w(lang)
+    words = w.table("severity")
+    heads = w.table("header")
     for result in results:
         console.rule(f"[bold]{result.path}")
         if result.error:
-            console.print(f"[red]{'cannot read' if lang == 'en' else '无法读取'}：{result.error.message(lang)}")
+            console.print(f"[red]{w('unreadable', result.error.message(lang))}")
             continue
         if not result.findings:
-            console.print("[green]" + ("no problems found" if lang == "en" else "未发现问题"))
+            console.print("[green]" + w("clean"))
         for sheet, items in _groups(result):
             table = Table(title=_sheet_title(result, sheet, lang), title_justify="left", show_lines=False, expand=True)
             for i, head in enumerate(heads):  # cell and value stay whole: a clerk types them into Excel
@@ -123,4 +123,4 @@ def render_rich(results: list[FileCheck], lang: str, out: TextIO) -> None:
         if absent:
             console.print(f"[dim]{absent}")
     if len(results) > 1:
-        console.print(("total: " if lang == "en" else "合计：") + summary_line(results, lang))
+        console.print(w("total", summary_line(results, lang)))

@@ -10,9 +10,10 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from nodrug_cli.indicators.gap import Gap
-from nodrug_cli.indicators.model import label
 from nodrug_cli.ledger.findings import ERROR
 from nodrug_cli.privacy import mask_id, mask_name
+from nodrug_cli.render import words as say
+from nodrug_cli.render.words import Words
 from nodrug_cli.standards.engine import Assessment, ItemResult
 from nodrug_cli.ledger.check import finding_dict
 
@@ -35,39 +36,56 @@ def gap_entry(entry: dict, full_pii: bool) -> dict:
     return out
 
 
-def shown_gap(gap: Sequence[dict], full_pii: bool) -> Sequence[dict]:
-    """A whole gap as printed: IDs and names masked unless `full_pii`; a gap held as columns (tens of thousands
-    of missed windows in a large ledger) is masked a column at a time and stays columns for the JSON writer."""
+def shown_gap(gap: Sequence[dict], full_pii: bool, lang: str = "zh", messages: dict | None = None) -> Sequence[dict]:
+    """A whole gap as printed: IDs and names masked unless `full_pii`, reasons in `lang`; a gap held as columns (tens
+    of thousands of missed windows in a large ledger) is mapped a column at a time and stays columns for the JSON
+    writer."""
     if isinstance(gap, Gap):
-        return gap if full_pii else gap.mapped(MASKS)
-    return [gap_entry(g, full_pii) for g in gap]
+        functions = {} if full_pii else dict(MASKS)
+        if lang == "en":
+            functions["reason"] = lambda reason: say.gap_reason(reason, lang)
+        return gap.mapped(functions) if functions else gap
+    shown = [gap_entry(g, full_pii) for g in gap]
+    if lang == "en":
+        shown = [{**g, "reason": say.entry_reason(g, lang, messages)} if "reason" in g else g for g in shown]
+    return shown
 
 
 def _number(value):
     return value.item() if hasattr(value, "item") else value
 
 
+def _extra(ind, lang: str) -> dict:
+    """An indicator's plain extras for the JSON, the reason it cannot be computed in `lang` (the keys as they are)."""
+    extra = ind.plain_extra()
+    if lang == "en" and extra.get("missing_reason"):
+        extra["missing_reason"] = say.missing_reason(ind, lang)
+    return extra
+
+
 def assessment_json(a: Assessment, full_pii: bool = False, lang: str = "zh") -> dict:
     """The one object `nodrug score --format json` prints."""
+    messages = say.finding_messages(a.findings, lang, masked=not full_pii) if lang == "en" else None
     return {
         "community": a.community, "town": a.town, "year": a.year, "as_of": a.as_of.isoformat(),
         "standard": {"name": a.standard.name, "title": a.standard.title, "source": a.standard.source},
         "indicators": {
             key: {"label": ind.label(lang), "value": _number(ind.value), "numerator": ind.numerator,
                   "denominator": ind.denominator, "status": ind.status,
-                  **({"extra": extra} if (extra := ind.plain_extra()) else {})}
+                  **({"extra": extra} if (extra := _extra(ind, lang)) else {})}
             for key, ind in a.indicators.values.items()
         },
         "items": [
             {"id": r.item.id, "category": r.item.category, "title": r.item.title, "indicator": r.item.indicator_key,
-             "points_max": r.item.points, "points": r.points, "passed": r.passed, "basis": r.basis,
-             "gap": shown_gap(r.gap, full_pii) if r.passed is False else []}
+             "points_max": r.item.points, "points": r.points, "passed": r.passed, "basis": say.basis(r.source, lang),
+             "gap": shown_gap(r.gap, full_pii, lang, messages) if r.passed is False else []}
             for r in a.items
         ],
         "total": a.total, "bonus": a.bonus, "grade": a.grade, "vetoed": a.vetoed, "passed": a.passed,
         "drug_free": {
             "outright": a.drug_free_outright, "passed": a.drug_free_passed,
-            "criteria": [{"id": c.id, "title": c.title, "passed": c.passed, "evidence": "；".join(c.evidence)}
+            "criteria": [{"id": c.id, "title": c.title, "passed": c.passed,
+                          "evidence": Words(lang)("clause_sep").join(say.evidence_list(c.shortfalls, lang))}
                          for c in a.criteria],
         },
         "skipped_rows": a.skipped_rows,
@@ -78,42 +96,34 @@ def assessment_json(a: Assessment, full_pii: bool = False, lang: str = "zh") -> 
 
 def verdict_lines(a: Assessment, lang: str = "zh") -> list[str]:
     """The verdict in a few lines: score and grade, 无毒 or not and why, what was left out."""
-    en = lang == "en"
+    w = Words(lang, section="score")
     std = a.standard
-    lines = [f"{a.community}（{a.town or '—'}）{a.year} 年度 · {std.title}" if not en
-             else f"{a.community} ({a.town or '—'}), {a.year} · {std.title}"]
-    score = f"得分 {a.total:g}" + (f"（含加分 {a.bonus:g}）" if a.bonus else "") + f"，等级：{a.grade}"
-    if en:
-        score = f"score {a.total:g}" + (f" (bonus {a.bonus:g})" if a.bonus else "") + f", grade: {a.grade}"
+    lines = [w("title", community=a.community, town=a.town or "—", year=a.year, standard=std.title)]
+    score = w("score", total=f"{a.total:g}") + (w("bonus", f"{a.bonus:g}") if a.bonus else "") + w("grade", a.grade)
     if a.vetoed:
-        failed = "、".join(r.item.id for r in a.items if r.item.rule == "veto" and r.passed is False)
-        score += f"（一票否决：{failed}）" if not en else f" (vetoed by {failed})"
+        score += w("vetoed", w("list_sep").join(r.item.id for r in a.items if r.item.rule == "veto" and r.passed is False))
     lines.append(score)
     if a.drug_free_outright:
-        lines.append("无毒：是（直接认定）" if not en else "drug-free: yes, outright")
+        lines.append(w("outright"))
     elif a.criteria:
         failed = [c for c in a.criteria if not c.passed]
         if not failed:
-            lines.append(f"无毒：是（{len(a.criteria)} 条标准全部达到）" if not en
-                         else f"drug-free: yes (all {len(a.criteria)} criteria met)")
+            lines.append(w("all_met", len(a.criteria)))
         else:
-            names = "、".join(f"第{c.id}条" for c in failed) if not en else ", ".join(c.id for c in failed)
-            lines.append(f"无毒：否，未达到 {names}" if not en else f"drug-free: no; criteria not met: {names}")
+            lines.append(w("not_met", w("list_sep").join(w("criterion_no", c.id) for c in failed)))
             for c in failed:
-                lines.append(f"  · {c.id} {c.title}：{'；'.join(c.evidence)}")
-    elif a.outright_evidence:
-        lines.append(("无毒：否（" + "；".join(a.outright_evidence) + "）") if not en
-                     else "drug-free: no (" + "; ".join(a.outright_evidence) + ")")
-    verdict = ("结论：" + ("通过" if a.passed else "未通过")) if not en else f"verdict: {'pass' if a.passed else 'fail'}"
+                evidence = w("clause_sep").join(say.evidence_list(c.shortfalls, lang))
+                lines.append(w("criterion", id=c.id, title=c.title, evidence=evidence))
+    elif a.outright_shortfalls:
+        lines.append(w("not_outright", w("clause_sep").join(say.evidence_list(a.outright_shortfalls, lang))))
+    verdict = w("verdict", w("pass") if a.passed else w("fail"))
     if not a.registry_clean and not a.passed:
-        verdict += "（吸毒人员表有错误，底数不清）" if not en else " (the registry sheet has errors)"
+        verdict += w("registry")
     lines.append(verdict)
     errors = sum(1 for f in a.findings if f.severity == ERROR)
     if errors or a.skipped_rows:
-        lines.append(f"台账有 {errors} 个错误，{a.skipped_rows} 行未计入指标（用 nodrug validate 查看）" if not en
-                     else f"the ledger has {errors} errors; {a.skipped_rows} rows left out (see nodrug validate)")
-    as_of = f"评估截止日 {a.as_of.isoformat()}" if not en else f"as of {a.as_of.isoformat()}"
-    lines.append(as_of)
+        lines.append(w("ledger", errors=errors, skipped=a.skipped_rows))
+    lines.append(w("as_of", a.as_of.isoformat()))
     return lines
 
 
@@ -124,32 +134,28 @@ def standard_lines(a: Assessment, lang: str = "zh", full_pii: bool = False) -> l
     return [finding_line(f, lang, masked=not full_pii) for f in a.findings if f.code in STANDARD_CODES]
 
 
-def _points(r: ItemResult) -> str:
-    return "不适用" if r.points is None else f"{r.points:g}"
-
-
-def _passed(r: ItemResult) -> str:
-    return {True: "是", False: "否", None: "不适用"}[r.passed]
-
-
-def item_rows(a: Assessment) -> list[list[str]]:
-    return [[r.item.id, r.item.category, r.item.title, f"{r.item.points:g}" + ("（加分）" if r.item.bonus else ""),
-             r.basis, r.actual, r.target, _points(r), _passed(r), r.note] for r in a.items]
-
-
-ITEM_HEADERS = ["序号", "考核项目", "考核内容", "分值", "计算依据", "实际值", "标准", "得分", "达标", "扣分说明"]
-INDICATOR_HEADERS = ["指标", "值", "分子", "分母", "状态"]
-STATUS_WORDS = {"ok": "", "na": "不适用", "not_computable": "无法计算"}
+def item_rows(a: Assessment, lang: str = "zh") -> list[list[str]]:
+    """考核项目: one row per item, 序号 … 扣分说明."""
+    w = Words(lang, section="score")
+    passed = {True: w("yes"), False: w("no"), None: w("na")}
+    return [[r.item.id, r.item.category, r.item.title,
+             w("bonus_points", f"{r.item.points:g}") if r.item.bonus else f"{r.item.points:g}",
+             say.basis(r.source, lang), say.shown(r.reading, lang), say.target(r.item, r.reading.kind, lang),
+             w("na") if r.points is None else f"{r.points:g}", passed[r.passed], say.note(r, lang)] for r in a.items]
 
 
 def indicator_rows(a: Assessment, lang: str = "zh") -> list[list[str]]:
-    return [[label(k, lang), ind.display(), "" if ind.numerator is None else str(ind.numerator),
-             "" if ind.denominator is None else str(ind.denominator), STATUS_WORDS[ind.status]]
-            for k, ind in a.indicators.values.items()]
+    """指标: every indicator with its numbers and state."""
+    statuses = Words(lang, section="score").table("status")
+    return [[say.label(ind, lang), say.shown(ind, lang), "" if ind.numerator is None else str(ind.numerator),
+             "" if ind.denominator is None else str(ind.denominator), statuses[ind.status]]
+            for ind in a.indicators.values.values()]
 
 
-def gap_lines(a: Assessment, full_pii: bool) -> list[str]:
+def gap_lines(a: Assessment, full_pii: bool, lang: str = "zh") -> list[str]:
     """The persons and windows behind lost points, a few per item."""
+    w = Words(lang, section="score")
+    messages = say.finding_messages(a.findings, lang, masked=not full_pii) if lang == "en" else None
     lines = []
     for r in a.items:
         if r.passed is not False or not r.gap:
@@ -158,11 +164,11 @@ def gap_lines(a: Assessment, full_pii: bool) -> list[str]:
         parts = []
         for g in shown:
             who = " ".join(str(g[k]) for k in ("name", "id", "venue", "item", "month") if g.get(k))
-            when = f" {g['start']}～{g['end']}" if g.get("start") else ""
-            extra = f"（{g['events']}/{g['required']} 次）" if "events" in g else ""
-            parts.append(f"{who}{when}{extra} {g.get('reason', '')}".strip())
-        more = f" 等共 {len(r.gap)} 项" if len(r.gap) > GAP_SHOWN else ""
-        lines.append(f"{r.item.id} {r.item.title}：" + "；".join(parts) + more)
+            when = w("span", g["start"], g["end"]) if g.get("start") else ""
+            extra = w("gap_events", events=g["events"], required=g["required"]) if "events" in g else ""
+            parts.append(f"{who}{when}{extra} {say.entry_reason(g, lang, messages) if 'reason' in g else ''}".strip())
+        more = w("gap_more", len(r.gap)) if len(r.gap) > GAP_SHOWN else ""
+        lines.append(w("gap_line", id=r.item.id, title=r.item.title, entries=w("clause_sep").join(parts) + more))
     return lines
 
 
@@ -171,6 +177,7 @@ def render_table(a: Assessment, out: TextIO, fmt: str, lang: str = "zh", full_pi
     from tabulate import tabulate
 
     md = fmt == "md"
+    w = Words(lang, section="score")
     lines = verdict_lines(a, lang)
     if md:
         print(f"## {lines[0]}\n", file=out)
@@ -182,20 +189,22 @@ def render_table(a: Assessment, out: TextIO, fmt: str, lang: str = "zh", full_pi
     table_fmt = "github" if md else "simple"
     against = standard_lines(a, lang, full_pii)
     if against:
-        print(("### 自查项目\n" if md else "自查项目\n"), file=out)
+        print(("### " if md else "") + w("checklist") + "\n", file=out)
         for line in against:
             print(f"- {line}" if md else f"  {line}", file=out)
         print(file=out)
-    print(("### 考核项目\n" if md else "考核项目\n"), file=out)
-    print(tabulate(item_rows(a), headers=ITEM_HEADERS, tablefmt=table_fmt, disable_numparse=True) + "\n", file=out)
-    gaps = gap_lines(a, full_pii)
+    print(("### " if md else "") + w("items") + "\n", file=out)
+    print(tabulate(item_rows(a, lang), headers=w.table("item_header"), tablefmt=table_fmt, disable_numparse=True) + "\n",
+          file=out)
+    gaps = gap_lines(a, full_pii, lang)
     if gaps:
-        print(("### 失分明细\n" if md else "失分明细\n"), file=out)
+        print(("### " if md else "") + w("gaps") + "\n", file=out)
         for g in gaps:
             print(f"- {g}" if md else f"  {g}", file=out)
         print(file=out)
-    print(("### 指标\n" if md else "指标\n"), file=out)
-    print(tabulate(indicator_rows(a, lang), headers=INDICATOR_HEADERS, tablefmt=table_fmt, disable_numparse=True), file=out)
+    print(("### " if md else "") + w("indicators") + "\n", file=out)
+    print(tabulate(indicator_rows(a, lang), headers=w.table("indicator_header"), tablefmt=table_fmt,
+                   disable_numparse=True), file=out)
 
 
 def render_rich(a: Assessment, out: TextIO, lang: str = "zh", full_pii: bool = False) -> None:
@@ -205,22 +214,23 @@ def render_rich(a: Assessment, out: TextIO, lang: str = "zh", full_pii: bool = F
     from rich.table import Table
 
     console = Console(file=out, highlight=False)
+    w = Words(lang, section="score")
     lines = verdict_lines(a, lang)
     style = "green" if a.passed else "red"
     console.print(Panel("\n".join(lines[1:]), title=lines[0], border_style=style))
     for line in standard_lines(a, lang, full_pii):
         console.print(line, style="yellow", markup=False)
-    items = Table(title="考核项目", title_justify="left", expand=True)
-    for head in ITEM_HEADERS:
+    items = Table(title=w("items"), title_justify="left", expand=True)
+    for head in w.table("item_header"):
         items.add_column(head, overflow="fold")
-    for row, r in zip(item_rows(a), a.items):
+    for row, r in zip(item_rows(a, lang), a.items):
         colour = {True: "green", False: "red", None: "dim"}[r.passed]
         items.add_row(*row[:-2], f"[{colour}]{row[-2]}", row[-1])
     console.print(items)
-    for line in gap_lines(a, full_pii):
+    for line in gap_lines(a, full_pii, lang):
         console.print(f"[yellow]• {line}")
-    table = Table(title="指标", title_justify="left")
-    for head in INDICATOR_HEADERS:
+    table = Table(title=w("indicators"), title_justify="left")
+    for head in w.table("indicator_header"):
         table.add_column(head)
     for row in indicator_rows(a, lang):
         table.add_row(*row)

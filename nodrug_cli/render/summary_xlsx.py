@@ -25,70 +25,14 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from nodrug_cli.batch.outcome import KEY_INDICATORS, BatchReport, LedgerOutcome
 from nodrug_cli.batch.rollup import TownResult
-from nodrug_cli.history.sanctions import GRANT, KEEP, REVOKE, WARN
+from nodrug_cli.history.sanctions import REVOKE, WARN
 from nodrug_cli.indicators.model import NA, NOT_COMPUTABLE, kind, label
 from nodrug_cli.render.xlsx_style import (fit_height, header_row, merge, new_book, number, page_setup, percent_bars,
                                           put, save_book, set_widths, text_width)
-from nodrug_cli.render.xlsx_style import BODY, BOLD, CENTER, FONT, LEFT, LOST_FILL, TITLE, Words
+from nodrug_cli.render.batch import ledger_reason
+from nodrug_cli.render.words import Words
+from nodrug_cli.render.xlsx_style import BODY, BOLD, CENTER, FONT, LEFT, LOST_FILL, TITLE
 
-# Fixed words, Chinese and English. What the ledgers and the standard say (names, grades, criteria) stays as written.
-WORDS = {
-    "summary": ("汇总", "Summary"), "towns": ("镇街汇总", "Towns"), "sanctions": ("奖惩", "Sanctions"),
-    "title": ("{year} 年度“无毒村（社区）”创建考评汇总", "{year} drug-free community assessments: summary"),
-    "standard": ("考核标准：{}", "Standard: {}"),
-    "counts": ("共 {n} 个台账：正常 {ok} 个，台账有错误 {invalid} 个，无法读取 {unreadable} 个；"
-               "无毒村（社区） {free} 个",
-               "{n} ledgers: {ok} clean, {invalid} with errors, {unreadable} unreadable; {free} drug-free"),
-    "rank_note": ("排名：镇（街道）内按得分排名，同分同名次（如 1、2、2、4）；无毒：考评通过且无毒。",
-                  "Rank: by score within the town, ties share a rank (1, 2, 2, 4); drug-free: passed and drug-free."),
-    "ledger_header": (("序号", "镇（街道）", "村（社区）", "文件", "状态", "得分", "排名", "等级", "无毒", "未达标准则",
-                       "错误数", "警告数"),
-                      ("No.", "Town", "Community", "File", "Status", "Score", "Rank", "Grade", "Drug-free",
-                       "Criteria not met", "Errors", "Warnings")),
-    "reason": ("原因", "Reason"),
-    "status": ({"ok": "正常", "invalid": "台账有错误", "unreadable": "无法读取", "failed": "处理出错",
-                "duplicate": "重复的村（社区）"},
-               {"ok": "ok", "invalid": "ledger has errors", "unreadable": "unreadable", "failed": "failed",
-                "duplicate": "duplicate community"}),
-    "yes": ("是", "yes"), "no": ("否", "no"), "na": ("—", "—"), "not_computable": ("无法计算", "not computable"),
-    "towns_title": ("{year} 年度各镇（街道）“无毒村（社区）”创建情况", "{year} drug-free communities by town"),
-    "towns_note": ("镇街按其各村（社区）汇总的指标打分定等级（比率为分子之和 ÷ 分母之和，人数相加，自查项目和宣传要求须每个"
-                   "村（社区）都达到）；社区合格率 = 考评通过的村（社区） ÷ 参评村（社区），不与乡镇考核总合格率目标比较；"
-                   "无毒率 = 考评通过且无毒的村（社区） ÷ 参评村（社区）；排名按得分，同分同名次；无法读取的台账不计入。",
-                   "Each town is scored on its communities' pooled indicators (rates as Σ numerators ÷ Σ denominators, "
-                   "counts summed, checklist and campaign items met only when every community meets them); "
-                   "community pass rate = communities whose verdict passed ÷ communities, not compared with the "
-                   "town target; drug-free rate = communities passed and drug-free ÷ communities; ranks by score, "
-                   "ties share a rank; unreadable ledgers are left out."),
-    # Header lines broken where a reader would break them (left to wrap, "）数" would start a line).
-    "town_header": (("排名", "镇（街道）", "参评村\n（社区）数", "通过数", "社区\n合格率", "无毒村\n（社区）数", "无毒率",
-                     "目标\n（无毒率）", "是否达到\n目标", "镇街\n得分", "镇街\n等级", "挂牌\n重点整治"),
-                    ("Rank", "Town", "Communities", "Passed", "Community pass rate", "Drug-free", "Drug-free rate",
-                     "Target (drug-free rate)", "Target met", "Town score", "Town grade", "Flagged")),
-    "overall": ("合计", "Total"),
-    "county_header": (("全县（区）考核", "实际", "目标", "是否达到"), ("County", "Actual", "Target", "Met")),
-    "town_pass": ("乡镇考核总合格率（{passed}/{towns} 个镇街等级合格及以上）",
-                  "Towns graded pass or better ({passed}/{towns})"),
-    "drug_free_share": ("无毒村（社区）", "Drug-free communities"),
-    "no_data": ("无数据", "no data"),
-    "compare": ({">": "超过 {}", ">=": "达到 {}"}, {">": "more than {}", ">=": "at least {}"}),
-    "no_towns": ("没有可计入的台账", "no ledger could be counted"),
-    "chart_drug_free": ("各镇（街道）无毒率", "Drug-free rate by town"),
-    "chart_pass": ("各镇（街道）社区合格率", "Community pass rate by town"),
-    "sanctions_title": ("{year} 年度“无毒村（社区）”授牌与奖惩", "{year} drug-free plaques and sanctions"),
-    "actions": ({}, {GRANT: "plaque granted", WARN: "yellow-card warning", REVOKE: "plaque withdrawn",
-                     KEEP: "unchanged"}),
-    "sanction_header": (("镇（街道）", "村（社区）", "年度", "处理", "问责"),
-                        ("Town", "Community", "Year", "Action", "Accountability")),
-    "provisional": ("{}（暂定）", "{} (provisional)"),
-    "interim": ("本次为期中检查：所列处理为暂定，不记入奖惩记录；年度考核（截止日 12 月 31 日或 --review）才改变授牌。",
-                "An interim check: the actions are provisional and not recorded; only the year's review (as of "
-                "31 December, or --review) changes the plaques."),
-    "ladder_rules": ("处理规则（{}）：", "Ladder ({}): "),
-    "no_ladder": ("本考核标准没有授牌、黄牌、摘牌等奖惩规则。", "The standard sets no sanctions."),
-    "no_sanctions": ("本次没有奖惩记录", "no sanctions this time"),
-    "page": ("第 &P 页，共 &N 页", "Page &P of &N"),
-}
 # 汇总: 序号 … 警告数, then one column a key indicator, then 原因; about 190 characters: A4 landscape at ~75 %.
 LEDGER_WIDTHS = (5, 10, 11, 18, 12, 6, 5, 6, 5, 26, 5, 5)
 INDICATOR_WIDTH = 8.5  # five characters a line
@@ -105,7 +49,7 @@ _ACTUAL_COLOR, _TARGET_COLOR = "4472C4", "A5A5A5"  # the target's bars grey, so 
 
 def write_summary(report: BatchReport, path: Path, lang: str = "zh") -> None:
     """Write the town/district review workbook for a batch run to `path` (through a temporary file)."""
-    w = Words(WORDS, lang)
+    w = Words(lang, section="summary")
     book = new_book()
     _ledger_sheet(book.create_sheet(w("summary")), report, w)
     _town_sheet(book.create_sheet(w("towns")), report, w)
@@ -135,7 +79,7 @@ def _line(ws: Worksheet, row: int, text: str, widths: tuple[float, ...], note: b
 # --- 汇总 ------------------------------------------------------------------------------------------
 
 def _ledger_sheet(ws: Worksheet, report: BatchReport, w: Words) -> None:
-    labels = WORDS["ledger_header"][w.index] + tuple(_two_lines(label(k, w.lang)) for k in KEY_INDICATORS) + (
+    labels = w.table("ledger_header") + tuple(_two_lines(label(k, w.lang)) for k in KEY_INDICATORS) + (
         w("reason"),)
     widths = _room_for_words(LEDGER_WIDTHS + (INDICATOR_WIDTH,) * len(KEY_INDICATORS) + (REASON_WIDTH,), labels)
     set_widths(ws, widths)
@@ -172,8 +116,9 @@ def _ledger_row(ws: Worksheet, row: int, n: int, o: LedgerOutcome, w: Words, wid
         col += 1
         value, fmt = _indicator_cell(o.indicators.get(key), key, w) if scored else (None, None)
         put(ws, row, col, value, align=CENTER, number_format=fmt)
-    put(ws, row, col + 1, o.reason)
-    spans = list(zip(values, widths)) + [(o.reason, widths[-1])]
+    reason = ledger_reason(o, w.lang) or None
+    put(ws, row, col + 1, reason)
+    spans = list(zip(values, widths)) + [(reason, widths[-1])]
     fit_height(ws, row, spans)
 
 
@@ -223,12 +168,12 @@ def _indicator_cell(ind: dict | None, key: str, w: Words) -> tuple[object, str |
 # --- 镇街汇总 ---------------------------------------------------------------------------------------
 
 def _town_sheet(ws: Worksheet, report: BatchReport, w: Words) -> None:
-    widths = _room_for_words(TOWN_WIDTHS, WORDS["town_header"][w.index])
+    widths = _room_for_words(TOWN_WIDTHS, w.table("town_header"))
     set_widths(ws, widths)
     _title(ws, w("towns_title", year=report.year), widths)
     _line(ws, 2, _standard_line(report, w), widths)
     _line(ws, 3, w("towns_note"), widths, note=True)
-    header_row(ws, _TOWN_HEAD, WORDS["town_header"][w.index], widths)
+    header_row(ws, _TOWN_HEAD, w.table("town_header"), widths)
     row = _TOWN_HEAD
     for r in report.towns:
         row += 1
@@ -296,7 +241,7 @@ def _county_block(ws: Worksheet, head: int, report: BatchReport, w: Words) -> in
              goal(c.town_pass_target, c.town_pass_compare), _met(c.town_pass_met, w)),
             (w("drug_free_share"), c.drug_free_rate, goal(c.drug_free_target), _met(c.drug_free_met, w))]
     rows += [(o["label"], w("no_data"), goal(o["target"]), w("no_data")) for o in c.other_targets]
-    header_row(ws, head, WORDS["county_header"][w.index], COUNTY_WIDTHS)
+    header_row(ws, head, w.table("county_header"), COUNTY_WIDTHS)
     row = head
     for values in rows:
         row += 1
@@ -346,12 +291,12 @@ def _ladder_note(report: BatchReport, w: Words) -> str:
 
 
 def _sanction_sheet(ws: Worksheet, report: BatchReport, w: Words) -> None:
-    widths = _room_for_words(SANCTION_WIDTHS, WORDS["sanction_header"][w.index])
+    widths = _room_for_words(SANCTION_WIDTHS, w.table("sanction_header"))
     set_widths(ws, widths)
     _title(ws, w("sanctions_title", year=report.year), widths)
     _line(ws, 2, _ladder_note(report, w), widths, note=True)
     head = 3
-    header_row(ws, head, WORDS["sanction_header"][w.index], widths)
+    header_row(ws, head, w.table("sanction_header"), widths)
     actions = w.table("actions")
     row = head
     for s in report.sanctions:

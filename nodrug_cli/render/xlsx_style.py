@@ -17,6 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from nodrug_cli import __version__
 from nodrug_cli.outputs import OUTPUT_MARK, atomic_path
+from nodrug_cli.render.words import Words
 
 FONT = "宋体"  # what printed Chinese government forms use; other machines substitute their CJK serif
 THIN = Side(style="thin", color="000000")
@@ -29,26 +30,6 @@ TITLE = Font(name=FONT, size=16, bold=True)
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 _LINE_HEIGHT = 14.0  # points per line of 10-point CJK text
-
-
-class Words:
-    """A writer's word table, in one language: `w("key", *args)` formats `table[key][0 or 1]`."""
-
-    def __init__(self, table: dict, lang: str):
-        self.words = table
-        self.index = 1 if lang == "en" else 0
-        self.lang = "en" if lang == "en" else "zh"
-
-    def __call__(self, key: str, *args, **kwargs):
-        word = self.words[key][self.index]
-        return word.format(*args, **kwargs) if (args or kwargs) else word
-
-    def table(self, key: str) -> dict:
-        return self.words[key][self.index]
-
-    def yes_no(self, flag: bool | None) -> str | None:
-        """是/否 (yes/no) from the table's `yes` and `no` words; None stays None."""
-        return None if flag is None else self("yes") if flag else self("no")
 
 
 # --- cells -----------------------------------------------------------------------------------------

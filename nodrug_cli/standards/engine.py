@@ -1,6 +1,8 @@
 """Scoring a ledger against a standard: items, bonus, grade, veto and the 无毒 verdict (DOMAIN.md §6).
 
-Pure: the ledger's frames and the standard in, an `Assessment` out. Rules per item:
+Pure: the ledger's frames and the standard in, an `Assessment` out — data, not sentences: each item's outcome is a
+code with its numbers and the indicator it read, each failed 无毒 condition an `Evidence` record; `render.words`
+words them in Chinese or English (the `basis`, `note`, `evidence` properties give the Chinese). Rules per item:
 threshold (full points or 0), tiers (points by band), per_missing (points off per missing unit),
 per_unit (points per unit up to the maximum), checklist (the 自查项目 item is 是), veto (failing it
 fails the whole assessment). An item whose indicator has a zero denominator is left out and the total
@@ -29,22 +31,63 @@ from nodrug_cli.standards.load import builtin_checklist_items
 from nodrug_cli.standards.model import Condition, Item, Standard
 
 
-UNIT_WORDS = {"漏检人次": "人次", "漏谈人次": "人次", "missing_events": "次活动", "参与人数": "人", "发放资料（份）": "份资料",
-              "悬挂标语（条）": "条标语"}
-
-
 @dataclass
 class ItemResult:
-    """One scored item."""
+    """One scored item, as data: what it read, how it came out, and the persons behind a loss. The words (计算依据,
+    标准, 扣分说明) are added by `render.words`; `basis`, `target`, `actual` and `note` give them in Chinese."""
 
     item: Item
     points: float | None  # None when excluded (not applicable)
     passed: bool | None
-    basis: str  # 计算依据, e.g. 在家尿检 48/50 人
-    target: str  # the standard's requirement in words
-    actual: str  # the indicator's value as shown
-    note: str  # 扣分说明
+    outcome: str  # met, below, not_computable, na_exclude, na_pass, na_fail, checklist_no, tier, no_tier, per_missing,
+    #               per_unit (the code of 扣分说明)
+    reading: Indicator  # the indicator the rule read (or the view of one of its numbers): its value is the actual
+    source: Indicator  # what the basis quotes (the whole indicator for per_missing, else `reading`)
+    units: float | None = None  # per_missing / per_unit: the units counted
     gap: list[dict] = field(default_factory=list)
+
+    @property
+    def basis(self) -> str:
+        """计算依据 in Chinese, e.g. 在家尿检率 48/50."""
+        from nodrug_cli.render.words import basis
+
+        return basis(self.source)
+
+    @property
+    def target(self) -> str:
+        """The standard's requirement in Chinese."""
+        from nodrug_cli.render.words import target
+
+        return target(self.item, self.reading.kind)
+
+    @property
+    def actual(self) -> str:
+        return self.reading.display()
+
+    @property
+    def note(self) -> str:
+        """扣分说明 in Chinese (empty when no point was lost)."""
+        from nodrug_cli.render.words import note
+
+        return note(self)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Why one condition of a 无毒 criterion failed, as data: `code` is item (a scored item not met), not_computable,
+    na (not applicable and the condition says `na: fail`) or short (the value misses `required`)."""
+
+    code: str
+    indicator: str | None = None  # the indicator key the condition read
+    actual: Indicator | None = None  # that indicator (or the view of one of its numbers) as read
+    required: tuple[float | None, float | None] | None = None  # (min, max)
+    shortfall: int = 0  # entries in the indicator's gap
+    item: ItemResult | None = None
+
+    def __str__(self) -> str:
+        from nodrug_cli.render.words import evidence
+
+        return evidence(self)
 
 
 @dataclass
@@ -52,8 +95,13 @@ class CriterionResult:
     id: str
     title: str
     passed: bool
-    evidence: list[str]
+    shortfalls: list[Evidence]  # why it failed, one record a failed condition
     failed: list[str] = field(default_factory=list)  # the indicator keys of the conditions that failed
+
+    @property
+    def evidence(self) -> list[str]:
+        """The shortfalls in Chinese."""
+        return [str(e) for e in self.shortfalls]
 
 
 @dataclass
@@ -79,7 +127,11 @@ class Assessment:
     base_full: float = 0.0  # the rubric's base points (no bonus, no veto)
     base_available: float = 0.0  # of which applicable (excluded items left out)
     base_earned: float = 0.0  # of which earned; total = earned × full ÷ available + bonus
-    outright_evidence: list[str] = field(default_factory=list)  # why the community is not 无毒 outright
+    outright_shortfalls: list[Evidence] = field(default_factory=list)  # why the community is not 无毒 outright
+
+    @property
+    def outright_evidence(self) -> list[str]:
+        return [str(e) for e in self.outright_shortfalls]
 
     @property
     def excluded_items(self) -> list[str]:
@@ -112,47 +164,9 @@ def params_for(standard: Standard) -> Params:
                   events_per_month=standard.events_per_month, checklist_items=standard.checklist_items())
 
 
-def _bound_text(low: float | None, high: float | None, ind: Indicator) -> str:
-    def fmt(x: float) -> str:
-        if ind.kind == "rate":
-            return f"{x * 100:g}%"
-        if ind.kind == "permille":
-            return f"{x:g}‰"
-        if ind.kind in ("flag", "checklist"):
-            return "是" if x else "否"
-        return f"{x:g}"
-
-    if ind.kind in ("flag", "checklist") and low is not None:
-        return "是" if low else "否"
-    parts = ([f"≥ {fmt(low)}"] if low is not None else []) + ([f"≤ {fmt(high)}"] if high is not None else [])
-    return "，".join(parts)
-
-
 def _meets(ind: Indicator, low: float | None, high: float | None) -> bool:
     value = ind.value
     return value is not None and (low is None or value >= low - 1e-12) and (high is None or value <= high + 1e-12)
-
-
-def basis(ind: Indicator) -> str:
-    """计算依据: the numbers behind the value, as a reviewer writes them."""
-    if ind.status == NOT_COMPUTABLE:
-        sheet = ind.extra.get("missing_sheet", "")
-        if ind.extra.get("missing_reason"):
-            return f"{ind.extra['missing_reason']}，无法计算"
-        return "自查项目无此项" if ind.kind == "checklist" else f"缺少“{sheet}”表，无法计算"
-    label = ind.label()
-    if ind.measure in ("fell", "rose"):  # a trend: show both years' counts
-        now = ind.extra.get("now")
-        last = ind.extra.get("last_year")
-        source = "（上年取自历史记录）" if ind.extra.get("last_year_source") == "history" else ""
-        return f"{ind.label_base()} 本期 {now} 人，上年同期 {last} 人{source}"
-    if ind.kind in ("rate", "permille") and ind.denominator is not None:
-        suffix = f"（应检 {ind.extra['应检人次']} 人次，漏检 {ind.extra['漏检人次']} 人次）" if "应检人次" in ind.extra else ""
-        suffix = suffix or (f"（应谈 {ind.extra['应谈人次']} 人次，漏谈 {ind.extra['漏谈人次']} 人次）" if "应谈人次" in ind.extra else "")
-        return f"{label} {ind.numerator}/{ind.denominator}{suffix}"
-    if ind.kind == "checklist":
-        return f"自查：{'是' if ind.value else '否'}"
-    return f"{label} {ind.display()}"
 
 
 def _units(item: Item, ind: Indicator) -> float:
@@ -167,50 +181,42 @@ def score_item(item: Item, ind: Indicator) -> ItemResult:
     """Apply one item's rule to its indicator (or to the one of its numbers the item names)."""
     raw = ind
     ind = ind.measured(item.measure or (item.unit if item.rule == "per_unit" else None))
-    target = {
-        "threshold": lambda: _bound_text(item.min, item.max, ind),
-        "veto": lambda: "一票否决：" + (_bound_text(item.min, item.max, ind) if item.indicator else "是"),
-        "tiers": lambda: "；".join(f"{_bound_text(t.min, t.max, ind)} 得 {t.points:g} 分" for t in item.tiers or []),
-        "per_missing": lambda: f"每缺 1 {UNIT_WORDS.get(item.unit or '', '个')}扣 {item.deduct:g} 分",
-        "per_unit": lambda: f"每 1 {UNIT_WORDS.get(item.unit or '', '个')}得 {item.per:g} 分，最多 {item.points:g} 分",
-        "checklist": lambda: "是",
-    }[item.rule]()
     # the persons behind a trend that did not rise (年度脱毒人数) are the ones who did well: no shortfall to list
     gap = [] if item.measure == "rose" else ind.gap
-    common = dict(basis=basis(raw if item.rule == "per_missing" else ind), target=target, actual=ind.display(), gap=gap)
+
+    def result(points: float | None, passed: bool | None, outcome: str, units: float | None = None) -> ItemResult:
+        return ItemResult(item, points, passed, outcome if passed is not True or outcome.startswith("na") else "met",
+                          ind, raw if item.rule == "per_missing" else ind, units, gap)
+
     if ind.status == NOT_COMPUTABLE:
-        return ItemResult(item, 0.0, False, note="缺少台账，无法证明，不得分", **common)
+        return result(0.0, False, "not_computable")
     if ind.status == NA:
         if item.na == "exclude":
-            return ItemResult(item, None, None, note="不适用（分母为 0），不计入总分", **common)
+            return result(None, None, "na_exclude")
         ok = item.na == "pass"
-        return ItemResult(item, item.points if ok else 0.0, ok,
-                          note="不适用（分母为 0），按达标计" if ok else "不适用（分母为 0），按未达标计", **common)
+        return result(item.points if ok else 0.0, ok, "na_pass" if ok else "na_fail")
     if item.rule in ("threshold", "veto"):
         ok = _meets(ind, item.min, item.max) if item.indicator else bool(ind.value)
-        return ItemResult(item, item.points if ok else 0.0, ok, note="" if ok else f"未达到 {target}", **common)
+        return result(item.points if ok else 0.0, ok, "below")
     if item.rule == "checklist":
         ok = bool(ind.value)
-        return ItemResult(item, item.points if ok else 0.0, ok, note="" if ok else "自查为否", **common)
+        return result(item.points if ok else 0.0, ok, "checklist_no")
     if item.rule == "tiers":  # the best band the value reaches, whatever order the file lists them in
         reached = [min(t.points, item.points) for t in item.tiers or [] if _meets(ind, t.min, t.max)]
         if reached:
             pts = max(reached)
-            return ItemResult(item, pts, pts >= item.points,
-                              note="" if pts >= item.points else f"按档次得 {pts:g} 分", **common)
-        return ItemResult(item, 0.0, False, note="未达到任何档次", **common)
+            return result(pts, pts >= item.points, "tier")
+        return result(0.0, False, "no_tier")
     units = _units(item, raw)
     if item.rule == "per_missing":
         pts = max(0.0, item.points - units * (item.deduct or 0))
-        return ItemResult(item, pts, units == 0, note="" if units == 0 else f"缺 {units:g}，扣 {item.points - pts:g} 分",
-                          **common)
+        return result(pts, units == 0, "per_missing", units)
     pts = min(item.points, units * (item.per or 0))
-    return ItemResult(item, pts, pts >= item.points, note="" if pts >= item.points else f"{units:g} 个，得 {pts:g} 分",
-                      **common)
+    return result(pts, pts >= item.points, "per_unit", units)
 
 
-def check_condition(cond: Condition, ind: Indicator | None, item: ItemResult | None = None) -> tuple[bool, str]:
-    """Whether one condition holds, and the evidence when it does not.
+def check_condition(cond: Condition, ind: Indicator | None, item: ItemResult | None = None) -> tuple[bool, Evidence | None]:
+    """Whether one condition holds, and the evidence (data) when it does not.
 
     A condition on a not-applicable indicator holds unless it says `na: fail` (DOMAIN.md §6: "a 无毒 criterion
     over a not-applicable indicator holds (nobody to test is nobody missed)"); one on a missing sheet fails.
@@ -218,18 +224,17 @@ def check_condition(cond: Condition, ind: Indicator | None, item: ItemResult | N
     """
     if item is not None:
         if item.passed is not False:
-            return True, ""
-        return False, f"{item.item.id} {item.item.title}：{item.note or '未达标'}"
+            return True, None
+        return False, Evidence("item", item=item)
+    key = ind.key
     ind = ind.measured(cond.measure)
     if ind.status == NOT_COMPUTABLE:
-        return False, f"{ind.label()}：{basis(ind)}"
+        return False, Evidence("not_computable", key, ind)
     if ind.status == NA:
-        return cond.na == "pass", f"{ind.label()}：不适用（分母为 0）"
+        return cond.na == "pass", Evidence("na", key, ind)
     if _meets(ind, cond.min, cond.max):
-        return True, ""
-    shortfall = f"，缺口 {len(ind.gap)} 项" if ind.gap else ""
-    numbers = f"（{ind.numerator}/{ind.denominator}）" if ind.denominator else ""
-    return False, f"{ind.label()} {ind.display()}{numbers}，要求 {_bound_text(cond.min, cond.max, ind)}{shortfall}"
+        return True, None
+    return False, Evidence("short", key, ind, (cond.min, cond.max), len(ind.gap))
 
 
 def _grade(standard: Standard, total: float, vetoed: bool) -> str:
@@ -287,7 +292,7 @@ def assess(ledger: Ledger, standard: Standard, last_year: Mapping[str, int] | No
     results, total, bonus, vetoed, (full, available, earned) = score_items(indicators.values, standard)
     by_id = {r.item.id: r for r in results}
 
-    def check(c: Condition) -> tuple[bool, str]:
+    def check(c: Condition) -> tuple[bool, Evidence | None]:
         return check_condition(c, indicators[c.indicator] if c.indicator else None, by_id.get(c.item or ""))
 
     outright_checks = [check(c) for c in standard.drug_free.outright]
@@ -307,5 +312,5 @@ def assess(ledger: Ledger, standard: Standard, last_year: Mapping[str, int] | No
         criteria=criteria, skipped_rows=ledger.skipped_rows,
         findings=sorted(ledger.findings + checklist_findings(ledger, standard), key=sort_key),
         base_full=full, base_available=available, base_earned=earned,
-        outright_evidence=[e for ok, e in outright_checks if not ok],
+        outright_shortfalls=[e for ok, e in outright_checks if not ok],
     )

@@ -1,0 +1,256 @@
+"""`--lang en` is English everywhere: every command, in every format, on the sample ledgers, writes no CJK character
+outside the data itself.
+
+What may stay Chinese is the data, and the allow-list is built from the data, never typed by hand:
+- what the clerk wrote: every sheet name and text cell of the sample ledgers (community, town, person names —
+  also as masked — venues, checklist items, events), since a report quotes them;
+- what the standard says: every string of every built-in standard's YAML (titles, categories, item and checklist
+  names, criteria, grades, sources, targets, ladders), with the group part of an indicator key (`awareness_rate.群众`);
+- what the clerk must find or type in the ledger: the sheet declaration's sheet names, column names, their aliases,
+  enumeration values and their synonyms, and the 是/否 words a 是/否 column takes.
+A string of one character counts only as a whole cell or line (a lone 是 or 否 inside an English sentence is a word
+that was not translated); a value in quotes (“女”, “2025年3月5日”) is a value the clerk typed or must type, quoted as data, and is data too.
+
+Every command runs from the command line with `--lang en`; the terminal (rich) output of score, validate, batch
+and remind runs through the command's `run` with its settings and an `Env` that says stdout is a terminal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import re
+from pathlib import Path
+
+import openpyxl
+import pytest
+import typer
+import yaml
+from typer.testing import CliRunner
+
+from nodrug_cli.cli.app import app
+from nodrug_cli.cli.common import Env
+from nodrug_cli.ledger.schema import column_specs, sheet_meta, sheet_schemas
+from nodrug_cli.privacy import mask_name
+from nodrug_cli.render.labels import BOOL_VALUES
+from nodrug_cli.standards.load import builtin_names, builtin_text
+from nodrug_cli.standards.model import GROUP_MEMBERS
+
+SAMPLES = Path(__file__).resolve().parent.parent / "sample_ledgers"
+LEDGERS = sorted(SAMPLES.glob("*.xlsx"))
+AS_OF = "2025-12-31"
+TODAY = dt.date(2026, 1, 5)
+QUOTED = re.compile(r"“[^“”]*”")  # a quoted value: what the clerk typed, or must type
+CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
+runner = CliRunner()
+
+
+def _strings(node) -> list[str]:
+    """Every string in a YAML or JSON tree, keys included."""
+    if isinstance(node, dict):
+        return [s for k, v in node.items() for s in (*_strings(k), *_strings(v))]
+    if isinstance(node, list):
+        return [s for v in node for s in _strings(v)]
+    return [node] if isinstance(node, str) else []
+
+
+def _data_strings() -> set[str]:
+    found: set[str] = set()
+    for path in LEDGERS:  # what the clerk wrote
+        book = openpyxl.load_workbook(path, read_only=True)
+        for ws in book.worksheets:
+            found.add(ws.title)
+            for row in ws.iter_rows(values_only=True):
+                found.update(v.strip() for v in row if isinstance(v, str))
+        book.close()
+    found |= {mask_name(s) for s in list(found) if 2 <= len(s) <= 4}
+    for name in builtin_names():  # what the standard says
+        for s in _strings(yaml.safe_load(builtin_text(name))):
+            first = re.split(r"[，,；;（(]", s)[0]  # a title cut short at its first clause (the batch summary)
+            found.update((s, s.partition(".")[2], first, first[:23]))  # awareness_rate.群众 → 群众
+    for members in GROUP_MEMBERS.values():
+        found.update(members)
+    for sheet in sheet_schemas():  # what the clerk must find or type
+        found.add(sheet)
+        found.update(sheet_meta(sheet).get("aliases", ()))
+        for name, spec in column_specs(sheet).items():
+            found.update((name, *spec.aliases, *spec.values, *spec.synonyms, *spec.synonyms.values()))
+    found.update(BOOL_VALUES)
+    return {s for s in found if CJK.search(s)}
+
+
+@pytest.fixture(autouse=True)
+def wide_terminal(monkeypatch):
+    """rich draws a terminal's tables this wide: a name is never folded across two lines of a table."""
+    monkeypatch.setenv("COLUMNS", "3000")
+
+
+class Data:
+    """The data strings: those of two characters or more are taken out wherever they stand; one of one character
+    (女, 是) only when it is a whole cell or line by itself (a value column)."""
+
+    def __init__(self, strings: set[str]):
+        self.pattern = re.compile("|".join(re.escape(s) for s in sorted(strings, key=len, reverse=True) if len(s) > 1))
+        self.single = {s for s in strings if len(s) == 1}
+
+    def sub(self, line: str) -> str:
+        cells = re.split(r"[│┃|]| {2,}", line)  # a table's cells: rich, Markdown, plain columns
+        return " ".join("" if cell.strip() in self.single else self.pattern.sub("", cell) for cell in cells)
+
+
+@pytest.fixture(scope="module")
+def data_pattern() -> Data:
+    return Data(_data_strings())
+
+
+def leftover(text: str, data: Data) -> list[str]:
+    """The lines of `text` that still hold CJK once the data is taken out, each with its CJK characters."""
+    out = []
+    for line in text.splitlines():
+        rest = QUOTED.sub("", data.sub(line))
+        if CJK.search(rest):
+            out.append(f"{''.join(CJK.findall(rest))}  ← {line.strip()[:160]}")
+    return out
+
+
+def json_text(text: str) -> str:
+    """A JSON document's string values, one a line, without the cells' own values (`"value"`: what the clerk typed);
+    the keys stay as they are in every language (`awareness_rate.总体`, `应检人次`)."""
+    def walk(node, key=None):
+        if isinstance(node, dict):
+            return [s for k, v in node.items() for s in walk(v, k)]
+        if isinstance(node, list):
+            return [s for v in node for s in walk(v, key)]
+        return [node] if isinstance(node, str) and key != "value" else []
+
+    return "\n".join(walk(json.loads(text)))
+
+
+def workbook_text(path: Path) -> str:
+    """Every word a workbook shows: sheet names, cell text, footers, chart titles."""
+    book = openpyxl.load_workbook(path)
+    lines = []
+    for ws in book.worksheets:
+        lines += [ws.title, ws.oddFooter.center.text or ""]
+        lines += [str(c.value) for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+        for chart in ws._charts:
+            if chart.title and chart.title.tx and chart.title.tx.rich:
+                lines += [r.t for p in chart.title.tx.rich.p for r in (p.r or [])]
+    return "\n".join(lines)
+
+
+def env(**kw) -> Env:
+    return Env(stdout=io.StringIO(), stderr=io.StringIO(), today=TODAY, lang="en", stderr_is_terminal=False, **kw)
+
+
+def ran(fn, settings, e: Env) -> str:
+    """Call a command's `run(settings, env)` and return what it printed (stdout then stderr); JSON as its strings."""
+    try:
+        fn(settings, e)
+    except typer.Exit:
+        pass
+    out = e.stdout.getvalue()
+    return (json_text(out) if out.startswith(("{", "[")) else out) + "\n" + e.stderr.getvalue()
+
+
+def cli(*args) -> str:
+    """`nodrug ARGS --lang en` and what it printed (stdout then stderr); JSON as its strings."""
+    result = CliRunner().invoke(app, [*map(str, args), "--lang", "en"])
+    assert "Traceback" not in result.output and result.exit_code in (0, 1), result.output
+    out = result.stdout
+    return (json_text(out) if out.startswith(("{", "[")) else out) + "\n" + result.stderr
+
+
+def assert_english(text: str, data: Data, what: str) -> None:
+    assert text.strip(), f"{what}: no output"
+    bad = leftover(text, data)
+    assert not bad, f"{what}: Chinese outside the data:\n" + "\n".join(bad[:20])
+
+
+@pytest.mark.parametrize("ledger", LEDGERS, ids=lambda p: p.stem)
+def test_score_in_english(ledger, data_pattern, tmp_path):
+    from nodrug_cli.cli.score import run as score_run
+    from nodrug_cli.jobs.score import ScoreSettings
+
+    for fmt in ("text", "md", "json"):
+        result = runner.invoke(app, ["score", str(ledger), "--as-of", AS_OF, "--format", fmt, "--lang", "en"])
+        assert result.exit_code in (0, 1), result.output
+        assert_english(json_text(result.output) if fmt == "json" else result.output, data_pattern,
+                       f"score --format {fmt}")
+    out = tmp_path / "assessment.xlsx"
+    result = runner.invoke(app, ["score", str(ledger), "--as-of", AS_OF, "-o", str(out), "--lang", "en"])
+    assert result.exit_code in (0, 1), result.output
+    assert_english(result.output, data_pattern, "score -o")
+    assert_english(workbook_text(out), data_pattern, "the assessment workbook")
+    for standard in builtin_names():  # every standard's rules and criteria, on a terminal too
+        settings = ScoreSettings(ledger=ledger, standard=standard, as_of=dt.date(2025, 12, 31), today=TODAY, lang="en")
+        text = ran(score_run, settings, env(is_terminal=True))
+        assert_english(text, data_pattern, f"score --standard {standard} on a terminal")
+
+
+@pytest.mark.parametrize("ledger", LEDGERS, ids=lambda p: p.stem)
+def test_validate_in_english(ledger, data_pattern):
+    from nodrug_cli.cli.validate import run as validate_run
+    from nodrug_cli.jobs.validate import ValidateSettings
+
+    for fmt in ("text", "json"):
+        result = runner.invoke(app, ["validate", str(ledger), "--as-of", AS_OF, "--format", fmt, "--lang", "en"])
+        assert result.exit_code in (0, 1), result.output
+        assert_english(json_text(result.output) if fmt == "json" else result.output, data_pattern,
+                       f"validate --format {fmt}")
+    settings = ValidateSettings(ledgers=(ledger,), as_of=dt.date(2025, 12, 31), today=TODAY, lang="en")
+    text = ran(validate_run, settings, env(is_terminal=True))
+    assert_english(text, data_pattern, "validate on a terminal")
+
+
+def test_batch_history_sample_in_english(data_pattern, tmp_path):
+    from nodrug_cli.cli import batch
+    from nodrug_cli.history.store import History
+    from nodrug_cli.jobs.batch import BatchSettings
+
+    db = tmp_path / "history.db"
+    for fmt in ("text", "md", "json"):
+        text = cli("batch", SAMPLES, "--as-of", AS_OF, "--jobs", 1, "--format", fmt, "--no-history")
+        assert_english(text, data_pattern, f"batch --format {fmt}")
+    settings = BatchSettings(paths=(str(SAMPLES),), as_of=dt.date(2025, 12, 31), today=TODAY, jobs=1, db=db, lang="en")
+    assert_english(ran(batch.run, settings, env(is_terminal=True)), data_pattern, "batch on a terminal")
+    out = tmp_path / "summary.xlsx"
+    text = cli("batch", SAMPLES, "--as-of", AS_OF, "--jobs", 1, "--db", db, "-o", out, "--force")
+    assert_english(text, data_pattern, "batch -o")
+    assert_english(workbook_text(out), data_pattern, "the summary workbook")
+    for community in ((), ("石桥村",)):
+        assert_english(cli("history", *community, "--db", db), data_pattern, f"history {community}")
+    unknown = CliRunner().invoke(app, ["history", "无此村", "--db", str(db), "--lang", "en"])
+    assert_english(unknown.stdout + unknown.stderr, data_pattern, "history of an unknown community")
+    assert_english(cli("sample", "--rate", 0.5, "--seed", 7, "--db", db), data_pattern, "sample")
+    with History(db) as h:
+        drawn = h.draws()[0]
+    text = cli("sample", "--result", f"{drawn.community}=不合格", "--date", "2026-01-04", "--db", db)
+    assert_english(text, data_pattern, "sample --result")
+    assert_english(cli("sample", "--list", "--db", db), data_pattern, "sample --list")
+    assert_english(cli("history", drawn.community, "--db", db), data_pattern, "history after a spot check")
+
+
+@pytest.mark.parametrize("fmt", ["text", "md", "csv", "ics", "json"])
+def test_remind_in_english(fmt, data_pattern, tmp_path):
+    from nodrug_cli.cli import remind
+    from nodrug_cli.jobs.remind import RemindSettings
+
+    for as_of in ("2025-12-20", "2025-06-10", "2025-03-25"):  # month ends, the 6·26 month, a quarter's report
+        text = cli("remind", SAMPLES, "--as-of", as_of, "--within", 30, "--format", fmt, "--db", tmp_path / "h.db")
+        assert_english(text, data_pattern, f"remind --format {fmt} --as-of {as_of}")
+    settings = RemindSettings(paths=(str(SAMPLES),), as_of=dt.date(2025, 12, 20), today=TODAY, within=30,
+                              db=tmp_path / "h.db", lang="en")
+    assert_english(ran(remind.run, settings, env(is_terminal=True)), data_pattern, "remind on a terminal")
+
+
+def test_standards_list_in_english(data_pattern):
+    assert_english(cli("standards", "list"), data_pattern, "standards list")
+
+
+def test_the_check_finds_chinese_words(data_pattern):
+    """The check can fail: a fixed Chinese word left in English output is found, the data is not."""
+    assert leftover("drug-free: 否 (criteria not met)", data_pattern)
+    assert leftover("石桥村 (青禾镇), 2025 · 考核项目", data_pattern)
+    assert not leftover("石桥村 (青禾镇), 2025", data_pattern)
