@@ -29,7 +29,8 @@ def sanctions(data) -> dict:
 
 def test_a_new_countys_ladder_is_a_yaml_edit(tmp_path):
     """A made-up county: three failed reviews since the grant withdraw the plaque, the first two are warnings,
-    and a failed spot check is a warning too. Written as YAML only; no code knows this county."""
+    and a failed spot check is a warning too; its towns file a report on the 10th of every other month. Written
+    as YAML only; no code knows this county."""
     text = builtin_text("boumei-2023").replace("name: boumei-2023\n", "name: 某县-2024\n")
     data = yaml.safe_load(text)
     data["sanctions"] = {"source": "（某县办法）", "rules": [
@@ -37,8 +38,18 @@ def test_a_new_countys_ladder_is_a_yaml_edit(tmp_path):
         {"event": "review", "holder": True, "passed": False, "action": "黄牌警告", "source": "不达标的黄牌警告"},
         {"event": "spot_check", "holder": True, "passed": False, "action": "黄牌警告", "source": "抽查不合格的黄牌警告"},
         {"event": "review", "holder": False, "passed": True, "action": "授牌", "source": "本项目自定：达标的授牌"}]}
+    data["reports"] = [{"title": "禁毒工作月报", "day": 10, "months": [2, 4, 6, 8, 10, 12], "by": "镇禁毒办",
+                        "to": "县禁毒办", "source": "（某县办法）双月10日前报送"}]
     path = tmp_path / "某县.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    # the reminder duty, through `nodrug remind` with that file: one reminder for the town, 5 days ahead
+    (tmp_path / "remind").mkdir()
+    town = year_folder(tmp_path / "remind", 2025, {"甲村": (True, True), "乙村": (True, False)})
+    result = run("remind", town, "--standard", path, "--as-of", "2025-04-05", "--within", 7, "--format", "json",
+                 "--db", tmp_path / "remind.sqlite")
+    reports = [r for r in json.loads(result.stdout)["reminders"] if r["kind"] == "report_due"]
+    assert [(r["community"], r["due_date"], r["days_left"]) for r in reports] == [(QINGHE, "2025-04-10", 5)]
+    assert "禁毒工作月报" in reports[0]["message"]
     ladder = load_standard(path).sanctions
     steps = replay([rec(2021, False, True), rec(2022, True), rec(2023, False), rec(2024, False), rec(2025, True)],
                    ladder)
