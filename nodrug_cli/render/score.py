@@ -172,6 +172,16 @@ def gap_lines(a: Assessment, full_pii: bool, lang: str = "zh") -> list[str]:
     return lines
 
 
+def _section(out: TextIO, md: bool, heading: str, lines: list[str]) -> None:
+    """A heading and its lines (a Markdown list with `md`), nothing when there are no lines."""
+    if not lines:
+        return
+    print(("### " if md else "") + heading + "\n", file=out)
+    for line in lines:
+        print(f"- {line}" if md else f"  {line}", file=out)
+    print(file=out)
+
+
 def render_table(a: Assessment, out: TextIO, fmt: str, lang: str = "zh", full_pii: bool = False) -> None:
     """Plain text (tabulate "simple") when piped, or Markdown (GitHub pipes) for `--format md`."""
     from tabulate import tabulate
@@ -187,21 +197,11 @@ def render_table(a: Assessment, out: TextIO, fmt: str, lang: str = "zh", full_pi
     else:
         print("\n".join(lines) + "\n", file=out)
     table_fmt = "github" if md else "simple"
-    against = standard_lines(a, lang, full_pii)
-    if against:
-        print(("### " if md else "") + w("checklist") + "\n", file=out)
-        for line in against:
-            print(f"- {line}" if md else f"  {line}", file=out)
-        print(file=out)
+    _section(out, md, w("checklist"), standard_lines(a, lang, full_pii))
     print(("### " if md else "") + w("items") + "\n", file=out)
     print(tabulate(item_rows(a, lang), headers=w.table("item_header"), tablefmt=table_fmt, disable_numparse=True) + "\n",
           file=out)
-    gaps = gap_lines(a, full_pii, lang)
-    if gaps:
-        print(("### " if md else "") + w("gaps") + "\n", file=out)
-        for g in gaps:
-            print(f"- {g}" if md else f"  {g}", file=out)
-        print(file=out)
+    _section(out, md, w("gaps"), gap_lines(a, full_pii, lang))
     print(("### " if md else "") + w("indicators") + "\n", file=out)
     print(tabulate(indicator_rows(a, lang), headers=w.table("indicator_header"), tablefmt=table_fmt,
                    disable_numparse=True), file=out)
