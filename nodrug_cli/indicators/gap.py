@@ -14,7 +14,6 @@ from itertools import repeat
 from typing import overload
 
 
-
 class Gap(Sequence):
     """Records with the same keys, in order, stored one column per key."""
 
