@@ -213,6 +213,16 @@ def test_batch_history_sample_in_english(data_pattern, tmp_path):
     for fmt in ("text", "md", "json"):
         text = cli("batch", SAMPLES, "--as-of", AS_OF, "--jobs", 1, "--format", fmt, "--no-history")
         assert_english(text, data_pattern, f"batch --format {fmt}")
+    # the reasons batch gives for a file it cannot read and for two copies of one community, and what it says on
+    # stderr of a path with no ledger
+    odd = tmp_path / "odd"
+    odd.mkdir()
+    (odd / "notes.xlsx").write_text("hello", encoding="utf-8")
+    for name in ("one.xlsx", "copy.xlsx"):
+        (odd / name).write_bytes(LEDGERS[0].read_bytes())
+    for fmt in ("text", "json"):
+        text = cli("batch", odd, tmp_path / "nowhere", "--as-of", AS_OF, "--jobs", 1, "--format", fmt, "--no-history")
+        assert_english(text, data_pattern, f"batch of odd files --format {fmt}")
     settings = BatchSettings(paths=(str(SAMPLES),), as_of=dt.date(2025, 12, 31), today=TODAY, jobs=1, db=db, lang="en")
     assert_english(ran(batch.run, settings, env(is_terminal=True)), data_pattern, "batch on a terminal")
     out = tmp_path / "summary.xlsx"

@@ -26,6 +26,7 @@ LEDGER_SHEETS = ("社区概况", "吸毒人员")
 BATCH_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 SCORED = ("ok", "invalid")  # the statuses that count in roll-ups and history
 NOT_A_LEDGER = "不是台账：没有“社区概况”和“吸毒人员”工作表，已跳过（未考评，未记入历史）"
+NOT_A_LEDGER_EN = "not a ledger: it has no 社区概况 and no 吸毒人员 sheet; skipped (not scored, not recorded)"
 _CUSTOM_PROPS = "docProps/custom.xml"
 
 
@@ -98,4 +99,7 @@ def mark_duplicates(outcomes: list) -> list:
             o.status = "duplicate"
             o.reason = (f"与 {others} 是同一个村（社区）（社区名称和所属镇相同）：都不计入汇总和历史，"
                         "请删除重复的文件或改正社区名称")
+            o.reason_en = (f"the same community as {', '.join(x.path for x in group if x is not o)} (same 社区名称 "
+                           "and 所属镇): none of them is counted in the summary or history; delete the copy or correct "
+                           "the community's name")
     return outcomes

@@ -70,7 +70,7 @@ class _Told(Watch):
         self.env, self.done, self.total, self.bar = env, 0, 0, None
 
     def missing(self, path: str) -> None:
-        print(f"没有找到台账：{path}", file=self.env.stderr)
+        print(self.env.say(f"没有找到台账：{path}", f"no ledger found: {path}"), file=self.env.stderr)
 
     def started(self, total: int) -> None:
         self.total = total
@@ -93,7 +93,10 @@ class _Told(Watch):
             self.bar = None
 
     def skipped(self, outcome) -> None:
-        print(f"跳过 {outcome.path}：{outcome.reason}", file=self.env.stderr)
+        from nodrug_cli.render.batch import ledger_reason
+
+        reason = ledger_reason(outcome, self.env.lang)
+        print(self.env.say(f"跳过 {outcome.path}：{reason}", f"skipped {outcome.path}: {reason}"), file=self.env.stderr)
 
 
 def _print(report, fmt: str, env: Env, skipped: list) -> None:

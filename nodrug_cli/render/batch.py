@@ -25,11 +25,8 @@ def _num(x) -> str:
 
 
 def ledger_reason(o, lang: str = "zh") -> str:
-    """Why a ledger is not clean, as the outcome gives it; in English, a ledger with errors says its error count
-    (the outcome's reason is worded in Chinese where the ledger was scored)."""
-    if lang == "en" and o.status == "invalid" and o.errors:
-        return _w(lang)("errors", o.errors)
-    return o.reason or ""
+    """Why a ledger is not clean, as the outcome gives it, in `lang`."""
+    return ((o.reason_en or o.reason) if lang == "en" else o.reason) or ""
 
 
 def report_json(report: BatchReport, lang: str = "zh") -> dict:
