@@ -52,7 +52,7 @@ _PLACEHOLDERS = {"value": "〈值〉", "header": "〈列名〉", "allowed": "〈
                  "sheet": "〈工作表〉", "row": "〈行号〉"}
 
 
-_VARIANT_WORDS = {"keyvalue": "社区概况"}  # the sheets a variant is worded for
+_VARIANT_WORDS = {"keyvalue": "社区概况", "exempt": "不计入的人员状态"}  # when a variant is worded so
 
 
 def findings_markdown() -> str:

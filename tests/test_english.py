@@ -264,3 +264,45 @@ def test_the_check_finds_chinese_words(data_pattern):
     assert leftover("drug-free: 否 (criteria not met)", data_pattern)
     assert leftover("石桥村 (青禾镇), 2025 · 考核项目", data_pattern)
     assert not leftover("石桥村 (青禾镇), 2025", data_pattern)
+
+
+def test_every_kind_of_gap_and_reason_in_english(data_pattern, tmp_path):
+    """The reasons a score gives beyond the samples' own — a sheet lacking a required column, a 自查项目 row left
+    blank, a person on the 现有吸毒人员 list whose status is not counted and one the registry lacks, the registry's
+    errors quoted in a gap — are English too, in every format and the workbook (松柏村 has the registry errors)."""
+    ledger = tmp_path / "松柏村.xlsx"
+    book = openpyxl.load_workbook(SAMPLES / "松柏村.xlsx")
+    registry = book["吸毒人员"]
+    ids = [row[1].value for row in registry.iter_rows(min_row=2) if row[1].value]
+    registry.cell(row=2, column=6, value="死亡")  # 罗文: not counted, yet on the list below
+    book["谈话记录"].delete_cols(3)  # 谈话日期 gone: the sheet cannot be used
+    book["自查项目"].cell(row=2, column=3, value=None)  # 禁毒机构和机制健全: 是否落实 left blank
+    listed = book.create_sheet("现有吸毒人员")
+    listed.append(["身份证号"])
+    for ident in [*ids, "990101199005170016"]:  # the last one is not in the registry
+        listed.append([ident])
+    book.save(ledger)
+
+    for standard in builtin_names():
+        for fmt in ("text", "md", "json"):
+            text = cli("score", ledger, "--as-of", AS_OF, "--standard", standard, "--format", fmt)
+            assert_english(text, data_pattern, f"score --standard {standard} --format {fmt}")
+        out = tmp_path / f"{standard}.xlsx"
+        assert_english(cli("score", ledger, "--as-of", AS_OF, "--standard", standard, "-o", out) + "\n"
+                       + workbook_text(out), data_pattern, f"the assessment workbook of {standard}")
+    text = cli("validate", ledger, "--as-of", AS_OF)
+    assert "status “死亡” is not counted" in text and "not in the registry" in text and "谈话日期" in text
+    assert_english(text, data_pattern, "validate")
+    # batch keeps the reason with the ledger's key indicators (帮教率 cannot be computed) and words it at the end
+    folder = tmp_path / "town"
+    folder.mkdir()
+    ledger.rename(folder / ledger.name)
+    text = cli("batch", folder, "--as-of", AS_OF, "--format", "json")
+    assert "lacks the required column “谈话日期”" in text
+    assert_english(text, data_pattern, "batch --format json")
+    out = tmp_path / "summary.xlsx"
+    assert_english(cli("batch", folder, "--as-of", AS_OF, "-o", out) + "\n" + workbook_text(out), data_pattern,
+                   "the batch summary workbook")
+    zh = runner.invoke(app, ["batch", str(folder), "--as-of", AS_OF, "--format", "json"])
+    help_rate = json.loads(zh.stdout)["ledgers"][0]["indicators"]["help_rate"]
+    assert help_rate["extra"]["missing_reason"] == "“谈话记录”表缺少必需的列“谈话日期”"

@@ -38,6 +38,7 @@ from nodrug_cli.ledger.layout import header_key
 from nodrug_cli.ledger.read import read_ledger
 from nodrug_cli.ledger.schema import column_specs, sheet_meta, sheet_schemas
 from nodrug_cli.remind.rules import reminders_for
+from nodrug_cli.render import words as say
 from nodrug_cli.render.score import assessment_json, render_table
 from nodrug_cli.standards.engine import assess
 from nodrug_cli.standards.load import load_standard
@@ -161,7 +162,7 @@ def _validate(m: Mutation, ledger) -> None:
             assert [f.row for f in missing] == [change.header_row], m
             assert "*" not in missing[0].message() and change.sheet in missing[0].message()
         if not sheet_meta(sheet)["required"]:
-            assert ledger.frame(sheet) is None and column in ledger.why_missing(sheet), m
+            assert ledger.frame(sheet) is None and column in say.sheet_lacks(ledger, sheet), m
         else:
             assert ledger.frame(sheet) is not None, m  # a required sheet is kept without the column
         if sheet == "尿检记录" and column == "检测日期":
@@ -181,7 +182,7 @@ def _score(m: Mutation, ledger) -> None:
         sheet, column = required
         for ind in a.indicators.values.values():
             if ind.status == NOT_COMPUTABLE and ind.extra.get("missing_sheet") == sheet:
-                assert column in ind.extra["missing_reason"], (m, ind.key)
+                assert column in say.missing_reason(ind), (m, ind.key)
         unusable = [r for r in a.items if r.basis.startswith(f"“{change.sheet}”表缺少必需的列“{column}”")]
         needs = [r for r in a.items if a.indicators[r.item.indicator_key].extra.get("missing_sheet") == sheet]
         assert len(unusable) == len(needs), m

@@ -229,7 +229,7 @@ class History:
             r.town or "", r.community, r.year, r.standard, r.as_of, int(r.review), r.total, r.grade, int(r.passed),
             int(r.grade_passed), int(r.drug_free), int(r.vetoed),
             None if r.plaque_declared is None else int(r.plaque_declared), r.errors,
-            json.dumps(r.indicators, ensure_ascii=False), r.ledger_path, r.ledger_sha256, _now(),
+            json.dumps(r.indicators, ensure_ascii=False, default=_in_words), r.ledger_path, r.ledger_sha256, _now(),
         ) for r in records]
         try:
             with self.transaction() as db:
@@ -299,6 +299,16 @@ class History:
         except sqlite3.Error as exc:
             raise HistoryError(f"无法写入历史数据库 {self.path}：{exc}") from None
         return len(rows)
+
+
+def _in_words(value: object) -> object:
+    """An indicator's reason (why it cannot be computed) as the database keeps it: its Chinese words."""
+    from nodrug_cli.indicators.gap import Reason
+    from nodrug_cli.render.words import gap_reason
+
+    if isinstance(value, Reason):
+        return gap_reason(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
 def _now() -> str:

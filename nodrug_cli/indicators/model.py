@@ -128,9 +128,11 @@ class Indicator:
         return f"{base}·{EXTRAS[family(self.key)][self.measure][0]}" if self.measure else base
 
     def plain_extra(self) -> dict:
-        """Its extras that are numbers or words (last year's count, 漏检人次…), as JSON, batch and history carry
-        them; lists and other structures stay inside."""
-        return {k: x for k, x in self.extra.items() if isinstance(x, (int, float, str, bool)) or x is None}
+        """Its extras that are numbers, words or a reason (last year's count, 漏检人次, why it cannot be computed),
+        as the JSON carries them once the reason is worded; lists and other structures stay inside."""
+        from nodrug_cli.indicators.gap import Reason
+
+        return {k: x for k, x in self.extra.items() if isinstance(x, (int, float, str, bool, Reason)) or x is None}
 
     def label_base(self, lang: str = "zh") -> str:
         """The indicator's own name, without the extra a view shows."""

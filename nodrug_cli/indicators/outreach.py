@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from nodrug_cli.ledger import columns as C
+from nodrug_cli.indicators.gap import Reason
 from nodrug_cli.indicators.model import NA, Indicator, count, missing, ratio
 from nodrug_cli.indicators.people import column
 from nodrug_cli.indicators.supervision import in_period
@@ -49,17 +50,17 @@ def event_indicators(events: pd.DataFrame | None, year: int, as_of: dt.date, per
     t = pd.Timestamp(as_of)
     groups = column(period, "对象群体")
     june = period[C.EVENT_DATE].dt.month.eq(6)
-    out.append(_flag("june_campaign", bool(june.any()), t < pd.Timestamp(year, 6, 1), f"{year} 年 6 月无宣传活动"))
+    out.append(_flag("june_campaign", bool(june.any()), t < pd.Timestamp(year, 6, 1), Reason("no_june_event", year)))
     september = period[C.EVENT_DATE].dt.month.eq(9) & _has_group(groups, "中小学生")
     out.append(_flag("school_term_campaign", bool(september.any()), t < pd.Timestamp(year, 9, 1),
-                     f"{year} 年 9 月无面向中小学生的宣传活动"))
+                     Reason("no_school_event", year)))
     for group in COVERED_GROUPS:
         reached = bool(_has_group(groups, group).any())
-        out.append(_flag(f"group_coverage.{group}", reached, False, f"本期无面向{group}的宣传活动"))
+        out.append(_flag(f"group_coverage.{group}", reached, False, Reason("group_not_reached", group)))
     return out
 
 
-def _flag(key: str, met: bool, not_yet: bool, shortfall: str) -> Indicator:
+def _flag(key: str, met: bool, not_yet: bool, shortfall: Reason) -> Indicator:
     if not_yet:
         return Indicator(key, None, None, None, NA)
     return Indicator(key, int(met), int(met), 1, gap=[] if met else [{"reason": shortfall}])
@@ -85,7 +86,8 @@ def venue_indicators(venues: pd.DataFrame | None) -> list[Indicator]:
     if venues is None:
         return [missing(k, "重点场所") for k in ("venue_pledge_rate", "venue_measure_rate")]
     out = []
-    for key, name, reason in (("venue_pledge_rate", "责任状", "未签订责任状"), ("venue_measure_rate", "防范措施落实", "防范措施未落实")):
+    for key, name, reason in (("venue_pledge_rate", "责任状", Reason("no_pledge")),
+                              ("venue_measure_rate", "防范措施落实", Reason("no_measures"))):
         done = column(venues, name).eq(True)
         gap = [{"venue": v, "reason": reason} for v in column(venues, C.VENUE_NAME)[~done]]
         out.append(ratio(key, int(done.sum()), len(venues), gap))
@@ -103,10 +105,10 @@ def checklist_indicators(checklist: pd.DataFrame | None, items: list[str]) -> li
     for key, item in wanted.items():
         if key not in rows or pd.isna(rows[key][1]):
             listed = key in rows  # the row is there, 是否落实 left blank: not met, and said so
-            reason = "自查项目中此项未填写是否落实，缺少佐证" if listed else "自查项目中没有此项，缺少佐证"
+            reason = Reason("checklist_blank_no_evidence" if listed else "checklist_absent_no_evidence")
             out.append(Indicator(f"checklist.{item}", None, None, None, "not_computable", [{"item": item, "reason": reason}],
-                                 {"missing_sheet": "自查项目", **({"missing_reason": "自查项目中此项未填写是否落实"} if listed else {})}))
+                                 {"missing_sheet": "自查项目", **({"missing_reason": Reason("checklist_blank")} if listed else {})}))
         else:
             met = bool(rows[key][1])
-            out.append(Indicator(f"checklist.{item}", int(met), int(met), 1, gap=[] if met else [{"item": item, "reason": "自查为否"}]))
+            out.append(Indicator(f"checklist.{item}", int(met), int(met), 1, gap=[] if met else [{"item": item, "reason": Reason("checklist_no")}]))
     return out

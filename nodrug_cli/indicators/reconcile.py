@@ -18,11 +18,11 @@ from nodrug_cli.indicators.people import PersonSets, column, person_sets, regist
 from nodrug_cli.ledger.findings import Finding
 
 
-def why_not_current(sets: PersonSets) -> pd.Series:
-    """For each registry row outside CURRENT, the rule that puts it there."""
-    status = column(sets.registry, C.STATUS)
-    reason = pd.Series("", index=sets.registry.index)
-    return reason.mask(sets.exempt, "人员状态“" + status.astype(str) + "”属于不计入的情形（死亡、出国（境）、户口迁出、服刑满三年、下落不明满四年）")
+def exempt_statuses(sets: PersonSets) -> pd.Series:
+    """For each registry row outside CURRENT because its status is not counted (死亡, 服刑满三年 …), that status;
+    None for the rest."""
+    status = column(sets.registry, C.STATUS).astype(str)
+    return status.where(sets.exempt, None)
 
 
 def current_list_findings(tables: dict, frames: dict, as_of: dt.date, make: Callable) -> list[Finding]:
@@ -35,10 +35,11 @@ def current_list_findings(tables: dict, frames: dict, as_of: dt.date, make: Call
     people = registered_by(registry.dropna(subset=[C.ID_NUMBER]).drop_duplicates(C.ID_NUMBER), as_of)
     sets = person_sets(people, frames.get("尿检记录"), as_of)
     current_ids = set(people.loc[sets.current, C.ID_NUMBER])
-    reasons = dict(zip(people[C.ID_NUMBER], why_not_current(sets)))
+    statuses = dict(zip(people[C.ID_NUMBER], exempt_statuses(sets)))
     listed_ids = listed[C.ID_NUMBER]
     extra = listed_ids[listed_ids.notna() & ~listed_ids.isin(current_ids)]
-    why = [{"detail": reasons.get(ident) or "吸毒人员表中没有此人，或登记日期晚于评估截止日"} for ident in extra]
+    # the status that leaves the person out, else: not in the registry (or registered after T)
+    why = [{"detail": statuses[ident], "variant": "exempt"} if statuses.get(ident) else {} for ident in extra]
     out = make(tables["现有吸毒人员"], "current_list_extra", C.ID_NUMBER, extra.index, why)
     absent = people[sets.current & ~people[C.ID_NUMBER].isin(set(listed_ids.dropna()))]
     return out + make(tables["吸毒人员"], "current_list_absent", C.ID_NUMBER, absent.index)

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from nodrug_cli.ledger import columns as C
-from nodrug_cli.indicators.gap import Gap
+from nodrug_cli.indicators.gap import Gap, Reason
 from nodrug_cli.indicators.model import Indicator, count, missing, ratio
 from nodrug_cli.indicators.people import THREE_YEARS_CLEAN, PersonSets, column, dates
 from nodrug_cli.indicators.windows import add_years, due_windows, mark_met, person_keys
@@ -16,8 +16,11 @@ from nodrug_cli.indicators.windows import add_years, due_windows, mark_met, pers
 REPORT_DAYS = 15  # 《戒毒条例》: report and sign within 15 days of the order
 
 
-def people_gap(frame: pd.DataFrame, reason: str | pd.Series) -> Gap:
-    """The persons behind a shortfall: id, name and why."""
+NOT_REPORTED = Reason("not_reported")
+
+
+def people_gap(frame: pd.DataFrame, reason: Reason | pd.Series) -> Gap:
+    """The persons behind a shortfall: id, name and why (one reason for all, or a Series of reasons by row)."""
     reasons = reason.reindex(frame.index).tolist() if isinstance(reason, pd.Series) else [reason] * len(frame)
     return Gap({"id": column(frame, C.ID_NUMBER).tolist(), "name": column(frame, C.NAME).tolist(), "reason": reasons})
 
@@ -55,9 +58,9 @@ def registry_indicators(sets: PersonSets, all_rows: pd.DataFrame, info: dict, ye
     active = sets.active
     out = [
         count("registered", len(reg)),
-        count("current_users", int(sets.current.sum()), people_gap(sets.people(sets.current), "现有吸毒人员")),
-        count("active_users", int(active.sum()), people_gap(sets.people(active), "未戒断")),
-        count("new_users", len(new), people_gap(new, registered_on.reindex(new.index).map(lambda d: f"{d:%Y-%m-%d} 首次登记")),
+        count("current_users", int(sets.current.sum()), people_gap(sets.people(sets.current), Reason("current"))),
+        count("active_users", int(active.sum()), people_gap(sets.people(active), Reason("active"))),
+        count("new_users", len(new), people_gap(new, registered_on.reindex(new.index).map(lambda d: Reason("registered_on", f"{d:%Y-%m-%d}"))),
               **extra),
     ]
     residents = info.get("常住人口")
@@ -70,19 +73,19 @@ def registry_indicators(sets: PersonSets, all_rows: pd.DataFrame, info: dict, ye
     control = column(reg, C.CONTROL, "在控")
     society = sets.in_society
     lost = society & (~(control.eq("在控") | control.isna()) | status.eq("下落不明"))
-    out.append(ratio("control_rate", int((society & ~lost).sum()), int(society.sum()),
-                     people_gap(sets.people(lost), "失控或下落不明")))
-    out.append(count("out_of_control", int(lost.sum()), people_gap(sets.people(lost), "失控或下落不明")))
+    lost_gap = people_gap(sets.people(lost), Reason("out_of_control"))
+    out.append(ratio("control_rate", int((society & ~lost).sum()), int(society.sum()), lost_gap))
+    out.append(count("out_of_control", int(lost.sum()), lost_gap))
     out += order_indicators(sets, year, as_of)
 
     out.append(ratio("abstinence3_rate", int(sets.abstinent3.sum()), int(sets.current.sum()),
-                     people_gap(sets.people(active), "未满三年戒断")))
+                     people_gap(sets.people(active), Reason("not_three_years"))))
     due = sets.due
     employed = due & column(reg, C.EMPLOYMENT).eq("就业")
-    out.append(ratio("employment_rate", int(employed.sum()), int(due.sum()), people_gap(sets.people(due & ~employed), "未就业")))
+    out.append(ratio("employment_rate", int(employed.sum()), int(due.sum()), people_gap(sets.people(due & ~employed), Reason("unemployed"))))
     grouped = due & column(reg, C.HELP_GROUP).eq(True)
     out.append(ratio("help_group_rate", int(grouped.sum()), int(due.sum()),
-                     people_gap(sets.people(due & ~grouped), "未建立帮教小组")))
+                     people_gap(sets.people(due & ~grouped), Reason("no_help_group"))))
     return out
 
 
@@ -100,13 +103,13 @@ def order_indicators(sets: PersonSets, year: int, as_of: dt.date) -> list[Indica
     period_over = ((t - order_start).dt.days > REPORT_DAYS) | order_start.isna()
     owed = ordered & (signed | period_over)
     unsigned = sets.people(owed & ~signed)
-    out = [ratio("order_execution_rate", int(signed.sum()), int(owed.sum()), people_gap(unsigned, "未报到签订协议"))]
+    out = [ratio("order_execution_rate", int(signed.sum()), int(owed.sum()), people_gap(unsigned, NOT_REPORTED))]
     this_year = ordered & (order_start >= pd.Timestamp(year, 1, 1)) & (order_start <= t) & ((t - order_start).dt.days > REPORT_DAYS)
     delay = (signed_on - order_start).dt.days
     timely = this_year & signed & (delay <= REPORT_DAYS).fillna(False)
     late = sets.people(this_year & ~timely)
-    reasons = delay.reindex(late.index).map(lambda d: "未报到签订协议" if pd.isna(d) else f"{int(d)} 天后才报到")
-    reasons = reasons.where(signed.reindex(late.index), "未报到签订协议")
+    reasons = delay.reindex(late.index).map(lambda d: NOT_REPORTED if pd.isna(d) else Reason("reported_late", int(d)))
+    reasons = reasons.where(signed.reindex(late.index), NOT_REPORTED)
     out.append(ratio("timely_report_rate", int(timely.sum()), int(this_year.sum()), people_gap(late, reasons)))
     return out
 
@@ -139,7 +142,7 @@ def on_schedule(key: str, due: pd.DataFrame, wins: pd.DataFrame, records: pd.Dat
     ends = np.datetime_as_string((missed["end"].to_numpy(dtype="datetime64[D]") - np.timedelta64(1, "D")), unit="D").tolist()
     gap = Gap({"id": people.where(~people.isin(set(keys[column(due, C.ID_NUMBER).isna()])), None).tolist(),
                "name": names.reindex(people.to_numpy()).tolist(), "start": starts, "end": ends,
-               "reason": ["本期无记录"] * len(missed)})
+               "reason": [Reason("no_record")] * len(missed)})
     due_label, missed_label = count_label
     return ratio(key, int(met.sum()), len(wins), gap, **{due_label: len(wins), missed_label: int((~met).sum())})
 
@@ -178,14 +181,20 @@ def test_indicators(sets: PersonSets, last_sets: PersonSets, tests: pd.DataFrame
     now, before = int(relapsed.sum()), int(last_relapsed.sum())
     at_risk = sets.due | relapsed
     return [
-        ratio("urinalysis_rate", int(tested.sum()), int(owes.sum()), people_gap(sets.people(owes & ~tested), "本期无检测记录")),
+        ratio("urinalysis_rate", int(tested.sum()), int(owes.sum()), people_gap(sets.people(owes & ~tested), Reason("no_test"))),
         ratio("home_urinalysis_rate", int((home & tested).sum()), int(home.sum()),
-              people_gap(sets.people(home & ~tested), "在家但本期无检测记录")),
+              people_gap(sets.people(home & ~tested), Reason("no_test_at_home"))),
         on_schedule("on_schedule_test_rate", sets.people(sets.due), wins, tests, C.TEST_DATE, ("应检人次", "漏检人次")),
-        count("relapses", now, people_gap(sets.people(relapsed), ids[relapsed].map(first_positive.dt.strftime("%Y-%m-%d 检测阳性"))),
+        count("relapses", now, people_gap(sets.people(relapsed), positive_on(ids[relapsed], first_positive)),
               **year_on_year(now, before, falling=True)),
-        ratio("relapse_rate", now, int(at_risk.sum()), people_gap(sets.people(relapsed), "本期检测阳性")),
+        ratio("relapse_rate", now, int(at_risk.sum()), people_gap(sets.people(relapsed), Reason("positive"))),
     ]
+
+
+def positive_on(ids: pd.Series, first_positive: pd.Series) -> pd.Series:
+    """Each relapsed person's reason: the date of their first 阳性 test of the period."""
+    days = ids.map(first_positive.dt.strftime("%Y-%m-%d"))
+    return days.map(lambda day: Reason("positive_on", day))
 
 
 def year_on_year(now: int, before: int, falling: bool) -> dict:
@@ -211,7 +220,7 @@ def abstinence_indicators(sets: PersonSets, last_sets: PersonSets, year: int, as
     newly = completed_three_years(sets, year, as_of)
     before = int(completed_three_years(last_sets, year - 1, one_year_earlier(as_of)).sum())
     now = int(newly.sum())
-    return [count("newly_abstinent", now, people_gap(sets.people(newly), "本期戒断满三年"),
+    return [count("newly_abstinent", now, people_gap(sets.people(newly), Reason("abstinent_three_years")),
                   **year_on_year(now, before, falling=False))]
 
 
@@ -227,8 +236,9 @@ def talk_indicators(sets: PersonSets, talks: pd.DataFrame | None, schedule: list
     talked = column(reg, C.ID_NUMBER).isin(set(period[C.ID_NUMBER]))
     grouped = column(reg, C.HELP_GROUP).eq(True)
     helped = owes & talked & grouped
-    reasons = pd.Series("", index=reg.index)
-    reasons = reasons.mask(~grouped, "未建立帮教小组").mask(~talked, "本期无谈话记录").mask(~grouped & ~talked, "未建立帮教小组且本期无谈话记录")
+    reasons = pd.Series(None, index=reg.index, dtype=object)
+    reasons = reasons.mask(~grouped, Reason("no_help_group")).mask(~talked, Reason("no_talk")).mask(
+        ~grouped & ~talked, Reason("no_help_group_no_talk"))
     return [
         ratio("help_rate", int(helped.sum()), int(owes.sum()), people_gap(sets.people(owes & ~helped), reasons)),
         on_schedule("on_schedule_talk_rate", sets.people(sets.due), wins, talks, C.TALK_DATE, ("应谈人次", "漏谈人次")),

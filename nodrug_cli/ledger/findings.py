@@ -122,9 +122,9 @@ CODES: dict[str, tuple[str, str, str, str, str]] = {
         "duplicates row {detail} (same person, day and method)", "delete the duplicate row",
     ),
     "current_list_extra": (
-        WARNING, "此人在现有吸毒人员表中，但按规则不属于现有吸毒人员（{detail}）",
+        WARNING, "此人在现有吸毒人员表中，但按规则不属于现有吸毒人员（吸毒人员表中没有此人，或登记日期晚于评估截止日）",
         "核对吸毒人员表的人员状态，或从现有吸毒人员表中移出",
-        "listed as a current user, but by the rules is not one ({detail})",
+        "listed as a current user, but by the rules is not one (not in the registry, or registered after the as-of date)",
         "check the person's status in the registry, or remove them from the current-users list",
     ),
     "current_list_absent": (
@@ -145,6 +145,14 @@ VARIANTS: dict[tuple[str, str], tuple[str, str, str, str]] = {
         "在 A 列新起一行写项目名“{header}”，同一行 B 列填写内容（可用别名：{detail}）",
         "required entry “{header}” is missing from sheet “{sheet}”",
         "add a row with “{header}” in column A and its value in column B (aliases: {detail})",
+    ),
+    ("current_list_extra", "exempt"): (  # {detail}: the registry's 人员状态 of the person
+        "此人在现有吸毒人员表中，但按规则不属于现有吸毒人员（人员状态“{detail}”属于不计入的情形（死亡、出国（境）、户口迁出、"
+        "服刑满三年、下落不明满四年））",
+        "核对吸毒人员表的人员状态，或从现有吸毒人员表中移出",
+        "listed as a current user, but by the rules is not one (status “{detail}” is not counted: died, abroad, "
+        "household moved out, serving three years or more, whereabouts unknown four years or more)",
+        "check the person's status in the registry, or remove them from the current-users list",
     ),
     ("header_not_found", "keyvalue"): (
         "工作表“{header}”中找不到任何项目", "按模板在 A 列写项目名（如 社区名称、常住人口），同一行 B 列填写内容",

@@ -61,15 +61,6 @@ class Ledger:
         bad = self.error_rows.get(sheet)
         return frame.drop(index=list(bad)) if bad else frame
 
-    def why_missing(self, sheet: str, lang: str = "zh") -> str | None:
-        """Why `frame(sheet)` is None when the sheet is there: the required columns it lacks (None otherwise)."""
-        if sheet not in self.unusable:
-            return None
-        tab = self.tables[sheet].name
-        if lang == "en":
-            return f"sheet “{tab}” lacks the required column " + ", ".join(f"“{c}”" for c in self.unusable[sheet])
-        return f"“{tab}”表缺少必需的列" + "、".join(f"“{c}”" for c in self.unusable[sheet])
-
     @property
     def skipped_rows(self) -> int:
         """How many data rows have errors and are left out of indicators. 吸毒人员 rows with errors are not left

@@ -36,7 +36,7 @@ def collect(files: list[Path], rubric, day: dt.date, within: int, today: dt.date
     from nodrug_cli.ledger.findings import ERROR
     from nodrug_cli.ledger.read import read_ledger
     from nodrug_cli.ledger.workbook import Unreadable
-    from nodrug_cli.render.words import Words
+    from nodrug_cli.render.words import Words, sheet_lacks
 
     w = Words(lang, section="remind")
 
@@ -60,7 +60,7 @@ def collect(files: list[Path], rubric, day: dt.date, within: int, today: dt.date
             continue
         if count:
             # a sheet that lacks a required column gives no reminders at all: say so, or "nothing overdue" misleads
-            unusable = [w("sheet_unusable", ledger.why_missing(sheet, w.lang)) for sheet in ledger.unusable]
+            unusable = [w("sheet_unusable", sheet_lacks(ledger, sheet, w.lang)) for sheet in ledger.unusable]
             out.errors.append({"path": str(path), "error": w("clause_sep").join([w("ledger_errors", count), *unusable])})
             out.code = max(out.code, ExitCode.FINDINGS)
         found += found_here

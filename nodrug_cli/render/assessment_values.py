@@ -160,8 +160,6 @@ def gap_rows(a: Assessment, full_pii: bool, lang: str = "zh") -> list[tuple]:
     """One row per person, window, month, venue, checklist item or cell behind a lost point."""
     w = form_words(lang)
     masked = not full_pii
-    # Cell-level gaps quote a finding's message, which may hold the cell's value: quote it masked.
-    messages = say.finding_messages(a.findings, w.lang, masked)
     rows = []
     for refs, ind, why in lost_points(a, lang):
         ref_text = w("list_sep").join(w("criterion_ref", ref) if kind == "criterion" else ref for kind, ref in refs)
@@ -174,7 +172,8 @@ def gap_rows(a: Assessment, full_pii: bool, lang: str = "zh") -> list[tuple]:
             pid, name = g.pop("id", None), g.pop("name", None)
             start, end = _as_date(g.pop("start", None)), _as_date(g.pop("end", None))
             subject = next((g.pop(k) for k in ("month", "venue", "item", "cell") if k in g), None)
-            reason = say.entry_reason({"reason": g.pop("reason", None), "cell": subject}, lang, messages)
+            # a registry error's reason quotes its finding, which may hold the cell's value: masked unless full_pii
+            reason = say.gap_reason(g.pop("reason", None), lang, masked)
             if "events" in g and "required" in g:
                 month_reason = w("month_reason", events=g.pop("events"), required=g.pop("required"))
                 reason = f"{reason}{w('clause_sep')}{month_reason}" if reason else month_reason

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from nodrug_cli.batch.outcome import BatchReport
+from nodrug_cli.render import words as say
 from nodrug_cli.render.words import Words
 
 
@@ -34,6 +35,9 @@ def report_json(report: BatchReport, lang: str = "zh") -> dict:
     data = report.to_json()
     for o, row in zip(report.outcomes, data["ledgers"]):
         row["reason"] = ledger_reason(o, lang) or None
+        for stored in row["indicators"].values():  # why an indicator cannot be computed, in `lang`
+            if stored.get("extra"):
+                stored["extra"] = say.worded(stored["extra"], lang)
     return data
 
 

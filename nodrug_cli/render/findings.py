@@ -8,6 +8,7 @@ from typing import TextIO
 from nodrug_cli.ledger.findings import ERROR, Finding
 from nodrug_cli.ledger.read import show
 from nodrug_cli.privacy import mask
+from nodrug_cli.render import words as say
 from nodrug_cli.render.words import Words
 from nodrug_cli.ledger.check import FileCheck
 
@@ -42,7 +43,7 @@ def _value(f: Finding, masked: bool) -> object:
 def _absent_line(result: FileCheck, lang: str) -> str | None:
     absent = result.absent_sheets()
     ledger = result.ledger
-    unusable = [ledger.why_missing(k, lang) for k in ledger.unusable] if ledger else []
+    unusable = [say.sheet_lacks(ledger, k, lang) for k in ledger.unusable] if ledger else []
     w = _w(lang)
     lines = []
     if absent:

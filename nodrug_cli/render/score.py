@@ -36,19 +36,23 @@ def gap_entry(entry: dict, full_pii: bool) -> dict:
     return out
 
 
-def shown_gap(gap: Sequence[dict], full_pii: bool, lang: str = "zh", messages: dict | None = None) -> Sequence[dict]:
-    """A whole gap as printed: IDs and names masked unless `full_pii`, reasons in `lang`; a gap held as columns (tens
-    of thousands of missed windows in a large ledger) is mapped a column at a time and stays columns for the JSON
-    writer."""
+def shown_gap(gap: Sequence[dict], full_pii: bool, lang: str = "zh") -> Sequence[dict]:
+    """A whole gap as printed: IDs and names masked unless `full_pii`, reasons worded in `lang`; a gap held as
+    columns (tens of thousands of missed windows in a large ledger) is mapped a column at a time, each distinct
+    value once, and stays columns for the JSON writer."""
     if isinstance(gap, Gap):
         functions = {} if full_pii else dict(MASKS)
-        if lang == "en":
-            functions["reason"] = lambda reason: say.gap_reason(reason, lang)
-        return gap.mapped(functions) if functions else gap
-    shown = [gap_entry(g, full_pii) for g in gap]
-    if lang == "en":
-        shown = [{**g, "reason": say.entry_reason(g, lang, messages)} if "reason" in g else g for g in shown]
-    return shown
+        functions["reason"] = lambda reason: say.gap_reason(reason, lang, masked=not full_pii)
+        return gap.mapped(functions)
+    return [shown_entry(g, full_pii, lang) for g in gap]
+
+
+def shown_entry(entry: dict, full_pii: bool, lang: str = "zh") -> dict:
+    """One gap entry as printed: masked as `gap_entry`, its reason worded in `lang`."""
+    out = gap_entry(entry, full_pii)
+    if "reason" in out:
+        out["reason"] = say.gap_reason(out["reason"], lang, masked=not full_pii)
+    return out
 
 
 def _number(value):
@@ -57,15 +61,11 @@ def _number(value):
 
 def _extra(ind, lang: str) -> dict:
     """An indicator's plain extras for the JSON, the reason it cannot be computed in `lang` (the keys as they are)."""
-    extra = ind.plain_extra()
-    if lang == "en" and extra.get("missing_reason"):
-        extra["missing_reason"] = say.missing_reason(ind, lang)
-    return extra
+    return say.worded(ind.plain_extra(), lang)
 
 
 def assessment_json(a: Assessment, full_pii: bool = False, lang: str = "zh") -> dict:
     """The one object `nodrug score --format json` prints."""
-    messages = say.finding_messages(a.findings, lang, masked=not full_pii) if lang == "en" else None
     return {
         "community": a.community, "town": a.town, "year": a.year, "as_of": a.as_of.isoformat(),
         "standard": {"name": a.standard.name, "title": a.standard.title, "source": a.standard.source},
@@ -78,7 +78,7 @@ def assessment_json(a: Assessment, full_pii: bool = False, lang: str = "zh") -> 
         "items": [
             {"id": r.item.id, "category": r.item.category, "title": r.item.title, "indicator": r.item.indicator_key,
              "points_max": r.item.points, "points": r.points, "passed": r.passed, "basis": say.basis(r.source, lang),
-             "gap": shown_gap(r.gap, full_pii, lang, messages) if r.passed is False else []}
+             "gap": shown_gap(r.gap, full_pii, lang) if r.passed is False else []}
             for r in a.items
         ],
         "total": a.total, "bonus": a.bonus, "grade": a.grade, "vetoed": a.vetoed, "passed": a.passed,
@@ -155,18 +155,17 @@ def indicator_rows(a: Assessment, lang: str = "zh") -> list[list[str]]:
 def gap_lines(a: Assessment, full_pii: bool, lang: str = "zh") -> list[str]:
     """The persons and windows behind lost points, a few per item."""
     w = Words(lang, section="score")
-    messages = say.finding_messages(a.findings, lang, masked=not full_pii) if lang == "en" else None
     lines = []
     for r in a.items:
         if r.passed is not False or not r.gap:
             continue
-        shown = [gap_entry(g, full_pii) for g in r.gap[:GAP_SHOWN]]
+        shown = [shown_entry(g, full_pii, lang) for g in r.gap[:GAP_SHOWN]]
         parts = []
         for g in shown:
             who = " ".join(str(g[k]) for k in ("name", "id", "venue", "item", "month") if g.get(k))
             when = w("span", g["start"], g["end"]) if g.get("start") else ""
             extra = w("gap_events", events=g["events"], required=g["required"]) if "events" in g else ""
-            parts.append(f"{who}{when}{extra} {say.entry_reason(g, lang, messages) if 'reason' in g else ''}".strip())
+            parts.append(f"{who}{when}{extra} {g.get('reason', '')}".strip())
         more = w("gap_more", len(r.gap)) if len(r.gap) > GAP_SHOWN else ""
         lines.append(w("gap_line", id=r.item.id, title=r.item.title, entries=w("clause_sep").join(parts) + more))
     return lines

@@ -7,9 +7,9 @@ indicator's value and name (`shown`, `label`). Chinese is exactly what the engin
 
 from __future__ import annotations
 
-import re
+from nodrug_cli.indicators.gap import Reason, unusable_sheet
 from nodrug_cli.indicators.model import NA, NOT_COMPUTABLE, Indicator
-from nodrug_cli.render.messages import GAP_REASONS, MESSAGES
+from nodrug_cli.render.messages import MESSAGES
 
 
 class Words:
@@ -92,9 +92,7 @@ def basis(ind: Indicator, lang: str = "zh") -> str:
     if ind.status == NOT_COMPUTABLE:
         sheet = extra.get("missing_sheet", "")
         if extra.get("missing_reason"):
-            if not w.en or ind.kind == "checklist":
-                return w("basis.reason", reason=missing_reason(ind, lang))
-            return w("basis.sheet_unusable", sheet=sheet, reason="")
+            return w("basis.reason", reason=missing_reason(ind, lang))
         return w("basis.checklist_absent") if ind.kind == "checklist" else w("basis.sheet_missing", sheet=sheet)
     if ind.measure in ("fell", "rose"):  # a trend: show both years' counts
         source = w("basis.from_history") if extra.get("last_year_source") == "history" else ""
@@ -114,15 +112,10 @@ def basis(ind: Indicator, lang: str = "zh") -> str:
 
 
 def missing_reason(ind: Indicator, lang: str = "zh") -> str | None:
-    """Why an indicator cannot be computed although its sheet is there (the indicators word it in Chinese)."""
+    """Why an indicator cannot be computed although its sheet is there (a column it needs is missing, or the
+    自查项目 row is left blank), in `lang`."""
     reason = ind.extra.get("missing_reason")
-    if lang != "en" or not reason:
-        return reason
-    w = Words(lang)
-    if ind.kind == "checklist":
-        return w("basis.checklist_blank")
-    return w("basis.sheet_unusable", sheet=ind.extra.get("missing_sheet", ""), reason="").removesuffix(
-        w("basis.cannot_suffix"))
+    return gap_reason(reason, lang) if reason else None
 
 
 def target(item, kind: str, lang: str = "zh") -> str:
@@ -184,33 +177,28 @@ def evidence_list(items, lang: str = "zh") -> list[str]:
 
 # --- gaps ------------------------------------------------------------------------------------------
 
-def gap_reason(text: object, lang: str = "zh") -> object:
-    """A gap entry's reason in `lang` (the indicators' Chinese, or its English when the sentence is known)."""
-    if lang != "en" or not isinstance(text, str):
-        return text
-    for pattern, english in GAP_REASONS:
-        match = re.fullmatch(pattern, text)
-        if match:
-            return english.format(*match.groups())
-    return text
+def gap_reason(reason: object, lang: str = "zh", masked: bool = True) -> object:
+    """A gap entry's reason (`Reason`: code and parameters) in `lang`; a registry error's reason is its finding's
+    message, with the cell's value masked when `masked`. Anything else is the indicator's own value, as it is."""
+    if not isinstance(reason, Reason):
+        return reason
+    if reason.code == "finding":
+        from nodrug_cli.ledger.check import finding_dict
+
+        return finding_dict(reason.params[0], lang, masked)["message"]
+    w = Words(lang)
+    params = [w("list_sep").join(f"“{v}”" for v in p) if isinstance(p, tuple) else p for p in reason.params]
+    return w(f"gap.{reason.code}", *params)
 
 
-def finding_messages(findings, lang: str = "zh", masked: bool = True) -> dict:
-    """(cell, the finding's Chinese message with the value masked) → its message in `lang`: a gap entry of a cell
-    (吸毒人员表错误数) quotes the Chinese message, and is shown in the reader's language through this map."""
-    from nodrug_cli.privacy import mask
-    from nodrug_cli.ledger.check import finding_dict
-
-    return {(f.cell, f.message(shown_value=mask(f.value, f.value_kind))): finding_dict(f, lang, masked)["message"]
-            for f in findings if f.cell}
+def worded(extra: dict, lang: str = "zh") -> dict:
+    """An indicator's extras with each reason among them (why it cannot be computed) in `lang`."""
+    return {key: gap_reason(value, lang) for key, value in extra.items()}
 
 
-def entry_reason(entry: dict, lang: str = "zh", messages: dict | None = None) -> object:
-    """A gap entry's reason in `lang`: a cell's finding through `messages` (`finding_messages`), else `gap_reason`."""
-    reason = entry.get("reason")
-    if messages and "cell" in entry and (entry["cell"], reason) in messages:
-        return messages[(entry["cell"], reason)]
-    return gap_reason(reason, lang)
+def sheet_lacks(ledger, sheet: str, lang: str = "zh") -> str:
+    """Why an optional sheet that is there cannot be used: the required columns it lacks."""
+    return gap_reason(unusable_sheet(ledger, sheet), lang)
 
 
 def extra_name(key: str, lang: str = "zh") -> str:
