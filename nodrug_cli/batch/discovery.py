@@ -20,9 +20,10 @@ import zipfile
 from pathlib import Path
 from typing import Iterable
 
+from nodrug_cli.ledger import sheets as S
 from nodrug_cli.outputs import OUTPUT_MARK
 
-LEDGER_SHEETS = ("社区概况", "吸毒人员")
+LEDGER_SHEETS = (S.COMMUNITY, S.REGISTRY)
 BATCH_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 SCORED = ("ok", "invalid")  # the statuses that count in roll-ups and history
 NOT_A_LEDGER = "不是台账：没有“社区概况”和“吸毒人员”工作表，已跳过（未考评，未记入历史）"

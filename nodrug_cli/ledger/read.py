@@ -14,6 +14,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from nodrug_cli.ledger import crosscheck, idcard
+from nodrug_cli.ledger import sheets as S
 from nodrug_cli.ledger.cleantext import without_control
 from nodrug_cli.ledger.findings import ERROR, Finding, sort_key
 from nodrug_cli.ledger.layout import SheetTable, locate_sheets
@@ -75,7 +76,7 @@ class Ledger:
         """How many data rows have errors and are left out of indicators. 吸毒人员 rows with errors are not left
         out: they stay in every person set their readable cells decide (DOMAIN.md §2, §4)."""
         return sum(len(rows) for key, rows in self.error_rows.items()
-                   if sheet_meta(key)["layout"] == Layout.TABLE and key != "吸毒人员")
+                   if sheet_meta(key)["layout"] == Layout.TABLE and key != S.REGISTRY)
 
     @property
     def errors(self) -> int:
@@ -287,7 +288,7 @@ def read_ledger(
         absent = _absent_required(table)
         if absent and not sheet_meta(key)["required"]:
             unusable[key] = tuple(absent)
-    info = _info(frames.get("社区概况"))
+    info = _info(frames.get(S.COMMUNITY))
     year, as_of = resolve_period(today, as_of, year, info.get("评估年度"))
     findings += crosscheck.run(tables, frames, as_of, cell_findings)
     findings.sort(key=sort_key)

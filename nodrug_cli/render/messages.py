@@ -13,6 +13,7 @@ say (titles, categories, grades, names) is data and is never translated.
 from __future__ import annotations
 
 from nodrug_cli.indicators.model import NA, NOT_COMPUTABLE
+from nodrug_cli.ledger import sheets as S
 
 MESSAGES: dict[str, tuple] = {
     # --- shared ----------------------------------------------------------------------------------------
@@ -99,7 +100,7 @@ MESSAGES: dict[str, tuple] = {
     "score.ledger": ("台账有 {errors} 个错误，{skipped} 行未计入指标（用 nodrug validate 查看）",
                      "the ledger has {errors} errors; {skipped} rows left out (see nodrug validate)"),
     "score.as_of": ("评估截止日 {}", "as of {}"),
-    "score.checklist": ("自查项目", "Checklist"), "score.items": ("考核项目", "Items"),
+    "score.checklist": (S.CHECKLIST, "Checklist"), "score.items": ("考核项目", "Items"),
     "score.gaps": ("失分明细", "Points lost"), "score.indicators": ("指标", "Indicators"),
     "score.item_header": (("序号", "考核项目", "考核内容", "分值", "计算依据", "实际值", "标准", "得分", "达标", "扣分说明"),
                           ("No.", "Category", "Item", "Points", "Basis", "Actual", "Required", "Score", "Met",
