@@ -357,6 +357,26 @@ MESSAGES: dict[str, tuple] = {
     "validate.unreadable": ("无法读取：{}", "cannot read: {}"), "validate.total": ("合计：{}", "total: {}"),
     "validate.clean": ("未发现问题", "no problems found"),
     "validate.header": (("级别", "单元格", "列", "值", "问题", "修改建议"), ("level", "cell", "column", "value", "problem", "fix")),
+
+    # --- output files refused (outputs.py): {path} the output; {other} the input ledger, the extensions or why ---
+    "output.is_input": ("输出文件 {path} 就是输入台账 {other}，拒绝覆盖：请换一个输出文件名",
+                        "the output {path} is the input ledger {other}: refused; choose another name"),
+    "output.exists": ("输出文件 {path} 已存在：加 --force 覆盖，或换一个文件名",
+                      "the output {path} already exists: add --force to overwrite, or choose another name"),
+    "output.unwritable": ("无法写入 {path}：{other}", "cannot write {path}: {other}"),
+    "output.is_directory": ("输出路径 {path} 是一个文件夹：请给出文件名", "the output {path} is a folder: give a file name"),
+    "output.wrong_suffix": ("输出文件 {path} 的扩展名不对：这里写出的是 {other} 文件，请用以 {other} 结尾的文件名",
+                            "the output {path} has the wrong extension: what is written here is a {other} file; "
+                            "name it with {other}"),
+    "output.or": (" 或 ", " or "),
+    # why the system would not write a file (outputs.os_reason), in plain words instead of its English strerror
+    "output.no_permission": ("没有写入该文件夹的权限", "no permission to write in that folder"),
+    "output.read_only": ("该磁盘是只读的", "the disk is read-only"),
+    "output.disk_full": ("磁盘空间不足", "the disk is full"),
+    "output.no_folder": ("文件夹不存在", "the folder does not exist"),
+    "output.parent_not_folder": ("上级路径不是文件夹", "a parent of the path is not a folder"),
+    "output.is_folder": ("这是一个文件夹", "it is a folder"),
+    "output.system_error": ("系统错误：{}", "system error: {}"),
 }
 
 # The reasons the indicators give for a person, window, venue or item in a gap, in English. The indicators still
