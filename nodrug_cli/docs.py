@@ -10,6 +10,7 @@ from pathlib import Path
 
 from tabulate import tabulate
 
+from nodrug_cli.ledger import sheets as S
 from nodrug_cli.ledger.findings import CODES, VARIANTS
 from nodrug_cli.ledger.schema import column_specs, sheet_meta, sheet_schemas
 from nodrug_cli.ledger.unreadable import UNREADABLE_MESSAGES
@@ -52,7 +53,7 @@ _PLACEHOLDERS = {"value": "〈值〉", "header": "〈列名〉", "allowed": "〈
                  "sheet": "〈工作表〉", "row": "〈行号〉"}
 
 
-_VARIANT_WORDS = {"keyvalue": "社区概况", "exempt": "不计入的人员状态"}  # when a variant is worded so
+_VARIANT_WORDS = {"keyvalue": S.COMMUNITY, "exempt": "不计入的人员状态"}  # when a variant is worded so
 
 
 def findings_markdown() -> str:

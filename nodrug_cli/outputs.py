@@ -18,16 +18,6 @@ OUTPUT_MARK = "nodrug-output"
 XLSX = (".xlsx",)
 TEXT_SUFFIXES = {"text": (".txt", ".log"), "json": (".json",), "csv": (".csv",), "md": (".md",), "ics": (".ics",)}
 
-REFUSAL_MESSAGES = {
-    "is_input": ("输出文件 {path} 就是输入台账 {other}，拒绝覆盖：请换一个输出文件名", "the output {path} is the input ledger {other}: refused; choose another name"),
-    "exists": ("输出文件 {path} 已存在：加 --force 覆盖，或换一个文件名", "the output {path} already exists: add --force to overwrite, or choose another name"),
-    "unwritable": ("无法写入 {path}：{other}", "cannot write {path}: {other}"),
-    "is_directory": ("输出路径 {path} 是一个文件夹：请给出文件名", "the output {path} is a folder: give a file name"),
-    "wrong_suffix": ("输出文件 {path} 的扩展名不对：这里写出的是 {other} 文件，请用以 {other} 结尾的文件名",
-                     "the output {path} has the wrong extension: what is written here is a {other} file; "
-                     "name it with {other}"),
-}
-
 
 class OutputRefused(Exception):
     """An output file that must not or cannot be written (exit code 2)."""
@@ -37,11 +27,19 @@ class OutputRefused(Exception):
         super().__init__(self.message("zh"))
 
     def message(self, lang: str = "zh") -> str:
-        zh, en = REFUSAL_MESSAGES[self.reason]
+        from nodrug_cli.render.words import Words  # only when refusing: start-up stays light
+
         other = self.other
-        if isinstance(other, tuple):  # a (zh, en) pair, from `os_reason`
+        if isinstance(other, tuple):  # a (zh, en) pair, from `_both`
             other = other[1] if lang == "en" else other[0]
-        return (en if lang == "en" else zh).format(path=self.path, other=other)
+        return Words(lang)(f"output.{self.reason}", path=self.path, other=other)
+
+
+def _both(key: str, *args: object) -> tuple[str, str]:
+    """The message table's words for `output.<key>` in both languages: a refusal is worded when it is shown."""
+    from nodrug_cli.render.words import Words
+
+    return Words("zh")(f"output.{key}", *args), Words("en")(f"output.{key}", *args)
 
 
 def os_reason(exc: OSError) -> tuple[str, str]:
@@ -49,18 +47,18 @@ def os_reason(exc: OSError) -> tuple[str, str]:
     import errno
 
     if isinstance(exc, PermissionError) or exc.errno in (errno.EACCES, errno.EPERM):
-        return "没有写入该文件夹的权限", "no permission to write in that folder"
+        return _both("no_permission")
     if exc.errno == errno.EROFS:
-        return "该磁盘是只读的", "the disk is read-only"
+        return _both("read_only")
     if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
-        return "磁盘空间不足", "the disk is full"
+        return _both("disk_full")
     if isinstance(exc, FileNotFoundError):
-        return "文件夹不存在", "the folder does not exist"
+        return _both("no_folder")
     if isinstance(exc, NotADirectoryError):
-        return "上级路径不是文件夹", "a parent of the path is not a folder"
+        return _both("parent_not_folder")
     if isinstance(exc, IsADirectoryError):
-        return "这是一个文件夹", "it is a folder"
-    return f"系统错误：{exc.strerror or exc}", f"system error: {exc.strerror or exc}"
+        return _both("is_folder")
+    return _both("system_error", exc.strerror or exc)
 
 
 def check_output(path: Path, force: bool, inputs: tuple[Path, ...] = (), suffixes: tuple[str, ...] = ()) -> Path:
@@ -74,18 +72,18 @@ def check_output(path: Path, force: bool, inputs: tuple[Path, ...] = (), suffixe
         except OSError:
             pass
     if suffixes and path.suffix.lower() not in suffixes:
-        raise OutputRefused("wrong_suffix", path, (" 或 ".join(suffixes), " or ".join(suffixes)))
+        raise OutputRefused("wrong_suffix", path, tuple(word.join(suffixes) for word in _both("or")))
     if path.is_dir():
         raise OutputRefused("is_directory", path)
     if path.exists() and not force:
         raise OutputRefused("exists", path)
     folder = path.parent
     if not folder.exists():
-        raise OutputRefused("unwritable", path, ("文件夹不存在", "the folder does not exist"))
+        raise OutputRefused("unwritable", path, _both("no_folder"))
     if not folder.is_dir():
-        raise OutputRefused("unwritable", path, ("上级路径不是文件夹", "a parent of the path is not a folder"))
+        raise OutputRefused("unwritable", path, _both("parent_not_folder"))
     if not os.access(folder, os.W_OK | os.X_OK):  # say so now, not after reading every ledger
-        raise OutputRefused("unwritable", path, ("没有写入该文件夹的权限", "no permission to write in that folder"))
+        raise OutputRefused("unwritable", path, _both("no_permission"))
     return path
 
 

@@ -226,3 +226,40 @@ def test_every_column_name_code_refers_to_is_declared():
     declared = {name for sheet in sheet_schemas() for name in column_specs(sheet)}
     named = {value for key, value in vars(columns).items() if key.isupper()}
     assert named and named <= declared, sorted(named - declared)
+
+
+# ── sheet names, written once (ledger/sheets.py) ───────────────────────────────────────────────────
+
+PACKAGE = Path(__file__).resolve().parent.parent / "nodrug_cli"
+# Words that happen to be a sheet's name but mean something else: 现有吸毒人员 is also "current users", the
+# set the rules give (an indicator's label, and the words of a person's gap reason).
+WORDS_NOT_SHEETS = {("indicators/model.py", "现有吸毒人员"), ("render/messages.py", "现有吸毒人员")}
+
+
+def _sheet_literals(path: Path, names: set[str]) -> list[tuple[int, str]]:
+    """Every string constant in a module that is exactly a sheet's name (f-string parts included)."""
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return sorted((node.lineno, node.value) for node in ast.walk(tree)
+                  if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in names)
+
+
+def test_every_sheet_is_named_once_and_each_name_is_a_declared_sheet():
+    from nodrug_cli.ledger import sheets
+
+    named = [value for key, value in vars(sheets).items() if key.isupper()]
+    assert sorted(named) == sorted(sheet_schemas()) and len(set(named)) == len(named)
+
+
+def test_no_sheet_name_is_written_as_a_literal_outside_sheets_py():
+    names = set(sheet_schemas())
+    declared = PACKAGE / "ledger" / "sheets.py"
+    assert {value for _, value in _sheet_literals(declared, names)} == names  # the scan finds them where they are
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        where = path.relative_to(PACKAGE).as_posix()
+        if path != declared:
+            found += [f"{where}:{line} {value}" for line, value in _sheet_literals(path, names)
+                      if (where, value) not in WORDS_NOT_SHEETS]
+    assert found == [], "use nodrug_cli.ledger.sheets instead of: " + ", ".join(found)

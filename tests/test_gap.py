@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nodrug_cli import jsonout
-from nodrug_cli.indicators.gap import Gap
-from nodrug_cli.render.score import gap_entry, shown_gap
+from nodrug_cli.indicators.gap import Gap, Reason
+from nodrug_cli.render.score import gap_entry, shown_entry, shown_gap
 
 KEYS = ("id", "name", "start", "reason", "events")
 scalars = st.one_of(st.none(), st.text(max_size=8), st.sampled_from(["王小明", "欧阳明华", "}, {", '"', "\\", "\x01"]),
@@ -39,6 +39,23 @@ def test_a_gap_is_masked_as_its_records(rows, full_pii):
     assert isinstance(masked, Gap)
     assert list(masked) == [gap_entry(r, full_pii) for r in rows]
     assert jsonout.dumps(masked) == jsonout.dumps([gap_entry(r, full_pii) for r in rows])
+
+
+SHARED = Reason("no_record")  # one instance for a whole column, as the windows rule gives it
+reasons = st.one_of(st.none(), st.just(SHARED), st.builds(Reason, st.just("no_record")),
+                    st.builds(Reason, st.just("reported_late"), st.integers(1, 40)),
+                    st.builds(Reason, st.just("registered_on"), st.sampled_from(["2025-03-27", "}, {"])))
+
+
+@RELAXED
+@given(st.lists(st.tuples(st.sampled_from(["王小明", None, "1"]), reasons), max_size=30), st.booleans(),
+       st.sampled_from(["zh", "en"]))
+def test_a_gaps_reasons_are_worded_as_its_records(pairs, full_pii, lang):
+    """Reasons worded a column at a time (once per instance) read as each record worded alone."""
+    rows = [{"name": name, "reason": reason} for name, reason in pairs]
+    shown = shown_gap(Gap.of(rows), full_pii, lang)
+    assert list(shown) == [shown_entry(r, full_pii, lang) for r in rows]
+    assert all(isinstance(r["reason"], str | None) for r in shown)
 
 
 def test_a_gap_reads_as_a_list_of_dicts():

@@ -179,3 +179,42 @@ def test_progress_shows_on_stderr_when_stdout_is_a_file(tmp_path):
     assert proc.wait() == 0
     assert "考评中" in seen.decode("utf-8", errors="replace")
     assert "甲村" in report.read_text(encoding="utf-8") and "考评中" not in report.read_text(encoding="utf-8")
+
+
+def test_every_refused_output_is_worded_in_both_languages(tmp_path, ledger):
+    # The refusals' words live in the one message table (render/messages.py, `output.*`), read through Words.
+    (tmp_path / "old.xlsx").write_bytes(b"kept")
+    (tmp_path / "folder.xlsx").mkdir()
+    cases = [  # (arguments, Chinese, English)
+        (("template", "-o", tmp_path / "old.xlsx"), f"输出文件 {tmp_path / 'old.xlsx'} 已存在：加 --force 覆盖，或换一个文件名",
+         f"the output {tmp_path / 'old.xlsx'} already exists: add --force to overwrite, or choose another name"),
+        (("template", "-o", tmp_path / "t.csv"),
+         f"输出文件 {tmp_path / 't.csv'} 的扩展名不对：这里写出的是 .xlsx 文件，请用以 .xlsx 结尾的文件名",
+         f"the output {tmp_path / 't.csv'} has the wrong extension: what is written here is a .xlsx file; name it with "
+         ".xlsx"),
+        (("template", "-o", tmp_path / "folder.xlsx"), f"输出路径 {tmp_path / 'folder.xlsx'} 是一个文件夹：请给出文件名",
+         f"the output {tmp_path / 'folder.xlsx'} is a folder: give a file name"),
+        (("template", "-o", tmp_path / "none" / "t.xlsx"), f"无法写入 {tmp_path / 'none' / 't.xlsx'}：文件夹不存在",
+         f"cannot write {tmp_path / 'none' / 't.xlsx'}: the folder does not exist"),
+        (("score", ledger, "-o", ledger, "--force"), f"输出文件 {ledger} 就是输入台账 {ledger}，拒绝覆盖：请换一个输出文件名",
+         f"the output {ledger} is the input ledger {ledger}: refused; choose another name"),
+    ]
+    for args, zh, en in cases:
+        for lang, words in (("zh", zh), ("en", en)):
+            result = invoke(*args, "--lang", lang)
+            assert result.exit_code == 2 and result.stderr.strip() == words, (args, lang, result.output)
+    assert (tmp_path / "old.xlsx").read_bytes() == b"kept"
+
+
+def test_why_the_system_would_not_write_is_worded_in_both_languages():
+    import errno
+
+    from nodrug_cli.outputs import os_reason
+
+    assert os_reason(PermissionError(errno.EACCES, "x")) == ("没有写入该文件夹的权限", "no permission to write in that folder")
+    assert os_reason(OSError(errno.EROFS, "x")) == ("该磁盘是只读的", "the disk is read-only")
+    assert os_reason(OSError(errno.ENOSPC, "x")) == ("磁盘空间不足", "the disk is full")
+    assert os_reason(FileNotFoundError(errno.ENOENT, "x")) == ("文件夹不存在", "the folder does not exist")
+    assert os_reason(NotADirectoryError(errno.ENOTDIR, "x")) == ("上级路径不是文件夹", "a parent of the path is not a folder")
+    assert os_reason(IsADirectoryError(errno.EISDIR, "x")) == ("这是一个文件夹", "it is a folder")
+    assert os_reason(OSError(errno.EIO, "I/O 故障")) == ("系统错误：I/O 故障", "system error: I/O 故障")

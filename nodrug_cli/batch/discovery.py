@@ -20,13 +20,14 @@ import zipfile
 from pathlib import Path
 from typing import Iterable
 
+from nodrug_cli.ledger import sheets as S
 from nodrug_cli.outputs import OUTPUT_MARK
 
-LEDGER_SHEETS = ("社区概况", "吸毒人员")
+LEDGER_SHEETS = (S.COMMUNITY, S.REGISTRY)
 BATCH_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 SCORED = ("ok", "invalid")  # the statuses that count in roll-ups and history
-NOT_A_LEDGER = "不是台账：没有“社区概况”和“吸毒人员”工作表，已跳过（未考评，未记入历史）"
-NOT_A_LEDGER_EN = "not a ledger: it has no 社区概况 and no 吸毒人员 sheet; skipped (not scored, not recorded)"
+NOT_A_LEDGER = "不是台账：没有“{}”和“{}”工作表，已跳过（未考评，未记入历史）".format(*LEDGER_SHEETS)
+NOT_A_LEDGER_EN = "not a ledger: it has no {} and no {} sheet; skipped (not scored, not recorded)".format(*LEDGER_SHEETS)
 _CUSTOM_PROPS = "docProps/custom.xml"
 
 

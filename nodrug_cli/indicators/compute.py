@@ -11,6 +11,7 @@ from nodrug_cli.indicators.outreach import awareness_indicators, checklist_indic
 from nodrug_cli.indicators.people import PersonSets, ledger_people, person_sets, registered_by
 from nodrug_cli.indicators.supervision import (abstinence_indicators, one_year_earlier, registry_indicators,
                                                talk_indicators, test_indicators, year_on_year)
+from nodrug_cli.ledger import sheets as S
 from nodrug_cli.ledger.findings import ERROR
 from nodrug_cli.ledger.read import Ledger
 
@@ -51,18 +52,18 @@ def compute_indicators(ledger: Ledger, params: Params, last_year: Mapping[str, i
     """
     year, as_of = ledger.year, ledger.as_of
     all_rows, sets = ledger_people(ledger, as_of)
-    tests = ledger.frame("尿检记录")
+    tests = ledger.frame(S.TESTS)
     earlier = one_year_earlier(as_of)
     last_sets = person_sets(registered_by(all_rows, earlier), tests, earlier)
     values: list[Indicator] = registry_indicators(sets, all_rows, ledger.info, year, as_of)
     values += test_indicators(sets, last_sets, tests, params.test_schedule, year, as_of)
     values += abstinence_indicators(sets, last_sets, year, as_of)
-    values += talk_indicators(sets, ledger.frame("谈话记录"), params.talk_schedule, year, as_of)
-    values += event_indicators(ledger.frame("宣传活动"), year, as_of, params.events_per_month)
-    values += awareness_indicators(ledger.frame("知晓率调查"), year, as_of)
-    values += venue_indicators(ledger.frame("重点场所"))
-    values += checklist_indicators(ledger.frame("自查项目"), params.checklist_items)
-    errors = [f for f in ledger.findings if f.canonical == "吸毒人员" and f.severity == ERROR]
+    values += talk_indicators(sets, ledger.frame(S.TALKS), params.talk_schedule, year, as_of)
+    values += event_indicators(ledger.frame(S.EVENTS), year, as_of, params.events_per_month)
+    values += awareness_indicators(ledger.frame(S.SURVEYS), year, as_of)
+    values += venue_indicators(ledger.frame(S.VENUES))
+    values += checklist_indicators(ledger.frame(S.CHECKLIST), params.checklist_items)
+    errors = [f for f in ledger.findings if f.canonical == S.REGISTRY and f.severity == ERROR]
     for ind in values:  # a sheet present but lacking a required column: say which column, not "missing sheet"
         sheet = ind.extra.get("missing_sheet", "")
         if ind.status == NOT_COMPUTABLE and sheet in ledger.unusable:

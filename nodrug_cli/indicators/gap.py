@@ -131,8 +131,12 @@ def _per_distinct(values: list, function: Callable[[object], object]) -> list:
     values = np.asarray(values, dtype=object) if not isinstance(values, np.ndarray) else values
     none = np.equal(values, None)
     text = values[~none] if none.any() else values
-    if len(text) and not set(map(type, text)) <= _DISTINCT:
+    kinds = set(map(type, text))
+    if not kinds <= _DISTINCT:
         return [function(v) for v in values]
+    if Reason in kinds:  # a column of reasons shares a few instances (本期无记录 for every missed window): one call
+        done: dict = {}  # per instance, by identity, which costs less than hashing each reason's fields
+        return [done[key] if (key := id(v)) in done else done.setdefault(key, function(v)) for v in values]
     out = np.empty(len(values), dtype=object)
     if len(text):
         codes, distinct = pd.factorize(text)

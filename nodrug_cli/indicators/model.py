@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from nodrug_cli.ledger import sheets as S
+
 OK, NA, NOT_COMPUTABLE = "ok", "na", "not_computable"
 
 
@@ -70,7 +72,7 @@ CATALOG: dict[str, tuple[str, str, str, str]] = {
     "group_coverage": ("宣传覆盖", "campaign coverage", IK.FLAG, "本期有面向该对象群体的宣传活动为是"),
     "venue_pledge_rate": ("场所责任状签订率", "venue pledge rate", IK.RATE, "签订责任状的重点场所 ÷ 重点场所"),
     "venue_measure_rate": ("场所防毒措施落实率", "venue measures rate", IK.RATE, "防范措施落实的重点场所 ÷ 重点场所"),
-    "checklist": ("自查项目", "checklist", IK.CHECKLIST, "自查项目表中该项为是；表中没有此项视为缺少佐证"),
+    "checklist": (S.CHECKLIST, "checklist", IK.CHECKLIST, "自查项目表中该项为是；表中没有此项视为缺少佐证"),
 }
 
 

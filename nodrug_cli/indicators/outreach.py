@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from nodrug_cli.ledger import columns as C
+from nodrug_cli.ledger import sheets as S
 from nodrug_cli.indicators.gap import Reason
 from nodrug_cli.indicators.model import NA, Indicator, count, missing, ratio
 from nodrug_cli.indicators.people import column
@@ -36,7 +37,7 @@ def event_indicators(events: pd.DataFrame | None, year: int, as_of: dt.date, per
     """宣传活动次数, 宣传达标月份, 6·26 and 开学季 campaigns, coverage per 对象群体."""
     keys = ["events", "event_months_met", "june_campaign", "school_term_campaign"] + [f"group_coverage.{g}" for g in COVERED_GROUPS]
     if events is None:
-        return [missing(k, "宣传活动") for k in keys]
+        return [missing(k, S.EVENTS) for k in keys]
     period = in_period(events, C.EVENT_DATE, year, as_of)
     totals = {name: int(pd.to_numeric(column(period, name), errors="coerce").fillna(0).sum())
               for name in ("参与人数", "发放资料（份）", "悬挂标语（条）")}
@@ -70,21 +71,21 @@ def awareness_indicators(surveys: pd.DataFrame | None, year: int, as_of: dt.date
     """知晓率 per 人群类别, 总体 and 群众: Σ知晓人数 / Σ调查人数 over surveys in the period."""
     keys = [*SURVEY_GROUPS, "总体", "群众"]
     if surveys is None:
-        return [missing(f"awareness_rate.{k}", "知晓率调查") for k in keys]
+        return [missing(f"awareness_rate.{k}", S.SURVEYS) for k in keys]
     period = in_period(surveys, C.SURVEY_DATE, year, as_of)
     sums = period.groupby("人群类别")[[C.AWARE, C.SURVEYED]].sum()
     out = []
     for key in keys:
         members = SURVEY_GROUPS if key == "总体" else MASSES if key == "群众" else (key,)
         part = sums.reindex([m for m in members if m in sums.index])
-        out.append(ratio(f"awareness_rate.{key}", int(part["知晓人数"].sum()), int(part["调查人数"].sum())))
+        out.append(ratio(f"awareness_rate.{key}", int(part[C.AWARE].sum()), int(part[C.SURVEYED].sum())))
     return out
 
 
 def venue_indicators(venues: pd.DataFrame | None) -> list[Indicator]:
     """场所责任状签订率 and 场所防毒措施落实率."""
     if venues is None:
-        return [missing(k, "重点场所") for k in ("venue_pledge_rate", "venue_measure_rate")]
+        return [missing(k, S.VENUES) for k in ("venue_pledge_rate", "venue_measure_rate")]
     out = []
     for key, name, reason in (("venue_pledge_rate", "责任状", Reason("no_pledge")),
                               ("venue_measure_rate", "防范措施落实", Reason("no_measures"))):
@@ -107,7 +108,7 @@ def checklist_indicators(checklist: pd.DataFrame | None, items: list[str]) -> li
             listed = key in rows  # the row is there, 是否落实 left blank: not met, and said so
             reason = Reason("checklist_blank_no_evidence" if listed else "checklist_absent_no_evidence")
             out.append(Indicator(f"checklist.{item}", None, None, None, "not_computable", [{"item": item, "reason": reason}],
-                                 {"missing_sheet": "自查项目", **({"missing_reason": Reason("checklist_blank")} if listed else {})}))
+                                 {"missing_sheet": S.CHECKLIST, **({"missing_reason": Reason("checklist_blank")} if listed else {})}))
         else:
             met = bool(rows[key][1])
             out.append(Indicator(f"checklist.{item}", int(met), int(met), 1, gap=[] if met else [{"item": item, "reason": Reason("checklist_no")}]))

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from nodrug_cli.ledger import columns as C
+from nodrug_cli.ledger import sheets as S
 from nodrug_cli.indicators.windows import add_years
 from nodrug_cli.ledger.schema import STATUSES, SUPERVISED_STATUSES
 
@@ -77,10 +78,10 @@ def registered_by(registry: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
 
 def ledger_people(ledger, as_of: dt.date) -> tuple[pd.DataFrame, PersonSets]:
     """A read ledger's registry rows (all of them, errors included), and the person sets at T."""
-    all_rows = ledger.frame("吸毒人员", clean=False)
+    all_rows = ledger.frame(S.REGISTRY, clean=False)
     if all_rows is None:
         all_rows = pd.DataFrame(columns=[C.NAME, C.ID_NUMBER, C.STATUS, C.FIRST_REGISTERED])
-    return all_rows, person_sets(registered_by(all_rows, as_of), ledger.frame("尿检记录"), as_of)
+    return all_rows, person_sets(registered_by(all_rows, as_of), ledger.frame(S.TESTS), as_of)
 
 
 def positive_since(registry: pd.DataFrame, tests: pd.DataFrame | None, after: pd.Timestamp,

@@ -14,6 +14,7 @@ from typing import Callable
 import pandas as pd
 
 from nodrug_cli.ledger import columns as C
+from nodrug_cli.ledger import sheets as S
 from nodrug_cli.indicators.people import PersonSets, column, person_sets, registered_by
 from nodrug_cli.ledger.findings import Finding
 
@@ -28,21 +29,21 @@ def exempt_statuses(sets: PersonSets) -> pd.Series:
 def current_list_findings(tables: dict, frames: dict, as_of: dt.date, make: Callable) -> list[Finding]:
     """Warnings for persons on the 现有吸毒人员 list but not CURRENT, and CURRENT persons not on it; `make` as in
     `crosscheck.run`."""
-    listed = frames.get("现有吸毒人员")
-    registry = frames.get("吸毒人员")
+    listed = frames.get(S.CURRENT_LIST)
+    registry = frames.get(S.REGISTRY)
     if listed is None or registry is None or C.ID_NUMBER not in listed or C.ID_NUMBER not in registry:
         return []
     people = registered_by(registry.dropna(subset=[C.ID_NUMBER]).drop_duplicates(C.ID_NUMBER), as_of)
-    sets = person_sets(people, frames.get("尿检记录"), as_of)
+    sets = person_sets(people, frames.get(S.TESTS), as_of)
     current_ids = set(people.loc[sets.current, C.ID_NUMBER])
     statuses = dict(zip(people[C.ID_NUMBER], exempt_statuses(sets)))
     listed_ids = listed[C.ID_NUMBER]
     extra = listed_ids[listed_ids.notna() & ~listed_ids.isin(current_ids)]
     # the status that leaves the person out, else: not in the registry (or registered after T)
     why = [{"detail": statuses[ident], "variant": "exempt"} if statuses.get(ident) else {} for ident in extra]
-    out = make(tables["现有吸毒人员"], "current_list_extra", C.ID_NUMBER, extra.index, why)
+    out = make(tables[S.CURRENT_LIST], "current_list_extra", C.ID_NUMBER, extra.index, why)
     absent = people[sets.current & ~people[C.ID_NUMBER].isin(set(listed_ids.dropna()))]
-    return out + make(tables["吸毒人员"], "current_list_absent", C.ID_NUMBER, absent.index)
+    return out + make(tables[S.REGISTRY], "current_list_absent", C.ID_NUMBER, absent.index)
 
 
 def add_current_list_findings(ledger):
@@ -55,8 +56,8 @@ def add_current_list_findings(ledger):
     from nodrug_cli.ledger.read import cell_findings
 
     kept = {k: ledger.frame(k) for k in ledger.frames}
-    if "现有吸毒人员" in ledger.frames and ledger.frames["现有吸毒人员"].empty:
-        kept["现有吸毒人员"] = None  # a header with no names: the office does not keep the list, nothing to compare
+    if S.CURRENT_LIST in ledger.frames and ledger.frames[S.CURRENT_LIST].empty:
+        kept[S.CURRENT_LIST] = None  # a header with no names: the office does not keep the list, nothing to compare
     found = current_list_findings(ledger.tables, kept, ledger.as_of, cell_findings)
     if found:
         ledger.findings += found

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from nodrug_cli.ledger import columns as C
+from nodrug_cli.ledger import sheets as S
 from nodrug_cli.indicators.gap import Gap, Reason
 from nodrug_cli.indicators.model import Indicator, count, missing, ratio
 from nodrug_cli.indicators.people import THREE_YEARS_CLEAN, PersonSets, column, dates
@@ -68,7 +69,7 @@ def registry_indicators(sets: PersonSets, all_rows: pd.DataFrame, info: dict, ye
         n = int(active.sum())
         out.append(Indicator("user_ratio_permille", n / int(residents) * 1000, n, int(residents)))
     else:
-        out.append(missing("user_ratio_permille", "社区概况"))
+        out.append(missing("user_ratio_permille", S.COMMUNITY))
 
     control = column(reg, C.CONTROL, "在控")
     society = sets.in_society
@@ -167,7 +168,7 @@ def test_indicators(sets: PersonSets, last_sets: PersonSets, tests: pd.DataFrame
     """总体/在家尿检率, 按期检测率, 复吸人数/复吸率 (not computable without 尿检记录)."""
     keys = ("urinalysis_rate", "home_urinalysis_rate", "on_schedule_test_rate", "relapses", "relapse_rate")
     if tests is None:
-        return [missing(k, "尿检记录") for k in keys]
+        return [missing(k, S.TESTS) for k in keys]
     reg = sets.registry
     tests = tests[tests[C.TEST_DATE] <= pd.Timestamp(as_of)]
     wins, owes = owing(sets, schedule, year, as_of)
@@ -228,7 +229,7 @@ def talk_indicators(sets: PersonSets, talks: pd.DataFrame | None, schedule: list
                     as_of: dt.date) -> list[Indicator]:
     """帮教率 and 谈话按期率 (not computable without 谈话记录)."""
     if talks is None:
-        return [missing(k, "谈话记录") for k in ("help_rate", "on_schedule_talk_rate")]
+        return [missing(k, S.TALKS) for k in ("help_rate", "on_schedule_talk_rate")]
     reg = sets.registry
     talks = talks[talks[C.TALK_DATE] <= pd.Timestamp(as_of)]
     wins, owes = owing(sets, schedule, year, as_of)

@@ -10,23 +10,24 @@ from typing import Callable
 import pandas as pd
 
 from nodrug_cli.ledger import columns as C
+from nodrug_cli.ledger import sheets as S
 from nodrug_cli.ledger import idcard
 from nodrug_cli.ledger.findings import Finding
 from nodrug_cli.ledger.layout import SheetTable
 from nodrug_cli.ledger.schema import ColumnKind, Layout, column_specs, sheet_meta
 
-RECORD_SHEETS = {"尿检记录": C.TEST_DATE, "谈话记录": C.TALK_DATE}
+RECORD_SHEETS = {S.TESTS: C.TEST_DATE, S.TALKS: C.TALK_DATE}
 
 
 def run(tables: dict[str, SheetTable], frames: dict[str, pd.DataFrame], as_of: dt.date, make: Callable) -> list[Finding]:
     """All cross checks; `make(table, code, column, rows, each=None, **extra)` builds located findings, one a row."""
     findings = _future_dates(tables, frames, as_of, make)
-    registry = frames.get("吸毒人员")
+    registry = frames.get(S.REGISTRY)
     for sheet, date_column in RECORD_SHEETS.items():
         if sheet in frames and C.ID_NUMBER in frames[sheet]:
             findings += _records_against_registry(tables[sheet], frames[sheet], registry, date_column, make)
-    if "尿检记录" in frames:
-        findings += _duplicate_tests(tables["尿检记录"], frames["尿检记录"], make)
+    if S.TESTS in frames:
+        findings += _duplicate_tests(tables[S.TESTS], frames[S.TESTS], make)
     return findings
 
 

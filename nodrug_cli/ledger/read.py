@@ -13,7 +13,9 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
+from nodrug_cli.ledger import columns as C
 from nodrug_cli.ledger import crosscheck, idcard
+from nodrug_cli.ledger import sheets as S
 from nodrug_cli.ledger.cleantext import without_control
 from nodrug_cli.ledger.findings import ERROR, Finding, sort_key
 from nodrug_cli.ledger.layout import SheetTable, locate_sheets
@@ -66,7 +68,7 @@ class Ledger:
         """How many data rows have errors and are left out of indicators. 吸毒人员 rows with errors are not left
         out: they stay in every person set their readable cells decide (DOMAIN.md §2, §4)."""
         return sum(len(rows) for key, rows in self.error_rows.items()
-                   if sheet_meta(key)["layout"] == Layout.TABLE and key != "吸毒人员")
+                   if sheet_meta(key)["layout"] == Layout.TABLE and key != S.REGISTRY)
 
     @property
     def errors(self) -> int:
@@ -175,12 +177,12 @@ def _detail(code: str, table: SheetTable, typed: pd.DataFrame, row: object, colu
         excel_row, _, _ = table.locate(first, column)
         return {"detail": str(excel_row)}
     if code == "sex_mismatch":
-        return {"detail": idcard.sex_of(pd.Series([typed.at[row, "身份证号"]], dtype="string")).iloc[0]}
+        return {"detail": idcard.sex_of(pd.Series([typed.at[row, C.ID_NUMBER]], dtype="string")).iloc[0]}
     if code == "birth_mismatch":
-        born = idcard.birth_of(pd.Series([typed.at[row, "身份证号"]], dtype="string")).iloc[0]
+        born = idcard.birth_of(pd.Series([typed.at[row, C.ID_NUMBER]], dtype="string")).iloc[0]
         return {"detail": born.strftime("%Y-%m-%d"), "value": show(typed.at[row, column])}
     if code == "aware_exceeds_surveyed":
-        return {"detail": str(typed.at[row, "调查人数"]), "value": show(typed.at[row, column])}
+        return {"detail": str(typed.at[row, C.SURVEYED]), "value": show(typed.at[row, column])}
     return {}
 
 
@@ -209,8 +211,8 @@ def _schema_findings(table: SheetTable, typed: pd.DataFrame, skip: set[tuple[obj
             continue  # a whole-column failure (dtype); the parsers already made the column right
         if code == ID_INVALID:
             code = idcard.problem(typed.at[index, column])
-        if column not in table.columns and "人员状态" in table.columns:
-            column = "人员状态"  # a status rule whose date/term column is absent: point at the status cell
+        if column not in table.columns and C.STATUS in table.columns:
+            column = C.STATUS  # a status rule whose date/term column is absent: point at the status cell
         if (index, column) in skip or (index, column, code) in seen:
             continue
         seen.add((index, column, code))
@@ -278,7 +280,7 @@ def read_ledger(
         absent = _absent_required(table)
         if absent and not sheet_meta(key)["required"]:
             unusable[key] = tuple(absent)
-    info = _info(frames.get("社区概况"))
+    info = _info(frames.get(S.COMMUNITY))
     year, as_of = resolve_period(today, as_of, year, info.get("评估年度"))
     findings += crosscheck.run(tables, frames, as_of, cell_findings)
     findings.sort(key=sort_key)

@@ -18,6 +18,7 @@ import pandera.pandas as pa
 
 from nodrug_cli.ledger import columns as C
 from nodrug_cli.ledger import idcard
+from nodrug_cli.ledger import sheets as S
 from nodrug_cli.ledger.normalize import key
 
 # ── enumerations ────────────────────────────────────────────────────────────────────────────────
@@ -234,7 +235,7 @@ def sheet_schemas() -> dict[str, pa.DataFrameSchema]:
     """Every sheet of the ledger, in workbook order, keyed by its canonical name."""
     schemas = [
         _schema(
-            "社区概况",
+            S.COMMUNITY,
             [
                 _column("社区名称", K.TEXT, required=True, aliases=("村（社区）名称", "单位名称", "村名称"),
                         hint="村（社区）的全称"),
@@ -256,7 +257,7 @@ def sheet_schemas() -> dict[str, pa.DataFrameSchema]:
             description="A列填项目，B列填内容",
         ),
         _schema(
-            "吸毒人员",
+            S.REGISTRY,
             [
                 _name_column(required=True),
                 _id_column(unique=True),
@@ -295,7 +296,7 @@ def sheet_schemas() -> dict[str, pa.DataFrameSchema]:
             ],
         ),
         _schema(
-            "尿检记录",
+            S.TESTS,
             [
                 _id_column(),
                 _name_column(),
@@ -310,7 +311,7 @@ def sheet_schemas() -> dict[str, pa.DataFrameSchema]:
             description="每次检测一行",
         ),
         _schema(
-            "谈话记录",
+            S.TALKS,
             [
                 _id_column(),
                 _name_column(),
@@ -322,7 +323,7 @@ def sheet_schemas() -> dict[str, pa.DataFrameSchema]:
             description="每次帮教谈话一行",
         ),
         _schema(
-            "宣传活动",
+            S.EVENTS,
             [
                 _column(C.EVENT_DATE, K.DATE, required=True, hint=DATE_HINT),
                 _column("活动名称", K.TEXT, required=True, hint="活动名称"),
@@ -339,7 +340,7 @@ def sheet_schemas() -> dict[str, pa.DataFrameSchema]:
             description="每次宣传活动一行",
         ),
         _schema(
-            "知晓率调查",
+            S.SURVEYS,
             [
                 _column(C.SURVEY_DATE, K.DATE, required=True, hint=DATE_HINT),
                 _column("人群类别", K.ENUM, required=True, values=SURVEY_GROUPS, hint="从下拉列表中选择"),
@@ -351,7 +352,7 @@ def sheet_schemas() -> dict[str, pa.DataFrameSchema]:
             checks=[_frame_check("aware_exceeds_surveyed", C.AWARE, _aware_within_surveyed)],
         ),
         _schema(
-            "重点场所",
+            S.VENUES,
             [
                 _column(C.VENUE_NAME, K.TEXT, required=True, hint="场所名称"),
                 _column("场所类型", K.ENUM, values=VENUE_TYPES, synonyms=VENUE_TYPE_SYNONYMS, hint="从下拉列表中选择"),
@@ -363,9 +364,10 @@ def sheet_schemas() -> dict[str, pa.DataFrameSchema]:
             description="辖区内每个重点场所一行",
         ),
         _schema(
-            "自查项目",
+            S.CHECKLIST,
             [
-                _column(C.CHECK_ITEM, K.TEXT, required=True, aliases=("自查项目", "检查项目"), hint="与考核标准中的项目名称一致"),
+                # A clerk may head the item column with the sheet's own name.
+                _column(C.CHECK_ITEM, K.TEXT, required=True, aliases=(S.CHECKLIST, "检查项目"), hint="与考核标准中的项目名称一致"),
                 _column("编号", K.TEXT, aliases=("序号",), hint="自己的编号，不参与匹配"),
                 # Blank: not yet answered (the template lists every item of the built-in standards), so not met.
                 _column(C.CHECK_DONE, K.BOOL, required=True, blank_ok=True, aliases=("落实情况",),
@@ -377,7 +379,7 @@ def sheet_schemas() -> dict[str, pa.DataFrameSchema]:
             description="台账无法证明的考核项目（如责任状、宣传阵地），每项一行",
         ),
         _schema(
-            "现有吸毒人员",
+            S.CURRENT_LIST,
             [_name_column(), _id_column()],
             aliases=("现有吸毒人员表",),
             layout=Layout.COMPANION,

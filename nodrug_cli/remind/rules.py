@@ -13,6 +13,7 @@ import datetime as dt
 import pandas as pd
 
 from nodrug_cli.ledger import columns as C
+from nodrug_cli.ledger import sheets as S
 from nodrug_cli.indicators.people import ABSTINENCE_YEARS, NOT_YET_THREE, SUPERVISED, column, ledger_people
 from nodrug_cli.indicators.supervision import REPORT_DAYS
 from nodrug_cli.indicators.windows import add_years, anchors, mark_met, person_keys, shift, windows
@@ -122,7 +123,7 @@ def event_reminders(ledger: Ledger, standard: Standard, as_of: dt.date, within: 
     """Too few events this month with little of it left; the June 6·26 campaign; the standard's reports."""
     community = str(ledger.info.get("社区名称") or ledger.path.stem)
     out = []
-    events = ledger.frame("宣传活动")
+    events = ledger.frame(S.EVENTS)
     month_end = (pd.Timestamp(as_of) + pd.offsets.MonthEnd(0)).date()
     left = (month_end - as_of).days
     if events is not None and standard.events_per_month and left <= within:
@@ -179,7 +180,7 @@ def report_reminders(ledger: Ledger, standard: Standard, as_of: dt.date, within:
 def reminders_for(ledger: Ledger, standard: Standard, as_of: dt.date, within: int) -> list[Reminder]:
     """Every reminder for one ledger at T = `as_of`, overdue first."""
     _, sets = ledger_people(ledger, as_of)
-    registry, tests = sets.registry, ledger.frame("尿检记录")
+    registry, tests = sets.registry, ledger.frame(S.TESTS)
     due = sets.people(sets.due)
     out: list[Reminder] = []
     # a ledger that keeps no 尿检记录 / 谈话记录 sheet says nothing about who was tested or talked to
@@ -187,7 +188,7 @@ def reminders_for(ledger: Ledger, standard: Standard, as_of: dt.date, within: in
         out += window_reminders(ledger, due, tests, C.TEST_DATE, list(standard.schedules.tests), as_of, within, "test",
                                 words.said("remind.rule_tests", schedule=tuple(standard.schedules.tests),
                                            standard=standard.name))
-    talks = ledger.frame("谈话记录")
+    talks = ledger.frame(S.TALKS)
     if talks is not None:
         out += window_reminders(ledger, due, talks, C.TALK_DATE, list(standard.schedules.talks), as_of, within, "talk",
                                 words.said("remind.rule_talks", schedule=tuple(standard.schedules.talks),

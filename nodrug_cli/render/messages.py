@@ -13,6 +13,7 @@ say (titles, categories, grades, names) is data and is never translated.
 from __future__ import annotations
 
 from nodrug_cli.indicators.model import NA, NOT_COMPUTABLE
+from nodrug_cli.ledger import sheets as S
 
 MESSAGES: dict[str, tuple] = {
     # --- shared ----------------------------------------------------------------------------------------
@@ -96,7 +97,7 @@ MESSAGES: dict[str, tuple] = {
     "score.ledger": ("台账有 {errors} 个错误，{skipped} 行未计入指标（用 nodrug validate 查看）",
                      "the ledger has {errors} errors; {skipped} rows left out (see nodrug validate)"),
     "score.as_of": ("评估截止日 {}", "as of {}"),
-    "score.checklist": ("自查项目", "Checklist"), "score.items": ("考核项目", "Items"),
+    "score.checklist": (S.CHECKLIST, "Checklist"), "score.items": ("考核项目", "Items"),
     "score.gaps": ("失分明细", "Points lost"), "score.indicators": ("指标", "Indicators"),
     "score.item_header": (("序号", "考核项目", "考核内容", "分值", "计算依据", "实际值", "标准", "得分", "达标", "扣分说明"),
                           ("No.", "Category", "Item", "Points", "Basis", "Actual", "Required", "Score", "Met",
@@ -353,6 +354,26 @@ MESSAGES: dict[str, tuple] = {
     "validate.unreadable": ("无法读取：{}", "cannot read: {}"), "validate.total": ("合计：{}", "total: {}"),
     "validate.clean": ("未发现问题", "no problems found"),
     "validate.header": (("级别", "单元格", "列", "值", "问题", "修改建议"), ("level", "cell", "column", "value", "problem", "fix")),
+
+    # --- output files refused (outputs.py): {path} the output; {other} the input ledger, the extensions or why ---
+    "output.is_input": ("输出文件 {path} 就是输入台账 {other}，拒绝覆盖：请换一个输出文件名",
+                        "the output {path} is the input ledger {other}: refused; choose another name"),
+    "output.exists": ("输出文件 {path} 已存在：加 --force 覆盖，或换一个文件名",
+                      "the output {path} already exists: add --force to overwrite, or choose another name"),
+    "output.unwritable": ("无法写入 {path}：{other}", "cannot write {path}: {other}"),
+    "output.is_directory": ("输出路径 {path} 是一个文件夹：请给出文件名", "the output {path} is a folder: give a file name"),
+    "output.wrong_suffix": ("输出文件 {path} 的扩展名不对：这里写出的是 {other} 文件，请用以 {other} 结尾的文件名",
+                            "the output {path} has the wrong extension: what is written here is a {other} file; "
+                            "name it with {other}"),
+    "output.or": (" 或 ", " or "),
+    # why the system would not write a file (outputs.os_reason), in plain words instead of its English strerror
+    "output.no_permission": ("没有写入该文件夹的权限", "no permission to write in that folder"),
+    "output.read_only": ("该磁盘是只读的", "the disk is read-only"),
+    "output.disk_full": ("磁盘空间不足", "the disk is full"),
+    "output.no_folder": ("文件夹不存在", "the folder does not exist"),
+    "output.parent_not_folder": ("上级路径不是文件夹", "a parent of the path is not a folder"),
+    "output.is_folder": ("这是一个文件夹", "it is a folder"),
+    "output.system_error": ("系统错误：{}", "system error: {}"),
 
     # --- why a person, window, venue or item is in a gap (indicators/gap.py `Reason`: code and parameters) -------
     "gap.current": ("现有吸毒人员", "current user"),

@@ -16,6 +16,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from nodrug_cli.ledger import columns as C
+from nodrug_cli.ledger import sheets as S
 from nodrug_cli.ledger.dates import EXCEL_EPOCH
 from nodrug_cli.ledger.schema import ColumnSpec, column_specs, sheet_meta, sheet_schemas
 from nodrug_cli.outputs import atomic_path
@@ -79,7 +81,7 @@ def template_rows(standard=None) -> dict[str, list[dict[str, object]]]:
     from nodrug_cli.standards.load import builtin_checklist_items
 
     items = standard.checklist_items() if standard is not None else builtin_checklist_items()
-    return {"自查项目": [{"编号": n, "项目": item} for n, item in enumerate(items, start=1)]}
+    return {S.CHECKLIST: [{"编号": n, C.CHECK_ITEM: item} for n, item in enumerate(items, start=1)]}
 
 
 def _table_sheet(ws: Worksheet, sheet: str, rows: list[dict[str, object]]) -> None:

@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 
 from nodrug_cli.indicators.compute import Indicators, Params, compute_indicators
 from nodrug_cli.indicators.model import NA, NOT_COMPUTABLE, Indicator
+from nodrug_cli.ledger import columns as C
+from nodrug_cli.ledger import sheets as S
 from nodrug_cli.ledger.findings import Finding, sort_key
 from nodrug_cli.ledger.normalize import loose_key
 from nodrug_cli.ledger.read import Ledger
@@ -247,18 +249,18 @@ def _grade(standard: Standard, total: float, vetoed: bool) -> str:
 def checklist_findings(ledger: Ledger, standard: Standard) -> list[Finding]:
     """A warning for each 自查项目 row that matches no checklist item of the standard, listing the names it expects.
     An item of another built-in standard is known, not a typo: the blank template lists them all."""
-    frame = ledger.frame("自查项目", clean=False)
-    if frame is None or "项目" not in frame:
+    frame = ledger.frame(S.CHECKLIST, clean=False)
+    if frame is None or C.CHECK_ITEM not in frame:
         return []
     wanted = standard.checklist_items()
     keys = {loose_key(w) for w in [*wanted, *builtin_checklist_items()]}
-    table = ledger.tables["自查项目"]
+    table = ledger.tables[S.CHECKLIST]
     out = []
-    for row, name in frame["项目"].dropna().items():
+    for row, name in frame[C.CHECK_ITEM].dropna().items():
         if loose_key(name) not in keys:
-            excel_row, letter, header = table.locate(row, "项目")
+            excel_row, letter, header = table.locate(row, C.CHECK_ITEM)
             out.append(Finding("checklist_unmatched", sheet=table.name, row=excel_row, column=letter, header=header,
-                               value=name, allowed=tuple(wanted), canonical="自查项目", field_name="项目"))
+                               value=name, allowed=tuple(wanted), canonical=S.CHECKLIST, field_name=C.CHECK_ITEM))
     return out
 
 
