@@ -297,8 +297,11 @@ def test_every_kind_of_gap_and_reason_in_english(data_pattern, tmp_path):
     folder = tmp_path / "town"
     folder.mkdir()
     ledger.rename(folder / ledger.name)
+    roster = openpyxl.Workbook()  # a workbook that is not a ledger: skipped, and the JSON says why
+    roster.active.append(["姓名"])
+    roster.save(folder / "roster.xlsx")
     text = cli("batch", folder, "--as-of", AS_OF, "--format", "json")
-    assert "lacks the required column “谈话日期”" in text
+    assert "lacks the required column “谈话日期”" in text and "not a ledger" in text
     assert_english(text, data_pattern, "batch --format json")
     out = tmp_path / "summary.xlsx"
     assert_english(cli("batch", folder, "--as-of", AS_OF, "-o", out) + "\n" + workbook_text(out), data_pattern,

@@ -14,6 +14,7 @@ import pytest
 from nodrug_cli.batch import outcome as batch
 from nodrug_cli.batch.outcome import KEY_INDICATORS, BatchReport, LedgerOutcome
 from nodrug_cli.batch.rollup import rollup
+from nodrug_cli.indicators.gap import Reason
 from nodrug_cli.indicators.model import label
 from nodrug_cli.ledger.read import show
 from nodrug_cli.ledger.schema import ID_ALIASES
@@ -42,7 +43,7 @@ def _indicators(**overrides) -> dict:
 def _outcomes() -> list[LedgerOutcome]:
     common = dict(year=2025, as_of="2025-12-31", errors=0, warnings=1)
     return [
-        LedgerOutcome(path="/data/坏文件.xlsx", status="unreadable", reason="文件不是 Excel 工作簿"),
+        LedgerOutcome(path="/data/坏文件.xlsx", status="unreadable", reason=Reason("unreadable", "not_workbook", "")),
         LedgerOutcome(path="/data/东城/石桥村.xlsx", status="ok", community="石桥村", town="东城街道", total=92.5,
                       grade="优秀", grade_passed=True, passed=True, drug_free=True, vetoed=False,
                       indicators=_indicators(), **common),
@@ -50,7 +51,7 @@ def _outcomes() -> list[LedgerOutcome]:
                       grade="合格", grade_passed=True, passed=False, drug_free=False, vetoed=False,
                       failed_criteria=["2 帮教率100%", "7 每月开展四次以上宣传"],
                       indicators=_indicators(help_rate=0.8, on_schedule_test_rate=None), **common),
-        LedgerOutcome(path="/data/西山/松柏村.xlsx", status="invalid", reason="台账有 3 个错误", community="松柏村",
+        LedgerOutcome(path="/data/西山/松柏村.xlsx", status="invalid", reason=Reason("errors", 3), community="松柏村",
                       town="西山镇", year=2025, as_of="2025-12-31", total=55, grade="不合格", grade_passed=False,
                       passed=False, drug_free=False, vetoed=False, failed_criteria=["3 底数清"], errors=3,
                       warnings=2, indicators=_indicators()),
@@ -125,7 +126,7 @@ def test_ledger_rows_in_the_report_order(tmp_path):
     assert [r[head["排名"] - 1] for r in rows] == [1, 2, 1, 2, None]
     assert [r[head["无毒"] - 1] for r in rows] == ["是", "否", "是", "否", None]
     assert rows[1][head["未达标准则"] - 1] == "2 帮教率100%\n7 每月开展四次以上宣传"
-    assert [r[head["原因"] - 1] for r in rows] == [None, None, None, "台账有 3 个错误", "文件不是 Excel 工作簿"]
+    assert [r[head["原因"] - 1] for r in rows] == [None, None, None, "台账有 3 个错误", "不是 Excel/WPS 工作簿（应为 .xlsx、.xls、.xlsm、.ods 或 .csv）"]
     assert [r[head["错误数"] - 1] for r in rows] == [0, 0, 0, 3, None]
 
 
@@ -234,7 +235,7 @@ def test_interim_sanctions_are_marked_provisional(tmp_path):
 def test_ledger_text_is_never_a_formula(tmp_path):
     out = tmp_path / "汇总.xlsx"
     weird = _outcomes()
-    weird[3].town, weird[3].reason, weird[3].failed_criteria = "+西山镇", "@台账有错误", ["-3 底数清"]
+    weird[3].town, weird[3].failed_criteria = "+西山镇", ["-3 底数清"]
     weird[0].path = "=1+1.xlsx"
     outcomes, towns, overall = _rolled(weird, {})
     write_summary(BatchReport(2025, STANDARD, outcomes, towns, overall, SANCTIONS), out)
@@ -242,7 +243,7 @@ def test_ledger_text_is_never_a_formula(tmp_path):
     cells = [c for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
     assert not [c.coordinate for c in cells if c.data_type == "f"]
     texts = {c.value: c.data_type for c in cells if isinstance(c.value, str)}
-    for value in (FORMULA_NAME, "+西山镇", "@台账有错误", "-3 底数清", "=1+1.xlsx"):
+    for value in (FORMULA_NAME, "+西山镇", "-3 底数清", "=1+1.xlsx"):
         assert texts[value] == "s"
     with zipfile.ZipFile(out) as z:
         assert not any("<f>" in z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/sheet"))
@@ -323,7 +324,7 @@ def test_no_personal_data_from_real_ledgers(tmp_path):
 
 
 def test_nothing_readable_and_no_sanctions(tmp_path):
-    outcomes = [LedgerOutcome(path="a.xlsx", status="unreadable", reason="文件已加密")]
+    outcomes = [LedgerOutcome(path="a.xlsx", status="unreadable", reason=Reason("unreadable", "encrypted", ""))]
     towns, overall = rollup(outcomes, _standard({"drug_free_rate": {2025: 0.5}}), 2025)
     book = _write(BatchReport(2025, {}, outcomes, towns, overall, []), tmp_path)
     assert book["汇总"].cell(HEAD + 1, 5).value == "无法读取"

@@ -20,14 +20,14 @@ import zipfile
 from pathlib import Path
 from typing import Iterable
 
+from nodrug_cli.indicators.gap import Reason
 from nodrug_cli.ledger import sheets as S
 from nodrug_cli.outputs import OUTPUT_MARK
 
 LEDGER_SHEETS = (S.COMMUNITY, S.REGISTRY)
+NOT_A_LEDGER = Reason("not_ledger", *LEDGER_SHEETS)
 BATCH_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 SCORED = ("ok", "invalid")  # the statuses that count in roll-ups and history
-NOT_A_LEDGER = "不是台账：没有“{}”和“{}”工作表，已跳过（未考评，未记入历史）".format(*LEDGER_SHEETS)
-NOT_A_LEDGER_EN = "not a ledger: it has no {} and no {} sheet; skipped (not scored, not recorded)".format(*LEDGER_SHEETS)
 _CUSTOM_PROPS = "docProps/custom.xml"
 
 
@@ -96,11 +96,6 @@ def mark_duplicates(outcomes: list) -> list:
         if len(group) < 2:
             continue
         for o in group:
-            others = "、".join(x.path for x in group if x is not o)
             o.status = "duplicate"
-            o.reason = (f"与 {others} 是同一个村（社区）（社区名称和所属镇相同）：都不计入汇总和历史，"
-                        "请删除重复的文件或改正社区名称")
-            o.reason_en = (f"the same community as {', '.join(x.path for x in group if x is not o)} (same 社区名称 "
-                           "and 所属镇): none of them is counted in the summary or history; delete the copy or correct "
-                           "the community's name")
+            o.reason = Reason("duplicate", tuple(x.path for x in group if x is not o))
     return outcomes

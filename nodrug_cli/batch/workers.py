@@ -19,8 +19,8 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from typing import Callable
 
-WORKER_DIED = "处理该台账时进程异常退出（文件可能损坏或过大，或内存不足）：其余台账不受影响"
-WORKER_DIED_EN = "the process scoring this ledger died (the file may be damaged or too large, or memory ran out); the other ledgers are not affected"
+from nodrug_cli.indicators.gap import Reason
+
 _PR_SET_PDEATHSIG = 1
 
 
@@ -33,9 +33,7 @@ def guarded(args: tuple):
         return batch.score_one(*args)
     except Exception as exc:  # noqa: BLE001 - one ledger's defect must not stop the rest
         return batch.LedgerOutcome(path=str(args[0]), status="failed",
-                                   reason=f"处理该台账时程序出错（{type(exc).__name__}：{exc}）：请把该文件交给维护人员",
-                                   reason_en=f"nodrug failed on this ledger ({type(exc).__name__}: {exc}): please pass "
-                                             "the file to the maintainers")
+                                   reason=Reason("failed", type(exc).__name__, str(exc)))
 
 
 def _exit_when(parent) -> None:
@@ -136,7 +134,7 @@ def _run_alone(a: tuple):
     try:
         return pool.submit(guarded, a).result()
     except BrokenProcessPool:
-        return batch.LedgerOutcome(path=str(a[0]), status="failed", reason=WORKER_DIED, reason_en=WORKER_DIED_EN)
+        return batch.LedgerOutcome(path=str(a[0]), status="failed", reason=Reason("worker_died"))
     except BaseException:
         _kill(pool)
         raise

@@ -100,11 +100,11 @@ class _Told(Watch):
 
 
 def _print(report, fmt: str, env: Env, skipped: list) -> None:
-    from nodrug_cli.render.batch import render_rich, render_table, report_json
+    from nodrug_cli.render.batch import ledger_reason, render_rich, render_table, report_json
 
     if fmt == "json":
         data = report_json(report, env.lang)
-        data["skipped"] = [{"path": o.path, "reason": o.reason} for o in skipped]
+        data["skipped"] = [{"path": o.path, "reason": ledger_reason(o, env.lang)} for o in skipped]
         print(jsonout.dumps(data), file=env.stdout)
     elif fmt == "md" or not env.is_terminal:
         render_table(report, env.stdout, fmt, lang=env.lang)

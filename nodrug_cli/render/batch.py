@@ -26,8 +26,16 @@ def _num(x) -> str:
 
 
 def ledger_reason(o, lang: str = "zh") -> str:
-    """Why a ledger is not clean, as the outcome gives it, in `lang`."""
-    return ((o.reason_en or o.reason) if lang == "en" else o.reason) or ""
+    """Why a ledger is not clean (the outcome's reason code and parameters), in `lang`."""
+    reason = o.reason
+    if reason is None:
+        return ""
+    if reason.code == "unreadable":  # worded by the reasons' own table, as `validate` words them
+        from nodrug_cli.ledger.workbook import Unreadable
+
+        return Unreadable(o.path, *reason.params).message(lang)
+    w = Words(lang, section="batch.reason")
+    return w(reason.code, *(w("list_sep").join(p) if isinstance(p, tuple) else p for p in reason.params))
 
 
 def report_json(report: BatchReport, lang: str = "zh") -> dict:

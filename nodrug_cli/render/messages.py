@@ -4,9 +4,10 @@ Results are data (codes, numbers, dates, person keys); the words come from here,
 (`Words(lang)("score.verdict_pass")`). A key is `section.name`; a value is (zh, en), each a `str.format`
 template, or a (zh, en) pair of tuples or dicts for a header row or a code → word map.
 
-Two declarations keep their words beside their definition, as the design asks, and are read through
-`render.words` rather than copied here: the finding codes (`ledger/findings.py`, one template per code) and the
-indicator catalogue (`indicators/model.py`, one label per key). What the standard's YAML and the clerk's ledger
+Three declarations keep their words beside their definition, as the design asks, and are read from there
+rather than copied here: the finding codes (`ledger/findings.py`, one template per code), the reasons a file
+cannot be read (`ledger/unreadable.py`, which `validate`, `score` and `batch` word alike) and the indicator
+catalogue (`indicators/model.py`, one label per key). What the standard's YAML and the clerk's ledger
 say (titles, categories, grades, names) is data and is never translated.
 """
 
@@ -285,7 +286,19 @@ MESSAGES: dict[str, tuple] = {
                       "duplicate": "重复的村（社区）"},
                      {"ok": "ok", "invalid": "ledger has errors", "unreadable": "unreadable", "failed": "failed",
                       "duplicate": "duplicate community"}),
-    "batch.errors": ("台账有 {} 个错误", "the ledger has {} errors"),
+    # why a ledger's row is not clean (batch/outcome.py `LedgerOutcome.reason`: a code and its parameters); an
+    # unreadable file's reason is worded by its own table (ledger/unreadable.py)
+    "batch.reason.errors": ("台账有 {} 个错误", "the ledger has {} errors"),
+    "batch.reason.not_ledger": ("不是台账：没有“{0}”和“{1}”工作表，已跳过（未考评，未记入历史）",
+                                "not a ledger: it has no {0} and no {1} sheet; skipped (not scored, not recorded)"),
+    "batch.reason.duplicate": ("与 {0} 是同一个村（社区）（社区名称和所属镇相同）：都不计入汇总和历史，请删除重复的文件或改正社区名称",
+                               "the same community as {0} (same 社区名称 and 所属镇): none of them is counted in the "
+                               "summary or history; delete the copy or correct the community's name"),
+    "batch.reason.failed": ("处理该台账时程序出错（{0}：{1}）：请把该文件交给维护人员",
+                            "nodrug failed on this ledger ({0}: {1}): please pass the file to the maintainers"),
+    "batch.reason.worker_died": ("处理该台账时进程异常退出（文件可能损坏或过大，或内存不足）：其余台账不受影响",
+                                 "the process scoring this ledger died (the file may be damaged or too large, or memory "
+                                 "ran out); the other ledgers are not affected"),
     "batch.compare": ({">": "超过", ">=": "达到"}, {">": "more than", ">=": "at least"}),
     "batch.no_data": ("无数据", "no data"),
     "batch.provisional": ("{}（暂定）", "{} (provisional)"),
