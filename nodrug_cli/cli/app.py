@@ -82,8 +82,10 @@ def _stop(words: str, code: int) -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C while leaving changes nothing
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    from nodrug_cli.cli.signals import stop_line
+
     try:
-        print(f"{words}。", file=sys.stderr)
+        print(stop_line(words), file=sys.stderr)
     except (OSError, ValueError):
         pass
     # a stopped run does not wait for helper threads: a `batch` executor's thread, woken at interpreter

@@ -33,6 +33,9 @@ class Env:
             self.stderr_is_terminal = _isatty(self.stderr)
         if self.today is None:
             self.today = dt.date.today()
+        from nodrug_cli.cli.signals import speak
+
+        speak(self.lang)  # a Ctrl-C from here on is told in the command's language
 
     def say(self, zh: str, en: str) -> str:
         return en if self.lang == "en" else zh
