@@ -413,6 +413,22 @@ def test_mail_failures_in_english(case, data_pattern, tmp_path, smtp_server):
     assert_english(result.stderr, data_pattern, f"remind with mail settings: {case}")
 
 
+@pytest.mark.parametrize("args", [("score", "x.xlsx", "--year", "1900"), ("batch", ".", "--year", "20025"),
+                                  ("score", "x.xlsx", "--bogus"), ("score",), ("remind", ".", "--within", "-3"),
+                                  ("sample", "--rate", "x"), ("score", "x.xlsx", "--format", "xml"), ("nosuch",),
+                                  ("score", "a.xlsx", "b.xlsx"), ("history", "--lang=en", "--db")],
+                         ids=lambda args: " ".join(args))
+def test_usage_errors_in_english(args, data_pattern):
+    """A command line nodrug cannot parse is told in the language it asks for (`nodrug` as a user runs it)."""
+    import subprocess
+
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run([sys.executable, "-m", "nodrug_cli", *args, *(() if "--lang=en" in args else ("--lang", "en"))],
+                            capture_output=True, text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(root)})
+    assert result.returncode == 2 and "--help for usage." in result.stderr, result.stderr
+    assert_english(result.stderr, data_pattern, f"the usage error of {args}")
+
+
 def test_the_check_finds_chinese_words(data_pattern):
     """The check can fail: a fixed Chinese word left in English output is found, the data is not."""
     assert leftover("drug-free: 否 (criteria not met)", data_pattern)

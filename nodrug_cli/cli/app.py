@@ -6,7 +6,7 @@ import typer
 
 from nodrug_cli import __version__
 from nodrug_cli.cli import batch, history, remind, sample, score, standards, template, validate
-from nodrug_cli.cli.zh import chinese_app, usage_message
+from nodrug_cli.cli.zh import argv_lang, chinese_app, usage_message
 
 app = chinese_app(
     name="nodrug",
@@ -61,7 +61,7 @@ def main() -> None:
             print(exc.format_message())
             sys.exit(0)
         if "UsageError" in names:
-            print(usage_message(exc), file=sys.stderr)
+            print(usage_message(exc, argv_lang(sys.argv[1:])), file=sys.stderr)
             sys.exit(2)
         if "Abort" in names:
             _stop(*reversed(stopped_code(exc.__context__ or exc)))

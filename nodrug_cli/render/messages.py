@@ -507,4 +507,11 @@ MESSAGES: dict[str, tuple] = {
     "mail.password_mode": ("密码文件 {path} 的权限是 {mode}，同组或其他用户也能访问：请执行 chmod 600 {path}",
                            "the password file {path} has mode {mode}: others can read it; run chmod 600 {path}"),
     "mail.empty_password": ("密码文件 {path} 是空的", "the password file {path} is empty"),
+    # usage errors (cli/zh.py): click's own words are English already
+    "usage.missing_argument": ("缺少参数 {}", "Missing argument {}"), "usage.missing_option": ("缺少选项 {}", "Missing option {}"),
+    "usage.no_option": ("没有这个选项：{}", "No such option: {}"), "usage.did_you_mean": ("（是不是 {}？）", " (did you mean {}?)"),
+    "usage.or": (" 或 ", " or "), "usage.param": ("参数", "argument"),
+    "usage.bad_value": ("{name} 的值不对：{why}", "Invalid value for {name}: {why}"),
+    "usage.help": ("{what}。运行 {command} --help 查看用法。", "{what}. Run {command} --help for usage."),
+    "usage.year_range": ("{value} 不在 {low}–{high} 之间", "{value} is not within {low}–{high}"),
 }
