@@ -368,14 +368,18 @@ def test_robots_and_mail_in_english(data_pattern, tmp_path, robot_factory, smtp_
     assert_english(robot_text(robot), data_pattern, "the robot's posts sent again")
 
 
-@pytest.mark.parametrize("mode", ["500", "hang", "45009", "130101", "errcode", "plain", "429", "unreachable", "ftp"])
+@pytest.mark.parametrize("mode", ["500", "hang", "45009", "130101", "errcode", "plain", "429", "unreachable", "ftp",
+                                  "secret"])
 def test_robot_failures_in_english(mode, data_pattern, tmp_path, robot_factory):
-    """What the cron admin reads when a robot fails, on stderr (exit 3; a webhook that is no URL: exit 2)."""
+    """What the cron admin reads when a robot fails, on stderr (exit 3; a webhook that is no URL, or a signing
+    secret for a WeCom robot: exit 2)."""
     from servers import free_port
 
     url = {"unreachable": f"http://127.0.0.1:{free_port()}/send", "ftp": "ftp://127.0.0.1/send"}.get(mode)
-    result = remind_en("--webhook", url or robot_factory(mode).url, "--timeout", 0.5, "--db", tmp_path / "h.db")
-    assert result.exit_code == (2 if mode == "ftp" else 3), result.output
+    secret = ("--webhook-secret", "SEC123") if mode == "secret" else ()
+    url = url or robot_factory("ok" if secret else mode).url
+    result = remind_en("--webhook", url, "--timeout", 0.5, "--db", tmp_path / "h.db", *secret)
+    assert result.exit_code == (2 if mode in ("ftp", "secret") else 3), result.output
     assert_english(result.stderr, data_pattern, f"remind to a robot answering {mode}")
 
 

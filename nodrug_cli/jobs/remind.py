@@ -60,7 +60,7 @@ def reminders(s: RemindSettings) -> RemindResult:
         raise JobError("--webhook-secret 需要与 --webhook 一起使用", "--webhook-secret needs --webhook")
     if s.webhook_secret and s.webhook_kind != "dingtalk":
         raise JobError("--webhook-secret（加签）只用于钉钉群机器人：请加 --webhook-kind dingtalk",
-                       "--webhook-secret (加签) is for DingTalk robots only: add --webhook-kind dingtalk")
+                       "--webhook-secret (signing) is for DingTalk robots only: add --webhook-kind dingtalk")
     rubric, files, nothing = standard_and_ledgers(s.standard, s.paths, s.output, s.force, TEXT_SUFFIXES[s.format])
     collected = collect(files, rubric, s.day, s.within, s.today, s.max_size, lang=s.lang)
     w = Words(s.lang, section="remind")
