@@ -49,7 +49,7 @@ def main() -> None:
     gc.set_threshold(50_000, 20, 20)
     from nodrug_cli.cli.signals import INTERRUPTED, TERMINATED, Stopped, install, stopped_code
 
-    install()
+    install(argv_lang(sys.argv[1:]))
     try:
         code = app(standalone_mode=False)
     except (KeyboardInterrupt, Stopped) as exc:

@@ -1,12 +1,12 @@
-"""Ctrl-C and SIGTERM end every command the same way: a message on stderr in the command's language, nothing half-written
-(temporary output files are removed by the `finally` of `outputs.atomic_path`), no partial summary or history,
-exit 130 (Ctrl-C) or 143 (SIGTERM, as a shell reports a process it ended).
+"""Ctrl-C and SIGTERM end every command the same way: a message on stderr in the command's language, nothing
+half-written (temporary output files are removed by the `finally` of `outputs.atomic_path`), no partial summary or
+history, exit 130 (Ctrl-C) or 143 (SIGTERM, as a shell reports a process it ended).
 
 Both signals raise `Stopped`, which is no `Exception` and no `KeyboardInterrupt`, so neither nodrug's own
 `except Exception` nor typer's answer to KeyboardInterrupt (a silent exit 130) swallows it on the way out.
 Handlers are installed by the console entry point only; a library caller keeps Python's own behaviour. The signal
-can land before, during or after the command's options are read, so the language the command chose is recorded
-(`speak`) the moment it knows it, and the stop line is worded in it (Chinese until then).
+can land before, during or after the command's options are read, so the language is taken from the command line
+at once and recorded again (`speak`) when the command knows it, and the stop line is worded in it.
 """
 
 from __future__ import annotations
@@ -57,9 +57,10 @@ def _raise(signum, _frame) -> None:
     raise Stopped(signum)
 
 
-def install() -> None:
-    """Make SIGINT and SIGTERM raise `Stopped` in the main thread; the stop line is Chinese until `speak`."""
-    speak("zh")
+def install(lang: str = "zh") -> None:
+    """Make SIGINT and SIGTERM raise `Stopped` in the main thread; the stop line is in `lang` (the command line's
+    `--lang`, read before it is parsed) until the command's own `speak`."""
+    speak(lang)
     signal.signal(signal.SIGINT, _raise)
     signal.signal(signal.SIGTERM, _raise)
 
