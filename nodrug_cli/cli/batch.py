@@ -45,7 +45,7 @@ def run(settings, env: Env) -> None:
     try:
         result = call(env, batch, settings, watch)
     except (KeyboardInterrupt, Stopped) as exc:
-        code, words = stopped_code(exc)
+        code, words = stopped_code(exc, env.lang)
         print(Words(env.lang)("batch.stopped", stop=words, done=watch.done, total=watch.total), file=env.stderr)
         raise typer.Exit(code) from None
     report, output, fmt = result.report, settings.output, settings.format

@@ -38,12 +38,12 @@ def speak(lang: str) -> None:
     _spoken[0] = lang
 
 
-def stop_words(exc: BaseException | None = None) -> str:
-    """已中断 / 已终止（收到终止信号 SIGTERM）, in the command's language."""
+def stop_words(exc: BaseException | None = None, lang: str | None = None) -> str:
+    """已中断 / 已终止（收到终止信号 SIGTERM）, in `lang` (default: the command's language)."""
     from nodrug_cli.render.words import Words
 
     terminated = isinstance(exc, Stopped) and exc.signum == signal.SIGTERM
-    return Words(_spoken[0])("stop.terminated" if terminated else "stop.interrupted")
+    return Words(lang or _spoken[0])("stop.terminated" if terminated else "stop.interrupted")
 
 
 def stop_line(words: str) -> str:
@@ -65,6 +65,7 @@ def install(lang: str = "zh") -> None:
     signal.signal(signal.SIGTERM, _raise)
 
 
-def stopped_code(exc: BaseException) -> tuple[int, str]:
-    """(exit code, words) for a Ctrl-C (KeyboardInterrupt, click's Abort) or a `Stopped`."""
-    return (exc.code if isinstance(exc, Stopped) else INTERRUPTED), stop_words(exc)
+def stopped_code(exc: BaseException, lang: str | None = None) -> tuple[int, str]:
+    """(exit code, words in `lang`, default the command's) for a Ctrl-C (KeyboardInterrupt, click's Abort) or a
+    `Stopped`."""
+    return (exc.code if isinstance(exc, Stopped) else INTERRUPTED), stop_words(exc, lang)
