@@ -325,10 +325,13 @@ def test_history_errors_in_english(data_pattern, tmp_path):
 _TWINS = {md_plain(c): c for c in "\\`*_[]<>#~|"}  # the robots' markdown shows ledger text with full-width twins
 
 
+def as_written(markdown: str) -> str:
+    return "".join(_TWINS.get(c, c) for c in markdown)
+
+
 def robot_text(robot) -> str:
     """Every string the robot was sent (markdown, titles, JSON messages and rules), as the ledger wrote them."""
-    text = "\n".join(json_text(json.dumps(body, ensure_ascii=False)) for body in robot.bodies())
-    return "".join(_TWINS.get(c, c) for c in text)
+    return as_written("\n".join(json_text(json.dumps(body, ensure_ascii=False)) for body in robot.bodies()))
 
 
 def remind_en(*args, env=None):
@@ -366,6 +369,18 @@ def test_robots_and_mail_in_english(data_pattern, tmp_path, robot_factory, smtp_
         assert_english(result.stderr, data_pattern, "remind after a post with no answer")
     assert "may have arrived" in robot_text(robot)
     assert_english(robot_text(robot), data_pattern, "the robot's posts sent again")
+
+
+def test_robot_posts_split_in_english(data_pattern):
+    """A robot's message too long for one post is split, each part's heading numbered in English."""
+    from nodrug_cli.jobs.remind import RemindSettings, reminders
+    from nodrug_cli.remind.robots import markdown_chunks
+
+    found = reminders(RemindSettings(paths=(str(SAMPLES),), as_of=dt.date(2025, 12, 20), today=TODAY, within=30,
+                                     lang="en"))
+    chunks = markdown_chunks(found.reminders, found.day, limit_bytes=600, lang="en")
+    assert len(chunks) > 2 and chunks[1].startswith(f"### Drug-control reminders 2025-12-20 (2/{len(chunks)})")
+    assert_english(as_written("\n".join(chunks)), data_pattern, "a robot's message in parts")
 
 
 @pytest.mark.parametrize("mode", ["500", "hang", "45009", "130101", "errcode", "plain", "429", "unreachable", "ftp",
