@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import smtplib
-import socket
 import ssl
 from email.message import EmailMessage
 from email.utils import formatdate, getaddresses, make_msgid, parseaddr
@@ -18,7 +17,7 @@ from typing import TYPE_CHECKING, Iterable
 
 from nodrug_cli.remind.delivery import (  # noqa: F401  (re-exported)
     FINAL, RESENT_NOTE, RETRY, UNCERTAIN, ChannelConfigError, DeliveryError, Failure, Pacer, RateLimited,
-    Uncertain, attempts, channel_name, counts, resent_note, summary_line)
+    Uncertain, attempts, channel_name, counts, is_timeout, resent_note, summary_line)
 from nodrug_cli.remind.model import Reminder, sort_key
 from nodrug_cli.render.words import Words, said
 from nodrug_cli.remind.robots import (  # noqa: F401  (re-exported)
@@ -28,9 +27,6 @@ from nodrug_cli.remind.robots import (  # noqa: F401  (re-exported)
 if TYPE_CHECKING:
     from nodrug_cli.remind.mailconfig import MailConfig
 
-
-def _is_timeout(exc: object) -> bool:
-    return isinstance(exc, (TimeoutError, socket.timeout)) or "timed out" in str(exc)
 
 
 # --- mail --------------------------------------------------------------------------------------------
@@ -98,15 +94,15 @@ def _smtp_once(config: "MailConfig", sender: str, recipients: list[str], message
         raise Failure(said("deliver.server_refused", code=exc.smtp_code, text=text.strip()),
                       RETRY if 400 <= exc.smtp_code < 500 else FINAL) from None
     except smtplib.SMTPServerDisconnected as exc:
-        cause = timeout_cause if _is_timeout(exc) else said("deliver.mail_dropped", detail=exc)
+        cause = timeout_cause if is_timeout(exc) else said("deliver.mail_dropped", detail=str(exc))
         raise Failure(said("deliver.mail_uncertain", cause=cause) if sending else cause,
                       UNCERTAIN if sending else RETRY) from None
     except smtplib.SMTPException as exc:
-        raise Failure(said("deliver.smtp_error", detail=exc), FINAL) from None
+        raise Failure(said("deliver.smtp_error", detail=str(exc)), FINAL) from None
     except ssl.SSLError as exc:
-        raise Failure(said("deliver.tls_failed", detail=exc.reason or exc), FINAL) from None
+        raise Failure(said("deliver.tls_failed", detail=exc.reason or str(exc)), FINAL) from None
     except OSError as exc:  # TimeoutError is an OSError
-        cause = timeout_cause if _is_timeout(exc) else said("deliver.connect_failed", why=exc.strerror or exc)
+        cause = timeout_cause if is_timeout(exc) else said("deliver.connect_failed", why=exc.strerror or str(exc))
         if sending:
             raise Failure(said("deliver.mail_uncertain", cause=cause), UNCERTAIN) from None
         raise Failure(cause, RETRY) from None

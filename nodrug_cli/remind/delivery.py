@@ -15,6 +15,7 @@ reminder is neither lost nor repeated:
 from __future__ import annotations
 
 import hashlib
+import socket
 import time
 from collections import deque
 from typing import Callable, Iterable, TypeVar
@@ -117,6 +118,11 @@ def attempts(label, attempt: Callable[[], T], retries: int, backoff: float, deli
                 raise DeliveryError(label, cause, delivered=delivered) from None
             time.sleep(backoff * (2 ** tries))
             tries += 1
+
+
+def is_timeout(exc: object) -> bool:
+    """Whether a channel's error (or its reason) is a timeout: no answer came in time."""
+    return isinstance(exc, (TimeoutError, socket.timeout)) or "timed out" in str(exc)
 
 
 def channel_name(kind: str, target: str) -> str:

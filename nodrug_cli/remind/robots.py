@@ -23,7 +23,6 @@ import hmac
 import http.client
 import json
 import re
-import socket
 import time
 import urllib.error
 import urllib.parse
@@ -32,7 +31,7 @@ from typing import Callable, Iterable
 
 from nodrug_cli.remind.delivery import (
     FINAL, RATE_LIMIT, RETRY, UNCERTAIN, ChannelConfigError, Failure, Pacer, Uncertain, attempts, counts,
-    resent_note, summary_line)
+    is_timeout, resent_note, summary_line)
 from nodrug_cli.remind.model import Reminder, sort_key
 from nodrug_cli.render.words import Words, said
 
@@ -152,9 +151,6 @@ def _channel_label(kind: str, url: str):
     return said(f"deliver.channel_{kind}", host=urllib.parse.urlsplit(url).hostname or "?")
 
 
-def _is_timeout(exc: object) -> bool:
-    return isinstance(exc, (TimeoutError, socket.timeout)) or "timed out" in str(exc)
-
 
 def _post_once(url: str, body: dict, timeout: float, robot: bool) -> None:
     data = json.dumps(body, ensure_ascii=False).encode("utf-8")
@@ -171,12 +167,12 @@ def _post_once(url: str, body: dict, timeout: float, robot: bool) -> None:
         raise Failure(cause, RETRY if exc.code >= 500 else FINAL) from None
     except urllib.error.URLError as exc:
         # urllib raises URLError while connecting and sending: the robot has not got the request.
-        why = said("deliver.timed_out") if _is_timeout(exc.reason) else f"{exc.reason}"
+        why = said("deliver.timed_out") if is_timeout(exc.reason) else f"{exc.reason}"
         raise Failure(said("deliver.connect_failed", why=why), RETRY) from None
     except (OSError, http.client.HTTPException) as exc:
         # Raised while waiting for the answer: the request went out and may have been delivered.
-        why = (said("deliver.silent", seconds=f"{timeout:g}") if _is_timeout(exc) else
-               said("deliver.dropped", detail=exc or type(exc).__name__))
+        why = (said("deliver.silent", seconds=f"{timeout:g}") if is_timeout(exc) else
+               said("deliver.dropped", detail=str(exc)))
         raise Failure(said("deliver.robot_uncertain", why=why), UNCERTAIN) from None
     if not robot:
         return
