@@ -29,7 +29,6 @@ class Stopped(BaseException):
         return TERMINATED if self.signum == signal.SIGTERM else INTERRUPTED
 
 
-
 _spoken = ["zh"]  # the language of the command running now: `speak` records it, the stop line reads it
 
 
