@@ -12,7 +12,11 @@ A string of one character counts only as a whole cell or line (a lone 是 or 否
 that was not translated); a value in quotes (“女”, “2025年3月5日”) is a value the clerk typed or must type, quoted as data, and is data too.
 
 Every command runs from the command line with `--lang en`; the terminal (rich) output of score, validate, batch
-and remind runs through the command's `run` with its settings and an `Env` that says stdout is a terminal.
+and remind runs through the command's `run` with its settings and an `Env` that says stdout is a terminal. What is
+said off the main path is reached too: batch's progress bar, the line a run stopped by Ctrl-C or SIGTERM ends with
+(a real process sent the real signal), the files `sample -o` writes, a history database that is no database, and
+what `remind` sends to real robots and a real SMTP server on 127.0.0.1 — and what it says when they fail or its mail
+settings are wrong.
 """
 
 from __future__ import annotations
@@ -20,7 +24,10 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import os
 import re
+import signal
+import sys
 from pathlib import Path
 
 import openpyxl
@@ -33,6 +40,7 @@ from nodrug_cli.cli.app import app
 from nodrug_cli.cli.common import Env
 from nodrug_cli.ledger.schema import column_specs, sheet_meta, sheet_schemas
 from nodrug_cli.privacy import mask_name
+from nodrug_cli.remind.robots import md_plain
 from nodrug_cli.render.labels import BOOL_VALUES
 from nodrug_cli.standards.load import builtin_names, builtin_text
 from nodrug_cli.standards.model import GROUP_MEMBERS
@@ -141,7 +149,8 @@ def workbook_text(path: Path) -> str:
 
 
 def env(**kw) -> Env:
-    return Env(stdout=io.StringIO(), stderr=io.StringIO(), today=TODAY, lang="en", stderr_is_terminal=False, **kw)
+    return Env(**{"stdout": io.StringIO(), "stderr": io.StringIO(), "today": TODAY, "lang": "en",
+                  "stderr_is_terminal": False, **kw})
 
 
 def ran(fn, settings, e: Env) -> str:
@@ -233,7 +242,11 @@ def test_batch_history_sample_in_english(data_pattern, tmp_path):
         assert_english(cli("history", *community, "--db", db), data_pattern, f"history {community}")
     unknown = CliRunner().invoke(app, ["history", "无此村", "--db", str(db), "--lang", "en"])
     assert_english(unknown.stdout + unknown.stderr, data_pattern, "history of an unknown community")
-    assert_english(cli("sample", "--rate", 0.5, "--seed", 7, "--db", db), data_pattern, "sample")
+    assert_english(cli("sample", "--rate", 0.5, "--seed", 7, "--db", db, "-o", tmp_path / "drawn.xlsx"), data_pattern,
+                   "sample")
+    assert_english(workbook_text(tmp_path / "drawn.xlsx"), data_pattern, "sample -o FILE.xlsx")
+    cli("sample", "--rate", 0.5, "--seed", 8, "--db", db, "-o", tmp_path / "drawn.csv")
+    assert_english((tmp_path / "drawn.csv").read_text(encoding="utf-8-sig"), data_pattern, "sample -o FILE.csv")
     with History(db) as h:
         drawn = h.draws()[0]
     text = cli("sample", "--result", f"{drawn.community}=不合格", "--date", "2026-01-04", "--db", db)
@@ -257,6 +270,182 @@ def test_remind_in_english(fmt, data_pattern, tmp_path):
 
 def test_standards_list_in_english(data_pattern):
     assert_english(cli("standards", "list"), data_pattern, "standards list")
+
+
+def test_batch_progress_bar_in_english(data_pattern, monkeypatch):
+    """The bar rich draws on stderr while batch runs (a terminal: FORCE_COLOR makes rich draw it as on one)."""
+    from nodrug_cli.cli import batch
+    from nodrug_cli.jobs.batch import BatchSettings
+
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    settings = BatchSettings(paths=(str(SAMPLES),), as_of=dt.date(2025, 12, 31), today=TODAY, jobs=1, no_history=True,
+                             lang="en")
+    e = env(stderr_is_terminal=True)
+    ran(batch.run, settings, e)
+    bar = e.stderr.getvalue()
+    assert "Scoring" in bar and "100%" in bar, bar[-300:]
+    assert_english(bar, data_pattern, "batch's progress bar")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc to find the workers")
+@pytest.mark.parametrize("command, signum", [("batch", signal.SIGTERM), ("batch", signal.SIGINT),
+                                             ("score", signal.SIGTERM), ("score", signal.SIGINT)])
+def test_the_stop_line_in_english(command, signum, tmp_path):
+    """A real `nodrug … --lang en` stopped by a real signal: batch while its workers score, score while it writes."""
+    from test_signals import PATIENCE_S, children, start, wait_for
+
+    if command == "batch":
+        proc = start(tmp_path, "score_one", "batch", SAMPLES, "--jobs", 2, "--no-history", "-o", tmp_path / "s.xlsx",
+                     "--as-of", AS_OF, "--lang", "en")
+        wait_for(lambda: len(children(proc.pid)) >= 2, "the workers never started")
+    else:
+        proc = start(tmp_path, "flush", "score", LEDGERS[0], "-o", tmp_path / "a.xlsx", "--as-of", AS_OF, "--lang", "en")
+        wait_for(lambda: list(tmp_path.glob(".nodrug-*.xlsx")), "the temporary output file never appeared")
+    os.kill(proc.pid, signum)
+    _, err = proc.communicate(timeout=PATIENCE_S)
+    stop = "Terminated (SIGTERM received)" if signum == signal.SIGTERM else "Interrupted"
+    expected = (f"{stop}: 0/{len(LEDGERS)} ledgers done; no summary written, the history database unchanged. Run it "
+                "again.\n" if command == "batch" else f"{stop}.\n")
+    assert proc.returncode == (143 if signum == signal.SIGTERM else 130) and err == expected, err
+
+
+def test_history_errors_in_english(data_pattern, tmp_path):
+    """A --db that is no SQLite database, for every command that reads or writes the history."""
+    not_a_db = tmp_path / "history.db"
+    not_a_db.write_text("not a database " * 100, encoding="utf-8")
+    for args in (["history"], ["history", "石桥村"], ["sample", "--list"], ["sample", "--rate", 0.5],
+                 ["sample", "--result", "石桥村=passed"], ["batch", SAMPLES, "--jobs", 1, "--as-of", AS_OF],
+                 ["score", LEDGERS[0], "--record", "--as-of", AS_OF],
+                 ["remind", SAMPLES, "--as-of", AS_OF, "--webhook", "http://127.0.0.1:9/x"]):
+        result = runner.invoke(app, [*map(str, args), "--db", str(not_a_db), "--lang", "en"])
+        assert result.exit_code == 2 and "history database" in result.stderr, (args, result.output)
+        assert_english(result.stderr, data_pattern, f"{args[0]} with a --db that is no database")
+
+
+_TWINS = {md_plain(c): c for c in "\\`*_[]<>#~|"}  # the robots' markdown shows ledger text with full-width twins
+
+
+def as_written(markdown: str) -> str:
+    return "".join(_TWINS.get(c, c) for c in markdown)
+
+
+def robot_text(robot) -> str:
+    """Every string the robot was sent (markdown, titles, JSON messages and rules), as the ledger wrote them."""
+    return as_written("\n".join(json_text(json.dumps(body, ensure_ascii=False)) for body in robot.bodies()))
+
+
+def remind_en(*args, env=None):
+    return runner.invoke(app, ["remind", str(SAMPLES), "--as-of", "2025-12-20", "--within", 30, *map(str, args),
+                               "--lang", "en"], env=env)
+
+
+def mail_config(path: Path, port: int, **extra) -> Path:
+    lines = ["[smtp]", 'host = "127.0.0.1"', f"port = {port}", 'sender = "jdb@example.org"', 'tls = "none"',
+             *(f'{key} = "{value}"' for key, value in extra.items())]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_robots_and_mail_in_english(data_pattern, tmp_path, robot_factory, smtp_server):
+    """What reaches the group and the inbox: each robot's markdown (and title), the JSON post, the mail's subject
+    and body, and a post sent again after a timeout with its note."""
+    import email
+    import email.policy
+
+    config = mail_config(tmp_path / "mail.toml", smtp_server.port)
+    for kind in ("wecom", "dingtalk", "json"):
+        robot = robot_factory("ok")
+        mail = ("--mail-to", "jdb@example.org", "--mail-config", config) if kind == "wecom" else ()
+        result = remind_en("--webhook", robot.url, "--webhook-kind", kind, "--db", tmp_path / f"{kind}.db", *mail)
+        assert result.exit_code == 1 and robot.accepted, result.output  # 1: 松柏村's ledger has errors
+        assert_english(result.stderr, data_pattern, f"remind --webhook-kind {kind}, on stderr")
+        assert_english(robot_text(robot), data_pattern, f"the {kind} robot's posts")
+    sent = email.message_from_bytes(smtp_server.envelopes[0].content, policy=email.policy.default)
+    assert sent["Subject"].startswith("Drug-control reminders 2025-12-20: ")
+    assert_english(sent["Subject"] + "\n" + sent.get_content(), data_pattern, "the mail")
+    robot = robot_factory("hang", "ok")
+    for timeout in ("0.5", "10"):  # no answer to the first post; the next run sends it once more, with a note
+        result = remind_en("--webhook", robot.url, "--timeout", timeout, "--db", tmp_path / "again.db")
+        assert_english(result.stderr, data_pattern, "remind after a post with no answer")
+    assert "may have arrived" in robot_text(robot)
+    assert_english(robot_text(robot), data_pattern, "the robot's posts sent again")
+
+
+def test_robot_posts_split_in_english(data_pattern):
+    """A robot's message too long for one post is split, each part's heading numbered in English."""
+    from nodrug_cli.jobs.remind import RemindSettings, reminders
+    from nodrug_cli.remind.robots import markdown_chunks
+
+    found = reminders(RemindSettings(paths=(str(SAMPLES),), as_of=dt.date(2025, 12, 20), today=TODAY, within=30,
+                                     lang="en"))
+    chunks = markdown_chunks(found.reminders, found.day, limit_bytes=600, lang="en")
+    assert len(chunks) > 2 and chunks[1].startswith(f"### Drug-control reminders 2025-12-20 (2/{len(chunks)})")
+    assert_english(as_written("\n".join(chunks)), data_pattern, "a robot's message in parts")
+
+
+@pytest.mark.parametrize("mode", ["500", "hang", "45009", "130101", "errcode", "plain", "429", "unreachable", "ftp",
+                                  "secret"])
+def test_robot_failures_in_english(mode, data_pattern, tmp_path, robot_factory):
+    """What the cron admin reads when a robot fails, on stderr (exit 3; a webhook that is no URL, or a signing
+    secret for a WeCom robot: exit 2)."""
+    from servers import free_port
+
+    url = {"unreachable": f"http://127.0.0.1:{free_port()}/send", "ftp": "ftp://127.0.0.1/send"}.get(mode)
+    secret = ("--webhook-secret", "SEC123") if mode == "secret" else ()
+    url = url or robot_factory("ok" if secret else mode).url
+    result = remind_en("--webhook", url, "--timeout", 0.5, "--db", tmp_path / "h.db", *secret)
+    assert result.exit_code == (2 if mode in ("ftp", "secret") else 3), result.output
+    assert_english(result.stderr, data_pattern, f"remind to a robot answering {mode}")
+
+
+@pytest.mark.parametrize("case", ["unreachable", "wrong password", "no file", "not toml", "no host", "no sender",
+                                  "bad sender", "bad tls", "bad port", "password in file", "unknown key",
+                                  "user without password", "open password file", "no password file"])
+def test_mail_failures_in_english(case, data_pattern, tmp_path, smtp_server):
+    """Mail settings that are missing, wrong or unsafe (exit 2), a server that is not there or refuses the login
+    (exit 3): each told in English."""
+    from servers import free_port
+
+    path, port, environ = tmp_path / "mail.toml", smtp_server.port, {}
+    secret = tmp_path / "password"
+    secret.write_text("right-password\n", encoding="utf-8")
+    secret.chmod(0o644)
+    configs = {"unreachable": lambda: mail_config(path, free_port()),
+               "wrong password": lambda: mail_config(path, port, user="jdb@example.org"),
+               "no file": lambda: tmp_path / "missing.toml",
+               "user without password": lambda: mail_config(path, port, user="jdb@example.org"),
+               "open password file": lambda: mail_config(path, port, password_file=secret),
+               "no password file": lambda: mail_config(path, port, password_file=tmp_path / "nowhere")}
+    texts = {"not toml": "host = ", "no host": "[smtp]\nport = 25\n", "no sender": '[smtp]\nhost = "x"\n',
+             "bad sender": '[smtp]\nhost = "x"\nsender = "nobody"\n', "bad tls": '[smtp]\nhost = "x"\nsender = "a@b.c"\ntls = "ftp"\n',
+             "bad port": '[smtp]\nhost = "x"\nsender = "a@b.c"\nport = "many"\n',
+             "password in file": '[smtp]\nhost = "x"\nsender = "a@b.c"\npassword = "p"\n',
+             "unknown key": '[smtp]\nhost = "x"\nsender = "a@b.c"\ncolour = "red"\n'}
+    if case in texts:
+        path.write_text(texts[case], encoding="utf-8")
+    else:
+        path = configs[case]()
+    if case == "wrong password":
+        environ["NODRUG_SMTP_PASSWORD"] = "wrong-password"
+    result = remind_en("--mail-to", "jdb@example.org", "--mail-config", path, "--db", tmp_path / "h.db", env=environ)
+    assert result.exit_code == (3 if case in ("unreachable", "wrong password") else 2), result.output
+    assert_english(result.stderr, data_pattern, f"remind with mail settings: {case}")
+
+
+@pytest.mark.parametrize("args", [("score", "x.xlsx", "--year", "1900"), ("batch", ".", "--year", "20025"),
+                                  ("score", "x.xlsx", "--bogus"), ("score",), ("remind", ".", "--within", "-3"),
+                                  ("sample", "--rate", "x"), ("score", "x.xlsx", "--format", "xml"), ("nosuch",),
+                                  ("score", "a.xlsx", "b.xlsx"), ("history", "--lang=en", "--db")],
+                         ids=lambda args: " ".join(args))
+def test_usage_errors_in_english(args, data_pattern):
+    """A command line nodrug cannot parse is told in the language it asks for (`nodrug` as a user runs it)."""
+    import subprocess
+
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run([sys.executable, "-m", "nodrug_cli", *args, *(() if "--lang=en" in args else ("--lang", "en"))],
+                            capture_output=True, text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(root)})
+    assert result.returncode == 2 and "--help for usage." in result.stderr, result.stderr
+    assert_english(result.stderr, data_pattern, f"the usage error of {args}")
 
 
 def test_the_check_finds_chinese_words(data_pattern):

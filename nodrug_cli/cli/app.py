@@ -6,7 +6,7 @@ import typer
 
 from nodrug_cli import __version__
 from nodrug_cli.cli import batch, history, remind, sample, score, standards, template, validate
-from nodrug_cli.cli.zh import chinese_app, usage_message
+from nodrug_cli.cli.zh import argv_lang, chinese_app, usage_message
 
 app = chinese_app(
     name="nodrug",
@@ -49,7 +49,7 @@ def main() -> None:
     gc.set_threshold(50_000, 20, 20)
     from nodrug_cli.cli.signals import INTERRUPTED, TERMINATED, Stopped, install, stopped_code
 
-    install()
+    install(argv_lang(sys.argv[1:]))
     try:
         code = app(standalone_mode=False)
     except (KeyboardInterrupt, Stopped) as exc:
@@ -61,7 +61,7 @@ def main() -> None:
             print(exc.format_message())
             sys.exit(0)
         if "UsageError" in names:
-            print(usage_message(exc), file=sys.stderr)
+            print(usage_message(exc, argv_lang(sys.argv[1:])), file=sys.stderr)
             sys.exit(2)
         if "Abort" in names:
             _stop(*reversed(stopped_code(exc.__context__ or exc)))
@@ -82,8 +82,10 @@ def _stop(words: str, code: int) -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C while leaving changes nothing
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    from nodrug_cli.cli.signals import stop_line
+
     try:
-        print(f"{words}。", file=sys.stderr)
+        print(stop_line(words), file=sys.stderr)
     except (OSError, ValueError):
         pass
     # a stopped run does not wait for helper threads: a `batch` executor's thread, woken at interpreter

@@ -39,14 +39,14 @@ def run(settings, env: Env) -> None:
     """Run the batch and print the report; raises typer.Exit with the exit code."""
     from nodrug_cli.cli.signals import Stopped, stopped_code
     from nodrug_cli.outputs import OutputRefused
+    from nodrug_cli.render.words import Words
 
     watch = _Told(env)
     try:
         result = call(env, batch, settings, watch)
     except (KeyboardInterrupt, Stopped) as exc:
-        code, words = stopped_code(exc)
-        print(f"{words}：完成 {watch.done}/{watch.total} 个台账；未写出汇总，历史数据库未改动。重新运行即可。",
-              file=env.stderr)
+        code, words = stopped_code(exc, env.lang)
+        print(Words(env.lang)("batch.stopped", stop=words, done=watch.done, total=watch.total), file=env.stderr)
         raise typer.Exit(code) from None
     report, output, fmt = result.report, settings.output, settings.format
     if output is not None:
@@ -80,7 +80,9 @@ class _Told(Watch):
 
             self.bar = Progress(transient=True, console=Console(file=self.env.stderr))
             self.bar.start()
-            self.task = self.bar.add_task("考评中", total=total)
+            from nodrug_cli.render.words import Words
+
+            self.task = self.bar.add_task(Words(self.env.lang)("batch.progress"), total=total)
 
     def scored(self, outcome) -> None:
         self.done += 1

@@ -33,6 +33,9 @@ class Env:
             self.stderr_is_terminal = _isatty(self.stderr)
         if self.today is None:
             self.today = dt.date.today()
+        from nodrug_cli.cli.signals import speak
+
+        speak(self.lang)  # a Ctrl-C from here on is told in the command's language
 
     def say(self, zh: str, en: str) -> str:
         return en if self.lang == "en" else zh
@@ -114,10 +117,20 @@ def parse_size_option(env: Env, value: str | None, option: str = "--max-size") -
 YEAR_RANGE = (2000, 2100)
 
 
+class _BadYear(typer.BadParameter):
+    """A `--year` outside YEAR_RANGE, in Chinese and (`en`) English: usage errors are worded before `--lang` is read."""
+
+    def __init__(self, value: int):
+        from nodrug_cli.render.words import Words
+
+        words = {"value": value, "low": YEAR_RANGE[0], "high": YEAR_RANGE[1]}
+        self.en = Words("en")("usage.year_range", **words)
+        super().__init__(Words("zh")("usage.year_range", **words), param_hint="--year")
+
+
 def _check_year(value: int | None) -> int | None:
     if value is not None and not YEAR_RANGE[0] <= value <= YEAR_RANGE[1]:
-        raise typer.BadParameter(f"{value} 不在 {YEAR_RANGE[0]}–{YEAR_RANGE[1]} 之间",
-                                 param_hint="--year")
+        raise _BadYear(value)
     return value
 
 

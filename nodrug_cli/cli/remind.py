@@ -63,7 +63,7 @@ def run(settings, env: Env) -> None:
         env.stdout.write(text)
     delivered = call(env, deliver, settings, found.reminders)
     for outcome in delivered.outcomes:
-        print(outcome.message(), file=env.stderr)
+        print(outcome.message(env.lang), file=env.stderr)
     raise typer.Exit(int(ExitCode.DELIVERY_FAILED if not delivered.ok else found.code))
 
 

@@ -150,22 +150,43 @@ def value_words(text: str) -> str:
     return re.sub(r"'([^']*)'(, )?", lambda m: m.group(1) + ("、" if m.group(2) else ""), words)  # 'a', 'b' → a、b
 
 
-def usage_message(exc) -> str:
-    """A click usage error in Chinese, naming the command's --help."""
+def usage_message(exc, lang: str = "zh") -> str:
+    """A click usage error in the reader's language (Chinese unless `lang` is en), naming the command's --help."""
+    from nodrug_cli.render.words import Words
+
+    w = Words(lang, section="usage")
     kind = type(exc).__name__
     ctx = getattr(exc, "ctx", None)
     command = ctx.command_path if ctx is not None else "nodrug"
     param = getattr(exc, "param", None)
     if kind == "MissingParameter" and param is not None:
         label = getattr(param, "metavar", None) or getattr(param, "name", "") or ""
-        what = f"缺少参数 {str(label).upper()}" if param.param_type_name == "argument" else f"缺少选项 {'/'.join(param.opts)}"
+        what = (w("missing_argument", str(label).upper()) if param.param_type_name == "argument" else
+                w("missing_option", "/".join(param.opts)))
     elif kind == "NoSuchOption":
         maybe = sorted(getattr(exc, "possibilities", None) or [])
-        what = f"没有这个选项：{exc.option_name}" + (f"（是不是 {' 或 '.join(maybe)}？）" if maybe else "")
-    elif kind == "BadParameter":
-        name = param.opts[0] if param is not None and param.opts else getattr(exc, "param_hint", None) or "参数"
-        what = f"{name} 的值不对：{value_words(exc.message)}"
+        what = w("no_option", exc.option_name) + (w("did_you_mean", w("or").join(maybe)) if maybe else "")
+    elif "BadParameter" in {cls.__name__ for cls in type(exc).__mro__}:
+        name = param.opts[0] if param is not None and param.opts else getattr(exc, "param_hint", None) or w("param")
+        # click's and pydantic's reasons are English already; nodrug's own carry their English (`en`)
+        why = (getattr(exc, "en", None) or _plain(exc.message)) if w.en else value_words(exc.message)
+        what = w("bad_value", name=name, why=why)
     else:
         message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
-        what = _words(message, _USAGE_WORDS) or value_words(message)
-    return f"{what}。运行 {command} --help 查看用法。"
+        what = _plain(message) if w.en else _words(message, _USAGE_WORDS) or value_words(message)
+    return w("help", what=what, command=command)
+
+
+def _plain(message: str) -> str:
+    """click's or pydantic's English reason without pydantic's `Value error, ` and the closing full stop."""
+    return message.strip().removeprefix("Value error, ").rstrip(".")
+
+
+def argv_lang(argv: list[str]) -> str:
+    """The `--lang` of a command line (`--lang en`, `--lang=en`) before it is parsed: a usage error is told in it."""
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.partition("=")[2]
+    return "zh"

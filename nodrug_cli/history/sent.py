@@ -33,7 +33,7 @@ def _states(history: History, items: list[Reminder], channel: str) -> dict[str, 
                 f"SELECT reminder_key, state FROM sent_reminders WHERE channel = ? AND reminder_key IN ({marks})",
                 [channel, *batch]))
     except sqlite3.Error as exc:
-        raise HistoryError(f"无法读取历史数据库 {history.path}：{exc}") from None
+        raise HistoryError("history.cannot_read", path=history.path, detail=str(exc)) from None
     return delivered
 
 
@@ -72,4 +72,4 @@ def mark_sent(history: History, reminders: Iterable[Reminder], channel: str,
                 ON CONFLICT (reminder_key, channel) DO UPDATE SET state = excluded.state, sent_at = excluded.sent_at
             """, rows)
     except sqlite3.Error as exc:
-        raise HistoryError(f"无法写入历史数据库 {history.path}：{exc}") from None
+        raise HistoryError("history.cannot_write", path=history.path, detail=str(exc)) from None

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
+from nodrug_cli.render.words import WordedError
+
 BUSY_TIMEOUT_S = 60
 
 MIGRATIONS: list[tuple[str, str]] = [
@@ -116,8 +118,9 @@ def default_path() -> Path:
     return Path(user_data_dir("nodrug", appauthor=False)) / "history.sqlite"
 
 
-class HistoryError(Exception):
-    """The database cannot be opened or written (exit code 2)."""
+class HistoryError(WordedError):
+    """The database cannot be opened, read or written (exit code 2): `history.cannot_open|read|write` with the path
+    and the database's own words (`detail`)."""
 
 
 @dataclass
@@ -171,7 +174,7 @@ class History:
             self._use_wal()
             self._migrate()
         except (sqlite3.Error, OSError) as exc:
-            raise HistoryError(f"无法打开历史数据库 {self.path}：{exc}") from None
+            raise HistoryError("history.cannot_open", path=self.path, detail=str(exc)) from None
 
     def _use_wal(self) -> None:
         """Switch to write-ahead logging. Two processes creating the database at once can be told "locked" by
@@ -246,7 +249,7 @@ class History:
                         ledger_sha256 = excluded.ledger_sha256, recorded_at = excluded.recorded_at
                 """, rows)
         except sqlite3.Error as exc:
-            raise HistoryError(f"无法写入历史数据库 {self.path}：{exc}") from None
+            raise HistoryError("history.cannot_write", path=self.path, detail=str(exc)) from None
 
     def assessments(self, community: str | None = None, standard: str | None = None,
                     town: str | None = None) -> list[AssessmentRecord]:
@@ -297,7 +300,7 @@ class History:
                     db.execute("UPDATE spot_checks SET result = ?, checked_on = ? WHERE id = ?",
                                ("passed" if passed else "failed", checked_on, rows[0][0]))
         except sqlite3.Error as exc:
-            raise HistoryError(f"无法写入历史数据库 {self.path}：{exc}") from None
+            raise HistoryError("history.cannot_write", path=self.path, detail=str(exc)) from None
         return len(rows)
 
 

@@ -42,7 +42,7 @@ class RemindResult:
 
 @dataclass
 class Delivered:
-    outcomes: list = field(default_factory=list)  # remind.outbox's outcome of each channel (`message()`)
+    outcomes: list = field(default_factory=list)  # remind.outbox's outcome of each channel (`message(lang)`)
     ok: bool = True  # every channel delivered; else exit 3
 
 
@@ -60,14 +60,13 @@ def reminders(s: RemindSettings) -> RemindResult:
         raise JobError("--webhook-secret 需要与 --webhook 一起使用", "--webhook-secret needs --webhook")
     if s.webhook_secret and s.webhook_kind != "dingtalk":
         raise JobError("--webhook-secret（加签）只用于钉钉群机器人：请加 --webhook-kind dingtalk",
-                       "--webhook-secret (加签) is for DingTalk robots only: add --webhook-kind dingtalk")
+                       "--webhook-secret (signing) is for DingTalk robots only: add --webhook-kind dingtalk")
     rubric, files, nothing = standard_and_ledgers(s.standard, s.paths, s.output, s.force, TEXT_SUFFIXES[s.format])
     collected = collect(files, rubric, s.day, s.within, s.today, s.max_size, lang=s.lang)
-    no_ledger = Words(s.lang, section="remind")("no_ledger")
-    errors: list[dict] = [{"path": p, "error": no_ledger} for p in nothing] + collected.errors
-    if not files:
-        raise JobError("没有找到任何台账文件", "no ledger files found",
-                       notes=[(f"{e['path']}：{e['error']}",) * 2 for e in errors])
+    w = Words(s.lang, section="remind")
+    errors: list[dict] = [{"path": p, "error": w("no_ledger")} for p in nothing] + collected.errors
+    if not files:  # each error is worded in s.lang already
+        raise JobError("没有找到任何台账文件", "no ledger files found", notes=[(w("path_error", **e),) * 2 for e in errors])
     code = max(collected.code, ExitCode.UNUSABLE if nothing else ExitCode.OK)
     return RemindResult(s.day, collected.reminders, errors, code)
 
@@ -88,17 +87,17 @@ def deliver(s: RemindSettings, reminders: list) -> Delivered:
     if s.webhook:
         def to_robot(todo, on_sent, noted):
             post_webhook(s.webhook, s.webhook_kind, todo, day, timeout=s.timeout, secret=s.webhook_secret,
-                         on_sent=on_sent, noted=noted)
+                         on_sent=on_sent, noted=noted, lang=s.lang)
 
         channels.append(Channel(channel_name(s.webhook_kind, s.webhook), s.webhook_kind, to_robot))
     if s.mail_to:
         try:
             config = load_mail_config(s.mail_config)
         except MailConfigError as exc:
-            raise JobError(f"邮件设置有误：{exc}", f"mail settings: {exc}") from None
+            raise _worded("deliver.mail_settings", exc) from None
 
         def to_mail(todo, on_sent, noted):
-            send_mail(config, list(s.mail_to), todo, day, timeout=s.timeout, noted=noted)
+            send_mail(config, list(s.mail_to), todo, day, timeout=s.timeout, noted=noted, lang=s.lang)
             on_sent(todo)
 
         channels.append(Channel(channel_name("mail", ",".join(sorted(s.mail_to))), "mail", to_mail))
@@ -110,7 +109,15 @@ def deliver(s: RemindSettings, reminders: list) -> Delivered:
         try:
             result = send(history, reminders, channels, s.resend)
         except ChannelConfigError as exc:
-            raise JobError(f"发送设置有误：{exc}", f"channel settings: {exc}") from None
+            raise _worded("deliver.channel_settings", exc) from None
         except HistoryError as exc:
             raise refused(exc) from None
     return Delivered(result.outcomes, result.ok)
+
+
+def _worded(key: str, exc) -> "JobError":
+    """A channel's or the mail settings' refusal (`message(lang)`) inside the sentence `key`, as a JobError."""
+    from nodrug_cli.jobs import JobError
+    from nodrug_cli.render.words import Words
+
+    return JobError(Words("zh")(key, exc.message("zh")), Words("en")(key, exc.message("en")))

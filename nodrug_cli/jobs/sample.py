@@ -90,7 +90,7 @@ def _record_results(s: SampleSettings) -> SampleResult:
         name, _, word = given.rpartition("=")
         if not name or word.strip() not in PASSED_WORDS:
             raise JobError(f"--result 应写成“村（社区）=合格”或“村（社区）=不合格”（收到“{given}”）",
-                           f"--result takes COMMUNITY=合格 or COMMUNITY=不合格 (got “{given}”)")
+                           f"--result takes COMMUNITY=passed or COMMUNITY=failed (got “{given}”)")
         parsed.append((name.strip(), PASSED_WORDS[word.strip()]))
     out = []
     ladder = load_standard(standard).sanctions
@@ -145,25 +145,27 @@ def _draw(s: SampleSettings) -> SampleResult:
         drawn = sorted(random.Random(seed).sample(units, spot_check_count(s.rate, len(units))))
         history.record_draw(f"{year}-{standard}-{seed}", year, standard, s.rate, seed, drawn)
         if s.output is not None:
-            _write(s.output, drawn, year, seed)
+            _write(s.output, drawn, year, seed, s.lang)
     return SampleResult("draw", draw={"year": year, "standard": standard, "rate": s.rate, "seed": seed,
                                       "holders": len(units),
                                       "drawn": [{"town": t or None, "community": c} for t, c in drawn]},
                         standard=standard)
 
 
-def _write(path: Path, drawn: list[tuple[str, str]], year: int, seed: int) -> None:
-    """The drawn list as .xlsx or .csv, written atomically."""
+def _write(path: Path, drawn: list[tuple[str, str]], year: int, seed: int, lang: str = "zh") -> None:
+    """The drawn list as .xlsx or .csv, written atomically, its header and sheet name in `lang`."""
     from nodrug_cli.outputs import atomic_path
+    from nodrug_cli.render.words import Words
 
-    rows = [["年度", "镇（街道）", "村（社区）", "种子"]] + [[year, t, c, seed] for t, c in drawn]
+    w = Words(lang, section="sample")
+    rows = [list(w.table("file_header"))] + [[year, t, c, seed] for t, c in drawn]
     with atomic_path(path) as temp:
         if path.suffix.lower() == ".xlsx":
             import openpyxl
 
             book = openpyxl.Workbook()
             sheet = book.active
-            sheet.title = "抽查名单"
+            sheet.title = w("file_sheet")
             for row in rows:
                 sheet.append(row)
             for cells in sheet.iter_rows(min_row=2):

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import smtplib
-import socket
 import ssl
 from email.message import EmailMessage
 from email.utils import formatdate, getaddresses, make_msgid, parseaddr
@@ -18,8 +17,9 @@ from typing import TYPE_CHECKING, Iterable
 
 from nodrug_cli.remind.delivery import (  # noqa: F401  (re-exported)
     FINAL, RESENT_NOTE, RETRY, UNCERTAIN, ChannelConfigError, DeliveryError, Failure, Pacer, RateLimited,
-    Uncertain, attempts, channel_name, counts, summary_line)
+    Uncertain, attempts, channel_name, counts, is_timeout, resent_note, summary_line)
 from nodrug_cli.remind.model import Reminder, sort_key
+from nodrug_cli.render.words import Words, said
 from nodrug_cli.remind.robots import (  # noqa: F401  (re-exported)
     DINGTALK_LIMIT_BYTES, KINDS, LIMITS, PACES, WECOM_LIMIT_BYTES, dingtalk_signed, markdown_chunks,
     markdown_posts, md_plain, post_webhook)
@@ -28,40 +28,41 @@ if TYPE_CHECKING:
     from nodrug_cli.remind.mailconfig import MailConfig
 
 
-def _is_timeout(exc: object) -> bool:
-    return isinstance(exc, (TimeoutError, socket.timeout)) or "timed out" in str(exc)
-
 
 # --- mail --------------------------------------------------------------------------------------------
 
-def mail_body(reminders: Iterable[Reminder], as_of: dt.date, noted: frozenset[str] = frozenset()) -> str:
-    """The plain-text mail: the summary, then each masked message with its rule, overdue first."""
+def mail_body(reminders: Iterable[Reminder], as_of: dt.date, noted: frozenset[str] = frozenset(),
+              lang: str = "zh") -> str:
+    """The plain-text mail in `lang`: the summary, then each masked message with its rule, overdue first."""
+    from nodrug_cli.remind.render import rule
+
+    w = Words(lang, section="deliver")
     items = sorted(reminders, key=sort_key)
-    lines = [summary_line(items, as_of), ""]
+    lines = [summary_line(items, as_of, lang), ""]
     for r in items:
-        lines.append(r.message(full_pii=False) + (RESENT_NOTE if r.key in noted else ""))
-        lines.append(f"    依据：{r.rule}")
-    lines += ["", "—— 由 nodrug remind 自动发送；人员姓名和身份证号已遮蔽。"]
+        lines.append(r.message(full_pii=False, lang=lang) + (resent_note(lang) if r.key in noted else ""))
+        lines.append(w("mail_rule", rule(r, lang)))
+    lines += ["", w("mail_footer")]
     return "\n".join(lines) + "\n"
 
 
 def build_mail(sender: str, to: list[str], reminders: Iterable[Reminder], as_of: dt.date,
-               noted: frozenset[str] = frozenset()) -> EmailMessage:
-    """The message: Chinese subject with the counts, UTF-8 plain text body, From/To/Date/Message-ID."""
+               noted: frozenset[str] = frozenset(), lang: str = "zh") -> EmailMessage:
+    """The message in `lang`: the subject with the counts, UTF-8 plain text body, From/To/Date/Message-ID."""
     items = list(reminders)
     message = EmailMessage()
-    message["Subject"] = summary_line(items, as_of)
+    message["Subject"] = summary_line(items, as_of, lang)
     message["From"] = sender
     message["To"] = ", ".join(to)
     message["Date"] = formatdate(localtime=True)
     message["Message-ID"] = make_msgid(domain="nodrug.local")
-    message.set_content(mail_body(items, as_of, noted), charset="utf-8")
+    message.set_content(mail_body(items, as_of, noted, lang), charset="utf-8")
     return message
 
 
 def _smtp_once(config: "MailConfig", sender: str, recipients: list[str], message: EmailMessage,
                timeout: float) -> None:
-    timeout_cause = f"超时（{timeout:g} 秒无应答）"
+    timeout_cause = said("deliver.mail_silent", seconds=f"{timeout:g}")
     sending = False  # once the message is on its way, a timeout or a dropped line leaves its fate unknown
     try:
         if config.tls == "ssl":
@@ -73,7 +74,7 @@ def _smtp_once(config: "MailConfig", sender: str, recipients: list[str], message
             if config.tls == "starttls":
                 smtp.ehlo()
                 if not smtp.has_extn("starttls"):
-                    raise Failure("服务器不支持 STARTTLS（不会改用明文发送；确需明文请设 tls = \"none\"）", FINAL)
+                    raise Failure(said("deliver.no_starttls"), FINAL)
                 smtp.starttls(context=ssl.create_default_context())
                 smtp.ehlo()
             if config.user:
@@ -81,49 +82,52 @@ def _smtp_once(config: "MailConfig", sender: str, recipients: list[str], message
             sending = True
             refused = smtp.send_message(message, from_addr=sender, to_addrs=recipients)
             if refused:
-                raise Failure("部分收件人被拒收：" + "、".join(sorted(refused)), FINAL)
+                raise Failure(said("deliver.some_refused", addresses=sorted(refused)), FINAL)
     except Failure:
         raise
     except smtplib.SMTPAuthenticationError as exc:
-        raise Failure(f"登录失败（{exc.smtp_code}）：请检查用户名和密码", FINAL) from None
+        raise Failure(said("deliver.login_failed", code=exc.smtp_code), FINAL) from None
     except smtplib.SMTPRecipientsRefused as exc:
-        raise Failure("收件人被拒收：" + "、".join(sorted(exc.recipients)), FINAL) from None
+        raise Failure(said("deliver.refused", addresses=sorted(exc.recipients)), FINAL) from None
     except smtplib.SMTPResponseException as exc:
         text = exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
-        raise Failure(f"服务器拒绝（{exc.smtp_code} {text.strip()}）", RETRY if 400 <= exc.smtp_code < 500 else FINAL) from None
+        raise Failure(said("deliver.server_refused", code=exc.smtp_code, text=text.strip()),
+                      RETRY if 400 <= exc.smtp_code < 500 else FINAL) from None
     except smtplib.SMTPServerDisconnected as exc:
-        cause = timeout_cause if _is_timeout(exc) else f"连接中断（{exc}）"
-        raise Failure(cause + ("，邮件可能已发出" if sending else ""), UNCERTAIN if sending else RETRY) from None
+        cause = timeout_cause if is_timeout(exc) else said("deliver.mail_dropped", detail=str(exc))
+        raise Failure(said("deliver.mail_uncertain", cause=cause) if sending else cause,
+                      UNCERTAIN if sending else RETRY) from None
     except smtplib.SMTPException as exc:
-        raise Failure(f"SMTP 错误（{exc}）", FINAL) from None
+        raise Failure(said("deliver.smtp_error", detail=str(exc)), FINAL) from None
     except ssl.SSLError as exc:
-        raise Failure(f"TLS 握手失败（{exc.reason or exc}）", FINAL) from None
+        raise Failure(said("deliver.tls_failed", detail=exc.reason or str(exc)), FINAL) from None
     except OSError as exc:  # TimeoutError is an OSError
-        cause = timeout_cause if _is_timeout(exc) else f"连接失败（{exc.strerror or exc}）"
+        cause = timeout_cause if is_timeout(exc) else said("deliver.connect_failed", why=exc.strerror or str(exc))
         if sending:
-            raise Failure(cause + "，邮件可能已发出", UNCERTAIN) from None
+            raise Failure(said("deliver.mail_uncertain", cause=cause), UNCERTAIN) from None
         raise Failure(cause, RETRY) from None
 
 
 def send_mail(config: "MailConfig", to: list[str], reminders: Iterable[Reminder], as_of: dt.date,
-              timeout: float = 10, retries: int = 2, backoff: float = 0.5, noted: frozenset[str] = frozenset()) -> None:
+              timeout: float = 10, retries: int = 2, backoff: float = 0.5, noted: frozenset[str] = frozenset(),
+              lang: str = "zh") -> None:
     """Mail the reminders (masked) to `to` through the configured SMTP server; no reminders, no mail.
 
     tls "ssl" connects with TLS at once (SMTPS, port 465), "starttls" upgrades the connection and
     refuses to go on in clear text when the server cannot, "none" sends in clear (a local relay).
     Connection errors, timeouts and 4xx answers are retried; a refused login or recipient is not. A
     timeout or a dropped connection while the message is being sent raises `Uncertain` (with the
-    reminders in `.uncertain`) and is not retried: the server may have taken it.
+    reminders in `.uncertain`) and is not retried: the server may have taken it. The mail is in `lang`.
     """
     items = list(reminders)
     if not items:
         return
-    label = f"邮件（{config.host}:{config.port}）"
+    label = said("deliver.channel_mail", host=config.host, port=config.port)
     recipients = [address for _, address in getaddresses(list(to)) if address]
     if not recipients:
-        raise DeliveryError(label, "没有收件人")
+        raise DeliveryError(label, said("deliver.no_recipients"))
     sender = parseaddr(config.sender)[1] or config.sender
-    message = build_mail(config.sender, list(to), items, as_of, noted)
+    message = build_mail(config.sender, list(to), items, as_of, noted, lang)
     try:
         attempts(label, lambda: _smtp_once(config, sender, recipients, message, timeout), retries, backoff)
     except Uncertain as exc:

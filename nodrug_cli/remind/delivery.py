@@ -15,30 +15,37 @@ reminder is neither lost nor repeated:
 from __future__ import annotations
 
 import hashlib
+import socket
 import time
 from collections import deque
 from typing import Callable, Iterable, TypeVar
 
 from nodrug_cli.remind.model import Reminder
+from nodrug_cli.render.messages import MESSAGES
+from nodrug_cli.render.words import Words, WordedError, said
 
 T = TypeVar("T")
 
 RETRY, FINAL, RATE_LIMIT, UNCERTAIN = "retry", "final", "rate_limit", "uncertain"
 
 
-class DeliveryError(Exception):
-    """A channel could not deliver (exit code 3): one Chinese line naming the channel and the cause.
+class DeliveryError(WordedError):
+    """A channel could not deliver (exit code 3): one line naming the channel and the cause, in either language
+    (`message(lang)`; `str()` is the Chinese).
 
     `DeliveryError(channel, cause)` reads "企业微信群机器人（qyapi.weixin.qq.com）：HTTP 500，已重试 2 次";
-    `DeliveryError(message)` takes a ready line. `delivered` counts the posts that did go out before
-    the failure (a split webhook message may fail half way); `uncertain` holds the reminders of a post
-    whose fate is unknown (see `Uncertain`).
+    `DeliveryError(message)` takes a ready line. Channel and cause are words (`said`) or plain text. `delivered`
+    counts the posts that did go out before the failure (a split webhook message may fail half way); `uncertain`
+    holds the reminders of a post whose fate is unknown (see `Uncertain`).
     """
 
-    def __init__(self, channel: str, cause: str | None = None, *, delivered: int = 0):
+    def __init__(self, channel, cause=None, *, delivered: int = 0):
         self.channel, self.cause, self.delivered = channel, cause, delivered
         self.uncertain: list[Reminder] = []
-        super().__init__(f"{channel}：{cause}" if cause else channel)
+        if cause:
+            super().__init__("deliver.error", channel=channel, cause=cause)
+        else:
+            super().__init__("deliver.line", line=channel)
 
 
 class ChannelConfigError(DeliveryError, ValueError):
@@ -57,9 +64,9 @@ class Uncertain(DeliveryError):
 
 
 class Failure(Exception):
-    """One failed attempt: its cause in words and what may follow (RETRY, FINAL, RATE_LIMIT, UNCERTAIN)."""
+    """One failed attempt: its cause (`said`) and what may follow (RETRY, FINAL, RATE_LIMIT, UNCERTAIN)."""
 
-    def __init__(self, cause: str, outcome: str):
+    def __init__(self, cause, outcome: str):
         super().__init__(cause)
         self.cause, self.outcome = cause, outcome
 
@@ -90,7 +97,7 @@ class Pacer:
         self.starts.append(now)
 
 
-def attempts(label: str, attempt: Callable[[], T], retries: int, backoff: float, delivered: int = 0,
+def attempts(label, attempt: Callable[[], T], retries: int, backoff: float, delivered: int = 0,
              pacer: Pacer | None = None) -> T:
     """Run `attempt` up to 1 + `retries` times while its failure says another try may help."""
     tries = 0
@@ -107,10 +114,15 @@ def attempts(label: str, attempt: Callable[[], T], retries: int, backoff: float,
             if failure.outcome != RETRY:
                 raise DeliveryError(label, failure.cause, delivered=delivered) from None
             if tries >= retries:
-                cause = failure.cause + (f"，已重试 {retries} 次" if retries else "")
+                cause = said("deliver.retried", cause=failure.cause, n=retries) if retries else failure.cause
                 raise DeliveryError(label, cause, delivered=delivered) from None
             time.sleep(backoff * (2 ** tries))
             tries += 1
+
+
+def is_timeout(exc: object) -> bool:
+    """Whether a channel's error (or its reason) is a timeout: no answer came in time."""
+    return isinstance(exc, (TimeoutError, socket.timeout)) or "timed out" in str(exc)
 
 
 def channel_name(kind: str, target: str) -> str:
@@ -130,10 +142,15 @@ def counts(reminders: Iterable[Reminder]) -> tuple[int, int]:
     return overdue, len(items) - overdue
 
 
-def summary_line(reminders: Iterable[Reminder], as_of) -> str:
+def summary_line(reminders: Iterable[Reminder], as_of, lang: str = "zh") -> str:
     """`禁毒提醒 2025-06-03：逾期 3 项，将到期 2 项` — the mail subject and the robots' title."""
     overdue, due = counts(reminders)
-    return f"禁毒提醒 {as_of.isoformat()}：逾期 {overdue} 项，将到期 {due} 项"
+    return Words(lang)("deliver.summary", day=as_of.isoformat(), overdue=overdue, due=due)
 
 
-RESENT_NOTE = "（上次发送超时，可能已收到，如重复请忽略）"
+def resent_note(lang: str = "zh") -> str:
+    """What a reminder sent again after a timeout carries: it may be there twice."""
+    return Words(lang)("deliver.resent")
+
+
+RESENT_NOTE = MESSAGES["deliver.resent"][0]

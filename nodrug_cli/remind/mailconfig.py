@@ -27,6 +27,8 @@ from email.utils import parseaddr
 from pathlib import Path
 from typing import Mapping
 
+from nodrug_cli.render.words import WordedError, said
+
 TLS_MODES = ("starttls", "ssl", "none")
 DEFAULT_PORTS = {"ssl": 465, "starttls": 587, "none": 25}
 KEYS = ("host", "port", "sender", "user", "tls", "password_file")
@@ -34,8 +36,8 @@ ENV = {key: f"NODRUG_SMTP_{key.upper()}" for key in KEYS}
 PASSWORD_ENV = "NODRUG_SMTP_PASSWORD"
 
 
-class MailConfigError(Exception):
-    """The mail settings are missing or unsafe: a one-line Chinese message saying what to do."""
+class MailConfigError(WordedError):
+    """The mail settings are missing or unsafe: a one-line message saying what to do (`message(lang)`)."""
 
 
 @dataclass(frozen=True)
@@ -64,14 +66,14 @@ def load_mail_config(config_path: Path | None, environ: Mapping[str, str] = os.e
 
     host = str(values.get("host") or "").strip()
     if not host:
-        raise MailConfigError(f"没有设置邮件服务器：在配置文件中写 host = \"smtp.example.org\"，或设置环境变量 {ENV['host']}")
+        raise MailConfigError("mail.no_host", env=ENV["host"])
     sender = str(values.get("sender") or "").strip()
     if not sender or "@" not in parseaddr(sender)[1]:
-        what = f"发件人 {sender!r} 不是邮件地址" if sender else "没有设置发件人"
-        raise MailConfigError(f"{what}：在配置文件中写 sender = \"name@example.org\"，或设置环境变量 {ENV['sender']}")
+        what = said("mail.not_an_address", sender=repr(sender)) if sender else said("mail.no_sender")
+        raise MailConfigError("mail.sender", what=what, env=ENV["sender"])
     tls = str(values.get("tls") or "starttls").strip().lower()
     if tls not in TLS_MODES:
-        raise MailConfigError(f"tls = {tls!r} 无效：应为 starttls、ssl 或 none")
+        raise MailConfigError("mail.bad_tls", tls=repr(tls))
     port = _port(values.get("port"), tls)
     user = str(values.get("user") or "").strip() or None
 
@@ -81,8 +83,7 @@ def load_mail_config(config_path: Path | None, environ: Mapping[str, str] = os.e
     if password is not None and user is None:
         user = parseaddr(sender)[1]
     if user is not None and password is None:
-        raise MailConfigError(f"设置了 SMTP 用户 {user} 但没有密码：设置环境变量 {PASSWORD_ENV}，"
-                              f"或在配置文件中用 password_file 指定只有本人可读的密码文件")
+        raise MailConfigError("mail.no_password", user=user, env=PASSWORD_ENV)
     return MailConfig(host=host, port=port, sender=sender, user=user, tls=tls, password=password)
 
 
@@ -91,22 +92,20 @@ def _read_file(path: Path) -> dict[str, object]:
         with open(path, "rb") as handle:
             data = tomllib.load(handle)
     except FileNotFoundError:
-        raise MailConfigError(f"找不到邮件配置文件 {path}") from None
+        raise MailConfigError("mail.no_file", path=path) from None
     except OSError as exc:
-        raise MailConfigError(f"无法读取邮件配置文件 {path}：{exc.strerror or exc}") from None
+        raise MailConfigError("mail.cannot_read", path=path, detail=exc.strerror or str(exc)) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise MailConfigError(f"邮件配置文件 {path} 不是有效的 TOML：{exc}") from None
+        raise MailConfigError("mail.not_toml", path=path, detail=str(exc)) from None
     section = data.get("smtp", data) if isinstance(data.get("smtp", data), dict) else None
     if section is None:
-        raise MailConfigError(f"邮件配置文件 {path} 中的 smtp 应为一个表（[smtp]）")
+        raise MailConfigError("mail.smtp_table", path=path)
     if "password" in section or "password" in data:
-        raise MailConfigError(f"邮件配置文件 {path} 中不能写密码（password）：请改用环境变量 {PASSWORD_ENV}，"
-                              f"或用 password_file 指定一个只有本人可读（chmod 600）的密码文件")
+        raise MailConfigError("mail.password_in_file", path=path, env=PASSWORD_ENV)
     settings = {k: v for k, v in section.items() if not isinstance(v, dict)}
     unknown = sorted(set(settings) - set(KEYS))
     if unknown:
-        raise MailConfigError(f"邮件配置文件 {path} 中有不认识的设置：{'、'.join(unknown)}"
-                              f"（可用：{'、'.join(KEYS)}）")
+        raise MailConfigError("mail.unknown_keys", path=path, unknown=unknown, known=list(KEYS))
     return {k: v for k, v in settings.items() if k in KEYS}
 
 
@@ -118,7 +117,7 @@ def _port(value: object, tls: str) -> int:
     except ValueError:
         port = -1
     if not 0 < port < 65536:
-        raise MailConfigError(f"端口 port = {value!r} 无效：应为 1–65535 之间的整数")
+        raise MailConfigError("mail.bad_port", port=repr(value))
     return port
 
 
@@ -130,19 +129,18 @@ def read_password_file(path: Path, base: Path | None = None) -> str:
     try:
         info = path.stat()
     except FileNotFoundError:
-        raise MailConfigError(f"找不到密码文件 {path}") from None
+        raise MailConfigError("mail.no_password_file", path=path) from None
     except OSError as exc:
-        raise MailConfigError(f"无法读取密码文件 {path}：{exc.strerror or exc}") from None
+        raise MailConfigError("mail.cannot_read_password", path=path, detail=exc.strerror or str(exc)) from None
     if not stat.S_ISREG(info.st_mode):
-        raise MailConfigError(f"密码文件 {path} 不是普通文件")
+        raise MailConfigError("mail.password_not_file", path=path)
     if os.name == "posix" and info.st_mode & 0o077:
-        raise MailConfigError(f"密码文件 {path} 的权限是 {stat.S_IMODE(info.st_mode):04o}，同组或其他用户也能访问："
-                              f"请执行 chmod 600 {path}")
+        raise MailConfigError("mail.password_mode", path=path, mode=f"{stat.S_IMODE(info.st_mode):04o}")
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise MailConfigError(f"无法读取密码文件 {path}：{exc}") from None
+        raise MailConfigError("mail.cannot_read_password", path=path, detail=str(exc)) from None
     password = text.splitlines()[0] if text.splitlines() else ""
     if not password:
-        raise MailConfigError(f"密码文件 {path} 是空的")
+        raise MailConfigError("mail.empty_password", path=path)
     return password

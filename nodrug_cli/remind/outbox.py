@@ -14,6 +14,7 @@ from nodrug_cli.history.sent import mark_sent, mark_uncertain, uncertain_keys, u
 from nodrug_cli.history.store import History
 from nodrug_cli.remind.delivery import ChannelConfigError, DeliveryError, RateLimited, Uncertain
 from nodrug_cli.remind.model import Reminder
+from nodrug_cli.render.words import Words
 
 
 @dataclass
@@ -36,22 +37,25 @@ class Outcome:
         """Reminders left for the next run (not sent, not uncertain)."""
         return self.todo - self.sent - self.uncertain
 
-    def message(self) -> str:
-        """What the cron admin reads on stderr, in Chinese: what went out, what did not, what happens next."""
+    def message(self, lang: str = "zh") -> str:
+        """What the cron admin reads on stderr, in `lang`: what went out, what did not, what happens next."""
+        w = Words(lang, section="deliver")
         if self.error is None:
-            return f"已发送 {self.sent} 条提醒（{self.channel.words}）"
-        parts = [f"已发送 {self.sent} 条并已记录"] if self.sent else []
+            return w("sent", sent=self.sent, channel=self.channel.words)
+        parts = [w("sent_recorded", self.sent)] if self.sent else []
+        error = self.error.message(lang)
         if isinstance(self.error, RateLimited):
-            head = f"发送暂停：{self.error}"
-            parts.append("本次不再向此机器人发送")
+            head = w("paused", error)
+            parts.append(w("paused_rest"))
         elif isinstance(self.error, Uncertain):
-            head = f"发送结果不确定：{self.error}"
-            parts.append(f"没有应答的这条消息中的 {self.uncertain} 条提醒本次不重发，下次运行时再发一次并注明“可能重复”")
+            head = w("uncertain", error)
+            parts.append(w("uncertain_rest", self.uncertain))
         else:
-            head = f"发送失败：{self.error}"
+            head = w("failed", error)
         if self.pending:
-            parts.append(f"其余 {self.pending} 条下次运行时补发")
-        return f"{head}。" + "；".join(parts) + ("。" if parts else "")
+            parts.append(w("pending", self.pending))
+        rest = w("clause_sep").join(parts) + (w("end") if parts else "")
+        return w("outcome", head=head, parts=rest[:1].upper() + rest[1:]).rstrip()  # a sentence starts upper case
 
 
 @dataclass

@@ -23,7 +23,6 @@ import hmac
 import http.client
 import json
 import re
-import socket
 import time
 import urllib.error
 import urllib.parse
@@ -31,15 +30,15 @@ import urllib.request
 from typing import Callable, Iterable
 
 from nodrug_cli.remind.delivery import (
-    FINAL, RATE_LIMIT, RESENT_NOTE, RETRY, UNCERTAIN, ChannelConfigError, Failure, Pacer, Uncertain, attempts,
-    counts, summary_line)
+    FINAL, RATE_LIMIT, RETRY, UNCERTAIN, ChannelConfigError, Failure, Pacer, Uncertain, attempts, counts,
+    is_timeout, resent_note, summary_line)
 from nodrug_cli.remind.model import Reminder, sort_key
+from nodrug_cli.render.words import Words, said
 
 WECOM_LIMIT_BYTES = 4096  # WeCom group robot: markdown.content at most 4096 bytes of UTF-8
 DINGTALK_LIMIT_BYTES = 4000  # DingTalk group robot: markdown.text — kept conservatively at 4000 bytes
 LIMITS = {"wecom": WECOM_LIMIT_BYTES, "dingtalk": DINGTALK_LIMIT_BYTES}
 KINDS = ("wecom", "dingtalk", "json")
-CHANNEL_WORDS = {"wecom": "企业微信群机器人", "dingtalk": "钉钉群机器人", "json": "JSON 推送"}
 # (posts, seconds): 20 a minute documented for both robots; the extra second absorbs the difference
 # between when a post leaves here and when the robot counts it.
 PACES: dict[str, tuple[int, float] | None] = {"wecom": (20, 61.0), "dingtalk": (20, 61.0), "json": None}
@@ -73,14 +72,14 @@ def _fit(line: str, budget: int) -> str:
 
 
 def markdown_posts(reminders: Iterable[Reminder], as_of: dt.date, community_title: str | None = None,
-                   limit_bytes: int = DINGTALK_LIMIT_BYTES, noted: frozenset[str] = frozenset()
+                   limit_bytes: int = DINGTALK_LIMIT_BYTES, noted: frozenset[str] = frozenset(), lang: str = "zh"
                    ) -> list[tuple[str, list[Reminder]]]:
     """The reminders as one or more markdown messages of at most `limit_bytes` bytes, each with its reminders.
 
     Each message starts with a heading (the date, the community when there is one, the part number
     when split) and the counts, then one list line per reminder, overdue first (`sort_key`). Lines
     are never split across messages. Persons are masked. A reminder whose key is in `noted` (its
-    last post timed out) carries `RESENT_NOTE`. No reminders, no message: [].
+    last post timed out) carries `RESENT_NOTE`. The words are in `lang`. No reminders, no message: [].
     """
     items = sorted(reminders, key=sort_key)
     if not items:
@@ -89,13 +88,15 @@ def markdown_posts(reminders: Iterable[Reminder], as_of: dt.date, community_titl
     if community_title is None:
         communities = {r.community for r in items}
         community_title = communities.pop() if len(communities) == 1 else None
-    title = f"### 禁毒提醒 {as_of.isoformat()}" + (f" {md_plain(community_title)}" if community_title else "")
-    tally = f"逾期 **{overdue}** 项，将到期 **{due}** 项"
+    w = Words(lang, section="deliver")
+    title = w("md_title", as_of.isoformat()) + (f" {md_plain(community_title)}" if community_title else "")
+    tally = w("md_tally", overdue=overdue, due=due)
 
     def heading(part: int, total: int) -> str:
-        return title + (f"（{part}/{total}）" if total > 1 else "") + "\n" + tally + "\n\n"
+        return title + (w("md_part", part=part, total=total) if total > 1 else "") + "\n" + tally + "\n\n"
 
-    lines = ["- " + md_plain(r.message(full_pii=False)) + (RESENT_NOTE if r.key in noted else "") for r in items]
+    lines = ["- " + md_plain(r.message(full_pii=False, lang=lang)) + (resent_note(lang) if r.key in noted else "")
+             for r in items]
 
     def pack(total: int) -> tuple[list[list[int]], int]:
         budget = limit_bytes - _bytes(heading(total, total))  # the widest heading for this many parts
@@ -125,9 +126,9 @@ def markdown_posts(reminders: Iterable[Reminder], as_of: dt.date, community_titl
 
 
 def markdown_chunks(reminders: Iterable[Reminder], as_of: dt.date, community_title: str | None = None,
-                    limit_bytes: int = DINGTALK_LIMIT_BYTES) -> list[str]:
+                    limit_bytes: int = DINGTALK_LIMIT_BYTES, lang: str = "zh") -> list[str]:
     """The texts of `markdown_posts`."""
-    return [text for text, _ in markdown_posts(reminders, as_of, community_title, limit_bytes)]
+    return [text for text, _ in markdown_posts(reminders, as_of, community_title, limit_bytes, lang=lang)]
 
 
 # --- DingTalk 加签 -----------------------------------------------------------------------------------
@@ -146,13 +147,9 @@ def dingtalk_signed(url: str, secret: str, timestamp_ms: int) -> str:
 
 # --- posting -----------------------------------------------------------------------------------------
 
-def _channel_label(kind: str, url: str) -> str:
-    host = urllib.parse.urlsplit(url).hostname or "?"
-    return f"{CHANNEL_WORDS.get(kind, kind)}（{host}）"
+def _channel_label(kind: str, url: str):
+    return said(f"deliver.channel_{kind}", host=urllib.parse.urlsplit(url).hostname or "?")
 
-
-def _is_timeout(exc: object) -> bool:
-    return isinstance(exc, (TimeoutError, socket.timeout)) or "timed out" in str(exc)
 
 
 def _post_once(url: str, body: dict, timeout: float, robot: bool) -> None:
@@ -166,28 +163,31 @@ def _post_once(url: str, body: dict, timeout: float, robot: bool) -> None:
         exc.close()
         cause = f"HTTP {exc.code}" + (f" {exc.reason}" if exc.reason else "")
         if exc.code == 429:
-            raise Failure(cause + "（发送太频繁，已被限流）", RATE_LIMIT) from None
+            raise Failure(said("deliver.http_limited", http=cause), RATE_LIMIT) from None
         raise Failure(cause, RETRY if exc.code >= 500 else FINAL) from None
     except urllib.error.URLError as exc:
         # urllib raises URLError while connecting and sending: the robot has not got the request.
-        why = "超时" if _is_timeout(exc.reason) else f"{exc.reason}"
-        raise Failure(f"连接失败（{why}）", RETRY) from None
+        why = said("deliver.timed_out") if is_timeout(exc.reason) else f"{exc.reason}"
+        raise Failure(said("deliver.connect_failed", why=why), RETRY) from None
     except (OSError, http.client.HTTPException) as exc:
         # Raised while waiting for the answer: the request went out and may have been delivered.
-        why = f"{timeout:g} 秒无应答" if _is_timeout(exc) else f"连接中断：{exc or type(exc).__name__}"
-        raise Failure(f"超时（{why}），机器人可能已收到", UNCERTAIN) from None
+        why = (said("deliver.silent", seconds=f"{timeout:g}") if is_timeout(exc) else
+               said("deliver.dropped", detail=str(exc)))
+        raise Failure(said("deliver.robot_uncertain", why=why), UNCERTAIN) from None
     if not robot:
         return
     try:
         answer = json.loads(raw.decode("utf-8"))
         errcode = int(answer.get("errcode", -1))
     except (ValueError, AttributeError, TypeError):
-        raise Failure("机器人的应答不是预期的 JSON（缺少 errcode）", FINAL) from None
+        raise Failure(said("deliver.not_json"), FINAL) from None
     if errcode != 0:
         message = str(answer.get("errmsg") or "").strip()
-        cause = f"机器人返回错误 errcode={errcode}" + (f"（{message}）" if message else "")
         limited = errcode in RATE_LIMIT_ERRCODES or bool(_RATE_LIMIT_WORDS.search(message))
-        raise Failure(cause + ("：发送太频繁，已被限流" if limited else ""), RATE_LIMIT if limited else FINAL)
+        cause = said("deliver.robot_error", errcode=errcode,
+                     message=said("deliver.robot_says", text=message) if message else "",
+                     limited=said("deliver.robot_limited") if limited else "")
+        raise Failure(cause, RATE_LIMIT if limited else FINAL)
 
 
 def _pacer(kind: str, pace) -> Pacer | None:
@@ -201,7 +201,7 @@ def post_webhook(url: str, kind: str, reminders: Iterable[Reminder], as_of: dt.d
                  retries: int = 2, backoff: float = 0.5, community_title: str | None = None, *,
                  secret: str | None = None, pace: Pacer | tuple[int, float] | None = None,
                  on_sent: Callable[[list[Reminder]], None] | None = None, noted: frozenset[str] = frozenset(),
-                 clock_ms: Callable[[], int] = lambda: int(time.time() * 1000)) -> int:
+                 clock_ms: Callable[[], int] = lambda: int(time.time() * 1000), lang: str = "zh") -> int:
     """POST the reminders (masked) to a webhook; return how many posts the robot accepted.
 
     `kind` "wecom": `{"msgtype": "markdown", "markdown": {"content": …}}`, one POST per chunk of at
@@ -211,29 +211,29 @@ def post_webhook(url: str, kind: str, reminders: Iterable[Reminder], as_of: dt.d
     `on_sent(reminders)` is called the moment each post is accepted. Posts are paced by `pace`
     ((posts, seconds), or a `Pacer`; default `PACES[kind]`). No reminders, no POST (0).
     Raises `ChannelConfigError` for a bad URL, kind or secret, `RateLimited` or `Uncertain` (with the
-    post's reminders in `.uncertain`) or `DeliveryError` when delivery fails.
+    post's reminders in `.uncertain`) or `DeliveryError` when delivery fails. The messages are in `lang`.
     """
     if kind not in KINDS:
-        raise ChannelConfigError(f"不支持的群机器人类型 {kind!r}：应为 wecom、dingtalk 或 json")
+        raise ChannelConfigError(said("deliver.bad_kind", kind=repr(kind)))
     parts = urllib.parse.urlsplit(url or "")
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ChannelConfigError("webhook 地址必须以 http:// 或 https:// 开头并包含主机名")
+        raise ChannelConfigError(said("deliver.bad_url"))
     if secret and kind != "dingtalk":
-        raise ChannelConfigError("--webhook-secret（加签）只用于钉钉群机器人（--webhook-kind dingtalk）")
+        raise ChannelConfigError(said("deliver.secret_kind"))
     items = sorted(reminders, key=sort_key)
     if not items:
         return 0
     label, pacer = _channel_label(kind, url), _pacer(kind, pace)
     if kind == "json":
         body = {"as_of": as_of.isoformat(),
-                "reminders": [{**r.to_json(full_pii=False), **({"resent": True} if r.key in noted else {})}
+                "reminders": [{**r.to_json(full_pii=False, lang=lang), **({"resent": True} if r.key in noted else {})}
                               for r in items]}
         posts = [(body, items)]
     else:
-        title = summary_line(items, as_of)
+        title = summary_line(items, as_of, lang)
         posts = [({"msgtype": "markdown", "markdown": {"content": text}} if kind == "wecom" else
                   {"msgtype": "markdown", "markdown": {"title": title, "text": text}}, group)
-                 for text, group in markdown_posts(items, as_of, community_title, LIMITS[kind], noted)]
+                 for text, group in markdown_posts(items, as_of, community_title, LIMITS[kind], noted, lang)]
     sent = 0
     for body, group in posts:
         def attempt(body=body):

@@ -7,6 +7,8 @@ indicator's value and name (`shown`, `label`). Chinese is exactly what the engin
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from nodrug_cli.indicators.gap import Reason, unusable_sheet
 from nodrug_cli.indicators.model import NA, NOT_COMPUTABLE, Indicator
 from nodrug_cli.render.messages import MESSAGES
@@ -219,17 +221,27 @@ def schedule(months: list[int] | tuple[int, ...], lang: str = "zh") -> str:
     return w("list_sep").join(parts) + w("schedule_then", months[-1])
 
 
-def said(key: str, **params) -> tuple[str, tuple]:
+class Said(NamedTuple):
+    """A sentence as data: its message key and its values; a value may be a `Said` too (worded in the same
+    language)."""
+
+    key: str
+    params: tuple
+
+
+def said(key: str, **params) -> Said:
     """A sentence as data: its message key and its values (worded by `phrase`)."""
-    return key, tuple(params.items())
+    return Said(key, tuple(params.items()))
 
 
 def phrase(data: tuple[str, tuple], lang: str = "zh") -> str:
     """A sentence held as data (`said`) in words. A `schedule` is worded as a schedule, a `subject` (test, talk)
-    and a report's `to` by their words; every other value is shown as it is."""
+    and a report's `to` by their words, a `Said` in the same language, a list joined with the language's list
+    separator (、 or ,); every other value is shown as it is."""
     key, params = data
     w = Words(lang)
-    values = dict(params)
+    values = {name: phrase(v, lang) if isinstance(v, Said) else w("list_sep").join(v) if isinstance(v, list) else v
+              for name, v in params}
     if "schedule" in values:
         values["schedule"] = schedule(values["schedule"], lang)
     if "subject" in values:
@@ -237,3 +249,15 @@ def phrase(data: tuple[str, tuple], lang: str = "zh") -> str:
     if "to" in values:
         values["to"] = w("remind.report_to", values["to"]) if values["to"] else ""
     return w(key, **values)
+
+
+class WordedError(Exception):
+    """An error held as data: a message key and its values (`said`), worded where it is shown, in the reader's
+    language (`message(lang)`, as `jobs.refused` asks of every library refusal); `str()` is its Chinese."""
+
+    def __init__(self, key: str, **params):
+        self.said = said(key, **params)
+        super().__init__(phrase(self.said))
+
+    def message(self, lang: str = "zh") -> str:
+        return phrase(self.said, lang)
