@@ -9,8 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nodrug_cli import jsonout
-from nodrug_cli.indicators.gap import Gap, Reason
+from nodrug_cli.indicators.gap import Gap
 from nodrug_cli.render.score import gap_entry, shown_entry, shown_gap
+from nodrug_cli.said import Said
 
 KEYS = ("id", "name", "start", "reason", "events")
 scalars = st.one_of(st.none(), st.text(max_size=8), st.sampled_from(["王小明", "欧阳明华", "}, {", '"', "\\", "\x01"]),
@@ -41,10 +42,10 @@ def test_a_gap_is_masked_as_its_records(rows, full_pii):
     assert jsonout.dumps(masked) == jsonout.dumps([gap_entry(r, full_pii) for r in rows])
 
 
-SHARED = Reason("no_record")  # one instance for a whole column, as the windows rule gives it
-reasons = st.one_of(st.none(), st.just(SHARED), st.builds(Reason, st.just("no_record")),
-                    st.builds(Reason, st.just("reported_late"), st.integers(1, 40)),
-                    st.builds(Reason, st.just("registered_on"), st.sampled_from(["2025-03-27", "}, {"])))
+SHARED = Said("gap.no_record")  # one instance for a whole column, as the windows rule gives it
+reasons = st.one_of(st.none(), st.just(SHARED), st.builds(Said, st.just("gap.no_record")),
+                    st.builds(Said, st.just("gap.reported_late"), days=st.integers(1, 40)),
+                    st.builds(Said, st.just("gap.registered_on"), day=st.sampled_from(["2025-03-27", "}, {"])))
 
 
 @RELAXED

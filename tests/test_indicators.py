@@ -12,11 +12,11 @@ import pandas as pd
 import pytest
 from builders import person_id, write_xlsx
 
-from nodrug_cli.indicators.gap import Reason
 from nodrug_cli.indicators.compute import Params, compute_indicators
 from nodrug_cli.indicators.windows import add_months, add_years, shift, windows
 from nodrug_cli.ledger.read import read_ledger
 from nodrug_cli.render.words import gap_reason
+from nodrug_cli.said import Said
 
 D = dt.date
 TODAY = D(2026, 11, 25)
@@ -461,8 +461,8 @@ def test_timely_report_at_15_and_16_days(tmp_path):
     # against; 4's order started in 2022, not in P
     assert nd(r, "timely_report_rate") == (1, 3)
     assert {(g["id"], g["reason"]) for g in r["timely_report_rate"].gap} == {
-        (pid(2), Reason("reported_late", 16)), (pid(3), Reason("not_reported"))}
-    assert [gap_reason(Reason("reported_late", 16), lang) for lang in ("zh", "en")] == [
+        (pid(2), Said("gap.reported_late", days=16)), (pid(3), Said("gap.not_reported"))}
+    assert [gap_reason(Said("gap.reported_late", days=16), lang) for lang in ("zh", "en")] == [
         "16 天后才报到", "reported only after 16 days"]
 
 

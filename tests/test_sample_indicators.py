@@ -35,9 +35,9 @@ from pathlib import Path
 
 import pytest
 
-from nodrug_cli.indicators.gap import Reason
 from nodrug_cli.indicators.compute import Params, compute_indicators
 from nodrug_cli.ledger.read import read_ledger
+from nodrug_cli.said import Said
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_ledgers"
 TODAY = dt.date(2026, 11, 25)
@@ -307,7 +307,7 @@ def test_shiqiao_person_gaps():
     assert [g["id"] for g in result["help_rate"].gap] == [HOU]
     assert [g["id"] for g in result["help_group_rate"].gap] == [HOU]
     assert sorted((g["id"], g["reason"]) for g in result["relapses"].gap) == [
-        (JIANG, Reason("positive_on", "2025-03-27")), (TAN, Reason("positive_on", "2025-07-14"))]
+        (JIANG, Said("gap.positive_on", day="2025-03-27")), (TAN, Said("gap.positive_on", day="2025-07-14"))]
     assert sorted(g["id"] for g in result["relapse_rate"].gap) == [JIANG, TAN]
     assert [(g["id"], g["name"]) for g in result["new_users"].gap] == [(LU, "陆婷玉")]
     assert [g["venue"] for g in result["venue_pledge_rate"].gap] == ["石桥网吧"]

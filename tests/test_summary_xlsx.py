@@ -14,11 +14,11 @@ import pytest
 from nodrug_cli.batch import outcome as batch
 from nodrug_cli.batch.outcome import KEY_INDICATORS, BatchReport, LedgerOutcome
 from nodrug_cli.batch.rollup import rollup
-from nodrug_cli.indicators.gap import Reason
 from nodrug_cli.indicators.model import label
 from nodrug_cli.ledger.read import show
 from nodrug_cli.ledger.schema import ID_ALIASES
 from nodrug_cli.render.summary_xlsx import write_summary
+from nodrug_cli.said import Said
 from nodrug_cli.standards.load import load_standard
 from nodrug_cli.standards.model import Standard
 
@@ -43,7 +43,7 @@ def _indicators(**overrides) -> dict:
 def _outcomes() -> list[LedgerOutcome]:
     common = dict(year=2025, as_of="2025-12-31", errors=0, warnings=1)
     return [
-        LedgerOutcome(path="/data/坏文件.xlsx", status="unreadable", reason=Reason("unreadable", "not_workbook", "")),
+        LedgerOutcome(path="/data/坏文件.xlsx", status="unreadable", reason=Said("batch.reason.unreadable", reason="not_workbook", detail="")),
         LedgerOutcome(path="/data/东城/石桥村.xlsx", status="ok", community="石桥村", town="东城街道", total=92.5,
                       grade="优秀", grade_passed=True, passed=True, drug_free=True, vetoed=False,
                       indicators=_indicators(), **common),
@@ -51,7 +51,7 @@ def _outcomes() -> list[LedgerOutcome]:
                       grade="合格", grade_passed=True, passed=False, drug_free=False, vetoed=False,
                       failed_criteria=["2 帮教率100%", "7 每月开展四次以上宣传"],
                       indicators=_indicators(help_rate=0.8, on_schedule_test_rate=None), **common),
-        LedgerOutcome(path="/data/西山/松柏村.xlsx", status="invalid", reason=Reason("errors", 3), community="松柏村",
+        LedgerOutcome(path="/data/西山/松柏村.xlsx", status="invalid", reason=Said("batch.reason.errors", count=3), community="松柏村",
                       town="西山镇", year=2025, as_of="2025-12-31", total=55, grade="不合格", grade_passed=False,
                       passed=False, drug_free=False, vetoed=False, failed_criteria=["3 底数清"], errors=3,
                       warnings=2, indicators=_indicators()),
@@ -324,7 +324,7 @@ def test_no_personal_data_from_real_ledgers(tmp_path):
 
 
 def test_nothing_readable_and_no_sanctions(tmp_path):
-    outcomes = [LedgerOutcome(path="a.xlsx", status="unreadable", reason=Reason("unreadable", "encrypted", ""))]
+    outcomes = [LedgerOutcome(path="a.xlsx", status="unreadable", reason=Said("batch.reason.unreadable", reason="encrypted", detail=""))]
     towns, overall = rollup(outcomes, _standard({"drug_free_rate": {2025: 0.5}}), 2025)
     book = _write(BatchReport(2025, {}, outcomes, towns, overall, []), tmp_path)
     assert book["汇总"].cell(HEAD + 1, 5).value == "无法读取"

@@ -71,13 +71,15 @@ def test_every_message_has_both_languages_of_one_shape():
 
 
 def test_why_an_indicator_cannot_be_computed_in_both_languages():
-    from nodrug_cli.indicators.gap import Reason
     from nodrug_cli.indicators.model import Indicator
+    from nodrug_cli.said import Said
 
     blank = Indicator("checklist.网格化管理", None, status="not_computable",
-                      extra={"missing_sheet": "自查项目", "missing_reason": Reason("checklist_blank")})
+                      extra={"missing_sheet": "自查项目", "missing_reason": Said("gap.checklist_blank")})
+    columns = tuple(Said("gap.column", name=c) for c in ("检测日期", "检测结果"))
     unusable = Indicator("urinalysis_rate", None, status="not_computable",
-                         extra={"missing_sheet": "尿检记录", "missing_reason": Reason("sheet_lacks", "尿检", ("检测日期", "检测结果"))})
+                         extra={"missing_sheet": "尿检记录",
+                                "missing_reason": Said("gap.sheet_lacks", sheet="尿检", columns=columns)})
     assert words.basis(blank) == "自查项目中此项未填写是否落实，无法计算"
     assert words.basis(blank, "en") == "是否落实 left blank in 自查项目: cannot be computed"
     assert words.missing_reason(unusable, "en") == "sheet “尿检” lacks the required column “检测日期”, “检测结果”"
@@ -85,19 +87,21 @@ def test_why_an_indicator_cannot_be_computed_in_both_languages():
 
 
 def test_every_gap_reason_has_words_in_both_languages():
-    """Each code the indicators give (a `gap.` entry) takes its parameters in both languages; an unknown value
-    (the indicator's own words) passes through as it is."""
-    from nodrug_cli.indicators.gap import Reason
+    """Each key the indicators give (a `gap.` entry) takes its values in both languages; an unknown value (the
+    indicator's own words) passes through as it is."""
+    from string import Formatter
 
-    codes = [k.removeprefix("gap.") for k in MESSAGES if k.startswith("gap.")]
-    assert len(codes) > 20
-    for code in codes:
-        slots = MESSAGES[f"gap.{code}"][0].count("{")
-        params = ("X9", "Y8")[:slots]
+    from nodrug_cli.said import Said
+
+    keys = [k for k in MESSAGES if k.startswith("gap.") and k != "gap.finding"]
+    assert len(keys) > 20
+    for key in keys:
+        names = {name for _, name, _, _ in Formatter().parse(MESSAGES[key][0]) if name}
+        values = {name: f"X{i}9" for i, name in enumerate(sorted(names))}
         for lang in ("zh", "en"):
-            worded = words.gap_reason(Reason(code, *params), lang)
-            assert all(p in worded for p in params), (code, lang, worded)
-    assert words.gap_reason(Reason("no_june_event", 2025)) == "2025 年 6 月无宣传活动"
-    assert words.gap_reason(Reason("no_june_event", 2025), "en") == "no prevention event in June 2025"
-    assert words.gap_reason(Reason("group_not_reached", "中小学生")) == "本期无面向中小学生的宣传活动"
+            worded = words.gap_reason(Said(key, **values), lang)
+            assert all(v in worded for v in values.values()), (key, lang, worded)
+    assert words.gap_reason(Said("gap.no_june_event", year=2025)) == "2025 年 6 月无宣传活动"
+    assert words.gap_reason(Said("gap.no_june_event", year=2025), "en") == "no prevention event in June 2025"
+    assert words.gap_reason(Said("gap.group_not_reached", group="中小学生")) == "本期无面向中小学生的宣传活动"
     assert words.gap_reason("写在台账里的话", "en") == "写在台账里的话"

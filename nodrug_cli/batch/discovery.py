@@ -20,12 +20,12 @@ import zipfile
 from pathlib import Path
 from typing import Iterable
 
-from nodrug_cli.indicators.gap import Reason
+from nodrug_cli.said import Said
 from nodrug_cli.ledger import sheets as S
 from nodrug_cli.outputs import OUTPUT_MARK
 
 LEDGER_SHEETS = (S.COMMUNITY, S.REGISTRY)
-NOT_A_LEDGER = Reason("not_ledger", *LEDGER_SHEETS)
+NOT_A_LEDGER = Said("batch.reason.not_ledger", community_sheet=S.COMMUNITY, registry_sheet=S.REGISTRY)
 BATCH_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 SCORED = ("ok", "invalid")  # the statuses that count in roll-ups and history
 _CUSTOM_PROPS = "docProps/custom.xml"
@@ -97,5 +97,5 @@ def mark_duplicates(outcomes: list) -> list:
             continue
         for o in group:
             o.status = "duplicate"
-            o.reason = Reason("duplicate", tuple(x.path for x in group if x is not o))
+            o.reason = Said("batch.reason.duplicate", others=[x.path for x in group if x is not o])
     return outcomes

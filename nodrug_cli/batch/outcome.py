@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Callable
 
 from nodrug_cli.batch.discovery import NOT_A_LEDGER, SCORED, mark_duplicates, not_a_ledger
-from nodrug_cli.indicators.gap import Reason
+from nodrug_cli.said import Said
 
 KEY_INDICATORS = ("current_users", "new_users", "control_rate", "urinalysis_rate", "on_schedule_test_rate", "help_rate",
                   "event_months_met", "awareness_rate.总体")
@@ -24,7 +24,7 @@ class LedgerOutcome:
 
     path: str
     status: str  # ok | invalid (scored) | unreadable | failed | duplicate | not_ledger (see batch.discovery.SCORED)
-    reason: Reason | None = None  # why the row is not clean: a code and its parameters (render.batch words it)
+    reason: Said | None = None  # why the row is not clean, as data (render.batch.ledger_reason words it)
     community: str | None = None
     town: str | None = None
     year: int | None = None
@@ -58,7 +58,7 @@ def score_one(path: str, standard_ref: str | None, today: dt.date, as_of: dt.dat
         ledger, assessment = score_ledger(path, load_standard(standard_ref), today, as_of=as_of, year=year,
                                           last_year=last_year, max_inflated=max_inflated)
     except Unreadable as exc:
-        return LedgerOutcome(path=path, status="unreadable", reason=Reason("unreadable", exc.reason, exc.detail))
+        return LedgerOutcome(path=path, status="unreadable", reason=Said("batch.reason.unreadable", reason=exc.reason, detail=exc.detail))
     if not_a_ledger(ledger.findings):
         return LedgerOutcome(path=path, status="not_ledger", reason=NOT_A_LEDGER)
     return outcome_of(assessment, ledger.info, path)
@@ -70,7 +70,7 @@ def outcome_of(a, info: dict, path: str) -> LedgerOutcome:
 
     errors = sum(1 for f in a.findings if f.severity == ERROR)
     return LedgerOutcome(
-        path=path, status="invalid" if errors else "ok", reason=Reason("errors", errors) if errors else None,
+        path=path, status="invalid" if errors else "ok", reason=Said("batch.reason.errors", count=errors) if errors else None,
         community=a.community, town=a.town, year=a.year, as_of=a.as_of.isoformat(), total=a.total, grade=a.grade,
         grade_passed=a.grade_passed, passed=a.passed,
         drug_free=a.drug_free_passed and a.passed, vetoed=a.vetoed,  # §7: 无毒 counts only with a passed verdict

@@ -19,7 +19,7 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from typing import Callable
 
-from nodrug_cli.indicators.gap import Reason
+from nodrug_cli.said import Said
 
 _PR_SET_PDEATHSIG = 1
 
@@ -33,7 +33,7 @@ def guarded(args: tuple):
         return batch.score_one(*args)
     except Exception as exc:  # noqa: BLE001 - one ledger's defect must not stop the rest
         return batch.LedgerOutcome(path=str(args[0]), status="failed",
-                                   reason=Reason("failed", type(exc).__name__, str(exc)))
+                                   reason=Said("batch.reason.failed", error=type(exc).__name__, detail=str(exc)))
 
 
 def _exit_when(parent) -> None:
@@ -134,7 +134,7 @@ def _run_alone(a: tuple):
     try:
         return pool.submit(guarded, a).result()
     except BrokenProcessPool:
-        return batch.LedgerOutcome(path=str(a[0]), status="failed", reason=Reason("worker_died"))
+        return batch.LedgerOutcome(path=str(a[0]), status="failed", reason=Said("batch.reason.worker_died"))
     except BaseException:
         _kill(pool)
         raise

@@ -306,10 +306,10 @@ class History:
 
 def _in_words(value: object) -> object:
     """An indicator's reason (why it cannot be computed) as the database keeps it: its Chinese words."""
-    from nodrug_cli.indicators.gap import Reason
     from nodrug_cli.render.words import gap_reason
+    from nodrug_cli.said import Said
 
-    if isinstance(value, Reason):
+    if isinstance(value, Said):
         return gap_reason(value)
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
 

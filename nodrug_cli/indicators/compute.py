@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from nodrug_cli.indicators.gap import Reason, unusable_sheet
+from nodrug_cli.indicators.gap import unusable_sheet
 from nodrug_cli.indicators.model import NOT_COMPUTABLE, Indicator, count
 from nodrug_cli.indicators.outreach import awareness_indicators, checklist_indicators, event_indicators, venue_indicators
 from nodrug_cli.indicators.people import PersonSets, ledger_people, person_sets, registered_by
@@ -14,6 +14,7 @@ from nodrug_cli.indicators.supervision import (abstinence_indicators, one_year_e
 from nodrug_cli.ledger import sheets as S
 from nodrug_cli.ledger.findings import ERROR
 from nodrug_cli.ledger.read import Ledger
+from nodrug_cli.said import Said
 
 DEFAULT_TEST_SCHEDULE = [1, 2, 3]  # months per window in program years 1, 2, 3+ (common county practice)
 
@@ -68,7 +69,7 @@ def compute_indicators(ledger: Ledger, params: Params, last_year: Mapping[str, i
         sheet = ind.extra.get("missing_sheet", "")
         if ind.status == NOT_COMPUTABLE and sheet in ledger.unusable:
             ind.extra["missing_reason"] = unusable_sheet(ledger, sheet)
-    values.append(count("registry_errors", len(errors), [{"cell": f.cell, "reason": Reason("finding", f)} for f in errors]))
+    values.append(count("registry_errors", len(errors), [{"cell": f.cell, "reason": Said("gap.finding", finding=f)} for f in errors]))
     by_key = {i.key: i for i in values}
     for key, count_then in (last_year or {}).items():
         if key in YEAR_ON_YEAR and key in by_key:

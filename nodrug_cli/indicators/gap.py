@@ -6,35 +6,23 @@ columns, hands out a dict to whoever iterates it (the workbook, the text tables,
 per distinct value, and gives the JSON writer every record's text from whole columns at once (`json_lines`).
 It reads as a list of dicts: `len`, indexing, slicing, iteration, and equality with a list of the same dicts.
 
-Why each record is there is a `Reason`: a code and its parameters, worded at the edge in the reader's language
-(`render.words.gap_reason`, from the `gap.` entries of `render/messages.py`).
+Why each record is there is a `Said` (`nodrug_cli/said.py`): a `gap.` key of the message table and its values,
+worded at the edge in the reader's language (`render.words.gap_reason`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from itertools import repeat
 from typing import overload
 
-
-@dataclass(frozen=True, slots=True)
-class Reason:
-    """Why a person, window, venue or item is in a gap, or why an indicator cannot be computed: a code of the
-    message table's `gap.` section and its parameters (a date, a number of days, a group, a sheet and its missing
-    columns). Equal reasons are one value, so a column of them is worded once per distinct reason."""
-
-    code: str
-    params: tuple = ()
-
-    def __init__(self, code: str, *params: object):
-        object.__setattr__(self, "code", code)
-        object.__setattr__(self, "params", params)
+from nodrug_cli.said import Said
 
 
-def unusable_sheet(ledger, sheet: str) -> Reason:
+def unusable_sheet(ledger, sheet: str) -> Said:
     """Why an optional sheet that is there cannot be used: its tab name and the required columns it lacks."""
-    return Reason("sheet_lacks", ledger.tables[sheet].name, tuple(ledger.unusable[sheet]))
+    return Said("gap.sheet_lacks", sheet=ledger.tables[sheet].name,
+                columns=tuple(Said("gap.column", name=c) for c in ledger.unusable[sheet]))
 
 
 class Gap(Sequence):
@@ -119,11 +107,11 @@ class Gap(Sequence):
         return list(map("".join, zip(*parts)))
 
 
-_DISTINCT = frozenset({str, Reason})  # kinds of value whose equal values give one result (unlike 1, 1.0 and True)
+_DISTINCT = frozenset({str, Said})  # kinds of value whose equal values give one result (unlike 1, 1.0 and True)
 
 
 def _per_distinct(values: list, function: Callable[[object], object]) -> list:
-    """`function` of each value, called once per distinct value when the values are text or reasons (or None);
+    """`function` of each value, called once per distinct value when the values are text or reasons (`Said`, or None);
     other values (where 1, 1.0 and True would be one key but not one result) are passed one by one."""
     import numpy as np
     import pandas as pd
@@ -134,7 +122,7 @@ def _per_distinct(values: list, function: Callable[[object], object]) -> list:
     kinds = set(map(type, text))
     if not kinds <= _DISTINCT:
         return [function(v) for v in values]
-    if Reason in kinds:  # a column of reasons shares a few instances (本期无记录 for every missed window): one call
+    if Said in kinds:  # a column of reasons shares a few instances (本期无记录 for every missed window): one call
         done: dict = {}  # per instance, by identity, which costs less than hashing each reason's fields
         return [done[key] if (key := id(v)) in done else done.setdefault(key, function(v)) for v in values]
     out = np.empty(len(values), dtype=object)

@@ -132,9 +132,9 @@ class Indicator:
     def plain_extra(self) -> dict:
         """Its extras that are numbers, words or a reason (last year's count, 漏检人次, why it cannot be computed),
         as the JSON carries them once the reason is worded; lists and other structures stay inside."""
-        from nodrug_cli.indicators.gap import Reason
+        from nodrug_cli.said import Said
 
-        return {k: x for k, x in self.extra.items() if isinstance(x, (int, float, str, bool, Reason)) or x is None}
+        return {k: x for k, x in self.extra.items() if isinstance(x, (int, float, str, bool, Said)) or x is None}
 
     def label_base(self, lang: str = "zh") -> str:
         """The indicator's own name, without the extra a view shows."""

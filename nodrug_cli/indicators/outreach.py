@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 
 from nodrug_cli.ledger import columns as C
+from nodrug_cli.said import Said
 from nodrug_cli.ledger import sheets as S
-from nodrug_cli.indicators.gap import Reason
 from nodrug_cli.indicators.model import NA, Indicator, count, missing, ratio
 from nodrug_cli.indicators.people import column
 from nodrug_cli.indicators.supervision import in_period
@@ -51,17 +51,17 @@ def event_indicators(events: pd.DataFrame | None, year: int, as_of: dt.date, per
     t = pd.Timestamp(as_of)
     groups = column(period, "对象群体")
     june = period[C.EVENT_DATE].dt.month.eq(6)
-    out.append(_flag("june_campaign", bool(june.any()), t < pd.Timestamp(year, 6, 1), Reason("no_june_event", year)))
+    out.append(_flag("june_campaign", bool(june.any()), t < pd.Timestamp(year, 6, 1), Said("gap.no_june_event", year=year)))
     september = period[C.EVENT_DATE].dt.month.eq(9) & _has_group(groups, "中小学生")
     out.append(_flag("school_term_campaign", bool(september.any()), t < pd.Timestamp(year, 9, 1),
-                     Reason("no_school_event", year)))
+                     Said("gap.no_school_event", year=year)))
     for group in COVERED_GROUPS:
         reached = bool(_has_group(groups, group).any())
-        out.append(_flag(f"group_coverage.{group}", reached, False, Reason("group_not_reached", group)))
+        out.append(_flag(f"group_coverage.{group}", reached, False, Said("gap.group_not_reached", group=group)))
     return out
 
 
-def _flag(key: str, met: bool, not_yet: bool, shortfall: Reason) -> Indicator:
+def _flag(key: str, met: bool, not_yet: bool, shortfall: Said) -> Indicator:
     if not_yet:
         return Indicator(key, None, None, None, NA)
     return Indicator(key, int(met), int(met), 1, gap=[] if met else [{"reason": shortfall}])
@@ -87,8 +87,8 @@ def venue_indicators(venues: pd.DataFrame | None) -> list[Indicator]:
     if venues is None:
         return [missing(k, S.VENUES) for k in ("venue_pledge_rate", "venue_measure_rate")]
     out = []
-    for key, name, reason in (("venue_pledge_rate", "责任状", Reason("no_pledge")),
-                              ("venue_measure_rate", "防范措施落实", Reason("no_measures"))):
+    for key, name, reason in (("venue_pledge_rate", "责任状", Said("gap.no_pledge")),
+                              ("venue_measure_rate", "防范措施落实", Said("gap.no_measures"))):
         done = column(venues, name).eq(True)
         gap = [{"venue": v, "reason": reason} for v in column(venues, C.VENUE_NAME)[~done]]
         out.append(ratio(key, int(done.sum()), len(venues), gap))
@@ -106,10 +106,10 @@ def checklist_indicators(checklist: pd.DataFrame | None, items: list[str]) -> li
     for key, item in wanted.items():
         if key not in rows or pd.isna(rows[key][1]):
             listed = key in rows  # the row is there, 是否落实 left blank: not met, and said so
-            reason = Reason("checklist_blank_no_evidence" if listed else "checklist_absent_no_evidence")
+            reason = Said("gap.checklist_blank_no_evidence" if listed else "gap.checklist_absent_no_evidence")
             out.append(Indicator(f"checklist.{item}", None, None, None, "not_computable", [{"item": item, "reason": reason}],
-                                 {"missing_sheet": S.CHECKLIST, **({"missing_reason": Reason("checklist_blank")} if listed else {})}))
+                                 {"missing_sheet": S.CHECKLIST, **({"missing_reason": Said("gap.checklist_blank")} if listed else {})}))
         else:
             met = bool(rows[key][1])
-            out.append(Indicator(f"checklist.{item}", int(met), int(met), 1, gap=[] if met else [{"item": item, "reason": Reason("checklist_no")}]))
+            out.append(Indicator(f"checklist.{item}", int(met), int(met), 1, gap=[] if met else [{"item": item, "reason": Said("gap.checklist_no")}]))
     return out

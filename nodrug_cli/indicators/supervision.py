@@ -8,8 +8,9 @@ import numpy as np
 import pandas as pd
 
 from nodrug_cli.ledger import columns as C
+from nodrug_cli.said import Said
 from nodrug_cli.ledger import sheets as S
-from nodrug_cli.indicators.gap import Gap, Reason
+from nodrug_cli.indicators.gap import Gap
 from nodrug_cli.indicators.model import Indicator, count, missing, ratio
 from nodrug_cli.indicators.people import THREE_YEARS_CLEAN, PersonSets, column, dates
 from nodrug_cli.indicators.windows import add_years, due_windows, mark_met, person_keys
@@ -17,10 +18,10 @@ from nodrug_cli.indicators.windows import add_years, due_windows, mark_met, pers
 REPORT_DAYS = 15  # 《戒毒条例》: report and sign within 15 days of the order
 
 
-NOT_REPORTED = Reason("not_reported")
+NOT_REPORTED = Said("gap.not_reported")
 
 
-def people_gap(frame: pd.DataFrame, reason: Reason | pd.Series) -> Gap:
+def people_gap(frame: pd.DataFrame, reason: Said | pd.Series) -> Gap:
     """The persons behind a shortfall: id, name and why (one reason for all, or a Series of reasons by row)."""
     reasons = reason.reindex(frame.index).tolist() if isinstance(reason, pd.Series) else [reason] * len(frame)
     return Gap({"id": column(frame, C.ID_NUMBER).tolist(), "name": column(frame, C.NAME).tolist(), "reason": reasons})
@@ -59,9 +60,9 @@ def registry_indicators(sets: PersonSets, all_rows: pd.DataFrame, info: dict, ye
     active = sets.active
     out = [
         count("registered", len(reg)),
-        count("current_users", int(sets.current.sum()), people_gap(sets.people(sets.current), Reason("current"))),
-        count("active_users", int(active.sum()), people_gap(sets.people(active), Reason("active"))),
-        count("new_users", len(new), people_gap(new, registered_on.reindex(new.index).map(lambda d: Reason("registered_on", f"{d:%Y-%m-%d}"))),
+        count("current_users", int(sets.current.sum()), people_gap(sets.people(sets.current), Said("gap.current"))),
+        count("active_users", int(active.sum()), people_gap(sets.people(active), Said("gap.active"))),
+        count("new_users", len(new), people_gap(new, registered_on.reindex(new.index).map(lambda d: Said("gap.registered_on", day=f"{d:%Y-%m-%d}"))),
               **extra),
     ]
     residents = info.get("常住人口")
@@ -74,19 +75,19 @@ def registry_indicators(sets: PersonSets, all_rows: pd.DataFrame, info: dict, ye
     control = column(reg, C.CONTROL, "在控")
     society = sets.in_society
     lost = society & (~(control.eq("在控") | control.isna()) | status.eq("下落不明"))
-    lost_gap = people_gap(sets.people(lost), Reason("out_of_control"))
+    lost_gap = people_gap(sets.people(lost), Said("gap.out_of_control"))
     out.append(ratio("control_rate", int((society & ~lost).sum()), int(society.sum()), lost_gap))
     out.append(count("out_of_control", int(lost.sum()), lost_gap))
     out += order_indicators(sets, year, as_of)
 
     out.append(ratio("abstinence3_rate", int(sets.abstinent3.sum()), int(sets.current.sum()),
-                     people_gap(sets.people(active), Reason("not_three_years"))))
+                     people_gap(sets.people(active), Said("gap.not_three_years"))))
     due = sets.due
     employed = due & column(reg, C.EMPLOYMENT).eq("就业")
-    out.append(ratio("employment_rate", int(employed.sum()), int(due.sum()), people_gap(sets.people(due & ~employed), Reason("unemployed"))))
+    out.append(ratio("employment_rate", int(employed.sum()), int(due.sum()), people_gap(sets.people(due & ~employed), Said("gap.unemployed"))))
     grouped = due & column(reg, C.HELP_GROUP).eq(True)
     out.append(ratio("help_group_rate", int(grouped.sum()), int(due.sum()),
-                     people_gap(sets.people(due & ~grouped), Reason("no_help_group"))))
+                     people_gap(sets.people(due & ~grouped), Said("gap.no_help_group"))))
     return out
 
 
@@ -109,7 +110,7 @@ def order_indicators(sets: PersonSets, year: int, as_of: dt.date) -> list[Indica
     delay = (signed_on - order_start).dt.days
     timely = this_year & signed & (delay <= REPORT_DAYS).fillna(False)
     late = sets.people(this_year & ~timely)
-    reasons = delay.reindex(late.index).map(lambda d: NOT_REPORTED if pd.isna(d) else Reason("reported_late", int(d)))
+    reasons = delay.reindex(late.index).map(lambda d: NOT_REPORTED if pd.isna(d) else Said("gap.reported_late", days=int(d)))
     reasons = reasons.where(signed.reindex(late.index), NOT_REPORTED)
     out.append(ratio("timely_report_rate", int(timely.sum()), int(this_year.sum()), people_gap(late, reasons)))
     return out
@@ -143,7 +144,7 @@ def on_schedule(key: str, due: pd.DataFrame, wins: pd.DataFrame, records: pd.Dat
     ends = np.datetime_as_string((missed["end"].to_numpy(dtype="datetime64[D]") - np.timedelta64(1, "D")), unit="D").tolist()
     gap = Gap({"id": people.where(~people.isin(set(keys[column(due, C.ID_NUMBER).isna()])), None).tolist(),
                "name": names.reindex(people.to_numpy()).tolist(), "start": starts, "end": ends,
-               "reason": [Reason("no_record")] * len(missed)})
+               "reason": [Said("gap.no_record")] * len(missed)})
     due_label, missed_label = count_label
     return ratio(key, int(met.sum()), len(wins), gap, **{due_label: len(wins), missed_label: int((~met).sum())})
 
@@ -182,20 +183,20 @@ def test_indicators(sets: PersonSets, last_sets: PersonSets, tests: pd.DataFrame
     now, before = int(relapsed.sum()), int(last_relapsed.sum())
     at_risk = sets.due | relapsed
     return [
-        ratio("urinalysis_rate", int(tested.sum()), int(owes.sum()), people_gap(sets.people(owes & ~tested), Reason("no_test"))),
+        ratio("urinalysis_rate", int(tested.sum()), int(owes.sum()), people_gap(sets.people(owes & ~tested), Said("gap.no_test"))),
         ratio("home_urinalysis_rate", int((home & tested).sum()), int(home.sum()),
-              people_gap(sets.people(home & ~tested), Reason("no_test_at_home"))),
+              people_gap(sets.people(home & ~tested), Said("gap.no_test_at_home"))),
         on_schedule("on_schedule_test_rate", sets.people(sets.due), wins, tests, C.TEST_DATE, ("应检人次", "漏检人次")),
         count("relapses", now, people_gap(sets.people(relapsed), positive_on(ids[relapsed], first_positive)),
               **year_on_year(now, before, falling=True)),
-        ratio("relapse_rate", now, int(at_risk.sum()), people_gap(sets.people(relapsed), Reason("positive"))),
+        ratio("relapse_rate", now, int(at_risk.sum()), people_gap(sets.people(relapsed), Said("gap.positive"))),
     ]
 
 
 def positive_on(ids: pd.Series, first_positive: pd.Series) -> pd.Series:
     """Each relapsed person's reason: the date of their first 阳性 test of the period."""
     days = ids.map(first_positive.dt.strftime("%Y-%m-%d"))
-    return days.map(lambda day: Reason("positive_on", day))
+    return days.map(lambda day: Said("gap.positive_on", day=day))
 
 
 def year_on_year(now: int, before: int, falling: bool) -> dict:
@@ -221,7 +222,7 @@ def abstinence_indicators(sets: PersonSets, last_sets: PersonSets, year: int, as
     newly = completed_three_years(sets, year, as_of)
     before = int(completed_three_years(last_sets, year - 1, one_year_earlier(as_of)).sum())
     now = int(newly.sum())
-    return [count("newly_abstinent", now, people_gap(sets.people(newly), Reason("abstinent_three_years")),
+    return [count("newly_abstinent", now, people_gap(sets.people(newly), Said("gap.abstinent_three_years")),
                   **year_on_year(now, before, falling=False))]
 
 
@@ -238,8 +239,8 @@ def talk_indicators(sets: PersonSets, talks: pd.DataFrame | None, schedule: list
     grouped = column(reg, C.HELP_GROUP).eq(True)
     helped = owes & talked & grouped
     reasons = pd.Series(None, index=reg.index, dtype=object)
-    reasons = reasons.mask(~grouped, Reason("no_help_group")).mask(~talked, Reason("no_talk")).mask(
-        ~grouped & ~talked, Reason("no_help_group_no_talk"))
+    reasons = reasons.mask(~grouped, Said("gap.no_help_group")).mask(~talked, Said("gap.no_talk")).mask(
+        ~grouped & ~talked, Said("gap.no_help_group_no_talk"))
     return [
         ratio("help_rate", int(helped.sum()), int(owes.sum()), people_gap(sets.people(owes & ~helped), reasons)),
         on_schedule("on_schedule_talk_rate", sets.people(sets.due), wins, talks, C.TALK_DATE, ("应谈人次", "漏谈人次")),

@@ -19,7 +19,8 @@ from nodrug_cli.remind.delivery import (  # noqa: F401  (re-exported)
     FINAL, RESENT_NOTE, RETRY, UNCERTAIN, ChannelConfigError, DeliveryError, Failure, Pacer, RateLimited,
     Uncertain, attempts, channel_name, counts, is_timeout, resent_note, summary_line)
 from nodrug_cli.remind.model import Reminder, sort_key
-from nodrug_cli.render.words import Words, said
+from nodrug_cli.render.words import Words
+from nodrug_cli.said import Said
 from nodrug_cli.remind.robots import (  # noqa: F401  (re-exported)
     DINGTALK_LIMIT_BYTES, KINDS, LIMITS, PACES, WECOM_LIMIT_BYTES, dingtalk_signed, markdown_chunks,
     markdown_posts, md_plain, post_webhook)
@@ -62,7 +63,7 @@ def build_mail(sender: str, to: list[str], reminders: Iterable[Reminder], as_of:
 
 def _smtp_once(config: "MailConfig", sender: str, recipients: list[str], message: EmailMessage,
                timeout: float) -> None:
-    timeout_cause = said("deliver.mail_silent", seconds=f"{timeout:g}")
+    timeout_cause = Said("deliver.mail_silent", seconds=f"{timeout:g}")
     sending = False  # once the message is on its way, a timeout or a dropped line leaves its fate unknown
     try:
         if config.tls == "ssl":
@@ -74,7 +75,7 @@ def _smtp_once(config: "MailConfig", sender: str, recipients: list[str], message
             if config.tls == "starttls":
                 smtp.ehlo()
                 if not smtp.has_extn("starttls"):
-                    raise Failure(said("deliver.no_starttls"), FINAL)
+                    raise Failure(Said("deliver.no_starttls"), FINAL)
                 smtp.starttls(context=ssl.create_default_context())
                 smtp.ehlo()
             if config.user:
@@ -82,29 +83,29 @@ def _smtp_once(config: "MailConfig", sender: str, recipients: list[str], message
             sending = True
             refused = smtp.send_message(message, from_addr=sender, to_addrs=recipients)
             if refused:
-                raise Failure(said("deliver.some_refused", addresses=sorted(refused)), FINAL)
+                raise Failure(Said("deliver.some_refused", addresses=sorted(refused)), FINAL)
     except Failure:
         raise
     except smtplib.SMTPAuthenticationError as exc:
-        raise Failure(said("deliver.login_failed", code=exc.smtp_code), FINAL) from None
+        raise Failure(Said("deliver.login_failed", code=exc.smtp_code), FINAL) from None
     except smtplib.SMTPRecipientsRefused as exc:
-        raise Failure(said("deliver.refused", addresses=sorted(exc.recipients)), FINAL) from None
+        raise Failure(Said("deliver.refused", addresses=sorted(exc.recipients)), FINAL) from None
     except smtplib.SMTPResponseException as exc:
         text = exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
-        raise Failure(said("deliver.server_refused", code=exc.smtp_code, text=text.strip()),
+        raise Failure(Said("deliver.server_refused", code=exc.smtp_code, text=text.strip()),
                       RETRY if 400 <= exc.smtp_code < 500 else FINAL) from None
     except smtplib.SMTPServerDisconnected as exc:
-        cause = timeout_cause if is_timeout(exc) else said("deliver.mail_dropped", detail=str(exc))
-        raise Failure(said("deliver.mail_uncertain", cause=cause) if sending else cause,
+        cause = timeout_cause if is_timeout(exc) else Said("deliver.mail_dropped", detail=str(exc))
+        raise Failure(Said("deliver.mail_uncertain", cause=cause) if sending else cause,
                       UNCERTAIN if sending else RETRY) from None
     except smtplib.SMTPException as exc:
-        raise Failure(said("deliver.smtp_error", detail=str(exc)), FINAL) from None
+        raise Failure(Said("deliver.smtp_error", detail=str(exc)), FINAL) from None
     except ssl.SSLError as exc:
-        raise Failure(said("deliver.tls_failed", detail=exc.reason or str(exc)), FINAL) from None
+        raise Failure(Said("deliver.tls_failed", detail=exc.reason or str(exc)), FINAL) from None
     except OSError as exc:  # TimeoutError is an OSError
-        cause = timeout_cause if is_timeout(exc) else said("deliver.connect_failed", why=exc.strerror or str(exc))
+        cause = timeout_cause if is_timeout(exc) else Said("deliver.connect_failed", why=exc.strerror or str(exc))
         if sending:
-            raise Failure(said("deliver.mail_uncertain", cause=cause), UNCERTAIN) from None
+            raise Failure(Said("deliver.mail_uncertain", cause=cause), UNCERTAIN) from None
         raise Failure(cause, RETRY) from None
 
 
@@ -122,10 +123,10 @@ def send_mail(config: "MailConfig", to: list[str], reminders: Iterable[Reminder]
     items = list(reminders)
     if not items:
         return
-    label = said("deliver.channel_mail", host=config.host, port=config.port)
+    label = Said("deliver.channel_mail", host=config.host, port=config.port)
     recipients = [address for _, address in getaddresses(list(to)) if address]
     if not recipients:
-        raise DeliveryError(label, said("deliver.no_recipients"))
+        raise DeliveryError(label, Said("deliver.no_recipients"))
     sender = parseaddr(config.sender)[1] or config.sender
     message = build_mail(config.sender, list(to), items, as_of, noted, lang)
     try:

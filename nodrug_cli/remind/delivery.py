@@ -22,7 +22,8 @@ from typing import Callable, Iterable, TypeVar
 
 from nodrug_cli.remind.model import Reminder
 from nodrug_cli.render.messages import MESSAGES
-from nodrug_cli.render.words import Words, WordedError, said
+from nodrug_cli.render.words import Words, WordedError
+from nodrug_cli.said import Said
 
 T = TypeVar("T")
 
@@ -34,7 +35,7 @@ class DeliveryError(WordedError):
     (`message(lang)`; `str()` is the Chinese).
 
     `DeliveryError(channel, cause)` reads "企业微信群机器人（qyapi.weixin.qq.com）：HTTP 500，已重试 2 次";
-    `DeliveryError(message)` takes a ready line. Channel and cause are words (`said`) or plain text. `delivered`
+    `DeliveryError(message)` takes a ready line. Channel and cause are sentences as data (`Said`) or plain text. `delivered`
     counts the posts that did go out before the failure (a split webhook message may fail half way); `uncertain`
     holds the reminders of a post whose fate is unknown (see `Uncertain`).
     """
@@ -64,7 +65,7 @@ class Uncertain(DeliveryError):
 
 
 class Failure(Exception):
-    """One failed attempt: its cause (`said`) and what may follow (RETRY, FINAL, RATE_LIMIT, UNCERTAIN)."""
+    """One failed attempt: its cause (a `Said`) and what may follow (RETRY, FINAL, RATE_LIMIT, UNCERTAIN)."""
 
     def __init__(self, cause, outcome: str):
         super().__init__(cause)
@@ -114,7 +115,7 @@ def attempts(label, attempt: Callable[[], T], retries: int, backoff: float, deli
             if failure.outcome != RETRY:
                 raise DeliveryError(label, failure.cause, delivered=delivered) from None
             if tries >= retries:
-                cause = said("deliver.retried", cause=failure.cause, n=retries) if retries else failure.cause
+                cause = Said("deliver.retried", cause=failure.cause, n=retries) if retries else failure.cause
                 raise DeliveryError(label, cause, delivered=delivered) from None
             time.sleep(backoff * (2 ** tries))
             tries += 1

@@ -27,7 +27,8 @@ from email.utils import parseaddr
 from pathlib import Path
 from typing import Mapping
 
-from nodrug_cli.render.words import WordedError, said
+from nodrug_cli.render.words import WordedError
+from nodrug_cli.said import Said
 
 TLS_MODES = ("starttls", "ssl", "none")
 DEFAULT_PORTS = {"ssl": 465, "starttls": 587, "none": 25}
@@ -69,7 +70,7 @@ def load_mail_config(config_path: Path | None, environ: Mapping[str, str] = os.e
         raise MailConfigError("mail.no_host", env=ENV["host"])
     sender = str(values.get("sender") or "").strip()
     if not sender or "@" not in parseaddr(sender)[1]:
-        what = said("mail.not_an_address", sender=repr(sender)) if sender else said("mail.no_sender")
+        what = Said("mail.not_an_address", sender=repr(sender)) if sender else Said("mail.no_sender")
         raise MailConfigError("mail.sender", what=what, env=ENV["sender"])
     tls = str(values.get("tls") or "starttls").strip().lower()
     if tls not in TLS_MODES:

@@ -9,6 +9,7 @@ from enum import StrEnum
 
 from nodrug_cli.privacy import mask_id, mask_name
 from nodrug_cli.render.messages import MESSAGES
+from nodrug_cli.said import Said
 
 class ReminderKind(StrEnum):
     """What a reminder is about; its value is the `kind` of the JSON and CSV output."""
@@ -23,6 +24,8 @@ class ReminderKind(StrEnum):
     EVENTS_SHORT = "events_short"
     JUNE_CAMPAIGN = "june_campaign"
     REPORT_DUE = "report_due"
+
+from nodrug_cli.said import Said
 
 
 KINDS = tuple(ReminderKind)
@@ -42,9 +45,9 @@ class Reminder:
     days_left: int | None
     rule: str  # the rule in words, e.g. 尿检每 2 个月一次（boumei-2023）
     what: str  # what is due, without the person, e.g. 2025-05-01 至 2025-06-30 的尿检
-    # the rule and the what as data (`render.words.said`), for words in another language; empty: only the Chinese
-    rule_data: tuple = field(default=(), compare=False)
-    what_data: tuple = field(default=(), compare=False)
+    # the rule and the what as data (a `Said`), for words in another language; empty: only the Chinese
+    rule_data: Said | None = field(default=None, compare=False)
+    what_data: Said | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "kind", ReminderKind(self.kind))  # an unknown kind is a programming error

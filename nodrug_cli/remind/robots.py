@@ -33,7 +33,8 @@ from nodrug_cli.remind.delivery import (
     FINAL, RATE_LIMIT, RETRY, UNCERTAIN, ChannelConfigError, Failure, Pacer, Uncertain, attempts, counts,
     is_timeout, resent_note, summary_line)
 from nodrug_cli.remind.model import Reminder, sort_key
-from nodrug_cli.render.words import Words, said
+from nodrug_cli.render.words import Words
+from nodrug_cli.said import Said
 
 WECOM_LIMIT_BYTES = 4096  # WeCom group robot: markdown.content at most 4096 bytes of UTF-8
 DINGTALK_LIMIT_BYTES = 4000  # DingTalk group robot: markdown.text — kept conservatively at 4000 bytes
@@ -148,7 +149,7 @@ def dingtalk_signed(url: str, secret: str, timestamp_ms: int) -> str:
 # --- posting -----------------------------------------------------------------------------------------
 
 def _channel_label(kind: str, url: str):
-    return said(f"deliver.channel_{kind}", host=urllib.parse.urlsplit(url).hostname or "?")
+    return Said(f"deliver.channel_{kind}", host=urllib.parse.urlsplit(url).hostname or "?")
 
 
 
@@ -163,30 +164,30 @@ def _post_once(url: str, body: dict, timeout: float, robot: bool) -> None:
         exc.close()
         cause = f"HTTP {exc.code}" + (f" {exc.reason}" if exc.reason else "")
         if exc.code == 429:
-            raise Failure(said("deliver.http_limited", http=cause), RATE_LIMIT) from None
+            raise Failure(Said("deliver.http_limited", http=cause), RATE_LIMIT) from None
         raise Failure(cause, RETRY if exc.code >= 500 else FINAL) from None
     except urllib.error.URLError as exc:
         # urllib raises URLError while connecting and sending: the robot has not got the request.
-        why = said("deliver.timed_out") if is_timeout(exc.reason) else f"{exc.reason}"
-        raise Failure(said("deliver.connect_failed", why=why), RETRY) from None
+        why = Said("deliver.timed_out") if is_timeout(exc.reason) else f"{exc.reason}"
+        raise Failure(Said("deliver.connect_failed", why=why), RETRY) from None
     except (OSError, http.client.HTTPException) as exc:
         # Raised while waiting for the answer: the request went out and may have been delivered.
-        why = (said("deliver.silent", seconds=f"{timeout:g}") if is_timeout(exc) else
-               said("deliver.dropped", detail=str(exc)))
-        raise Failure(said("deliver.robot_uncertain", why=why), UNCERTAIN) from None
+        why = (Said("deliver.silent", seconds=f"{timeout:g}") if is_timeout(exc) else
+               Said("deliver.dropped", detail=str(exc)))
+        raise Failure(Said("deliver.robot_uncertain", why=why), UNCERTAIN) from None
     if not robot:
         return
     try:
         answer = json.loads(raw.decode("utf-8"))
         errcode = int(answer.get("errcode", -1))
     except (ValueError, AttributeError, TypeError):
-        raise Failure(said("deliver.not_json"), FINAL) from None
+        raise Failure(Said("deliver.not_json"), FINAL) from None
     if errcode != 0:
         message = str(answer.get("errmsg") or "").strip()
         limited = errcode in RATE_LIMIT_ERRCODES or bool(_RATE_LIMIT_WORDS.search(message))
-        cause = said("deliver.robot_error", errcode=errcode,
-                     message=said("deliver.robot_says", text=message) if message else "",
-                     limited=said("deliver.robot_limited") if limited else "")
+        cause = Said("deliver.robot_error", errcode=errcode,
+                     message=Said("deliver.robot_says", text=message) if message else "",
+                     limited=Said("deliver.robot_limited") if limited else "")
         raise Failure(cause, RATE_LIMIT if limited else FINAL)
 
 
@@ -214,12 +215,12 @@ def post_webhook(url: str, kind: str, reminders: Iterable[Reminder], as_of: dt.d
     post's reminders in `.uncertain`) or `DeliveryError` when delivery fails. The messages are in `lang`.
     """
     if kind not in KINDS:
-        raise ChannelConfigError(said("deliver.bad_kind", kind=repr(kind)))
+        raise ChannelConfigError(Said("deliver.bad_kind", kind=repr(kind)))
     parts = urllib.parse.urlsplit(url or "")
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ChannelConfigError(said("deliver.bad_url"))
+        raise ChannelConfigError(Said("deliver.bad_url"))
     if secret and kind != "dingtalk":
-        raise ChannelConfigError(said("deliver.secret_kind"))
+        raise ChannelConfigError(Said("deliver.secret_kind"))
     items = sorted(reminders, key=sort_key)
     if not items:
         return 0

@@ -19,6 +19,7 @@ from nodrug_cli.indicators.supervision import REPORT_DAYS
 from nodrug_cli.indicators.windows import add_years, anchors, mark_met, person_keys, shift, windows
 from nodrug_cli.ledger.read import Ledger
 from nodrug_cli.remind.model import Reminder, ReminderKind, sort_key
+from nodrug_cli.said import Said
 from nodrug_cli.render import words
 from nodrug_cli.standards.model import Standard
 
@@ -31,7 +32,7 @@ def _day(ts) -> dt.date:
 
 def _reminder(kind: ReminderKind, community: str, person, name, due: dt.date, overdue: int | None, left: int | None,
               rule: tuple, what: tuple) -> Reminder:
-    """A reminder whose rule and what are held as data (`words.said`), with their Chinese words beside them."""
+    """A reminder whose rule and what are held as data (`Said`), with their Chinese words beside them."""
     return Reminder(kind, community, person, name, due, overdue, left, words.phrase(rule), words.phrase(what),
                     rule_data=rule, what_data=what)
 
@@ -63,14 +64,14 @@ def window_reminders(ledger: Ledger, people: pd.DataFrame, records: pd.DataFrame
             last_day = _day(previous["end"]) - dt.timedelta(days=1)
             out.append(_reminder(ReminderKind(f"{subject}_overdue"), community, person, names.get(person), last_day,
                                  (as_of - last_day).days, None, rule,
-                                 words.said("remind.what_window", start=_day(previous["start"]), end=last_day,
+                                 Said("remind.what_window", start=_day(previous["start"]), end=last_day,
                                             subject=subject)))
             continue
         last_day = _day(current["end"]) - dt.timedelta(days=1)
         left = (last_day - as_of).days
         if not current["met"] and left <= within:
             out.append(_reminder(ReminderKind(f"{subject}_due"), community, person, names.get(person), last_day, None,
-                                 left, rule, words.said("remind.what_window", start=_day(current["start"]), end=last_day,
+                                 left, rule, Said("remind.what_window", start=_day(current["start"]), end=last_day,
                                                         subject=subject)))
     return out
 
@@ -88,15 +89,15 @@ def order_reminders(ledger: Ledger, registry: pd.DataFrame, as_of: dt.date, with
     for _, row in registry[late].iterrows():
         due = _day(row[C.ORDER_START]) + dt.timedelta(days=REPORT_DAYS)
         out.append(_reminder(ReminderKind.ORDER_UNREPORTED, community, row.get(C.ID_NUMBER), row.get(C.NAME), due,
-                             (as_of - due).days, None, words.said("remind.rule_report_order"),
-                             words.said("remind.what_unreported", start=_day(row[C.ORDER_START]), status=row[C.STATUS])))
+                             (as_of - due).days, None, Said("remind.rule_report_order"),
+                             Said("remind.what_unreported", start=_day(row[C.ORDER_START]), status=row[C.STATUS])))
     ends = add_years(start, ORDER_YEARS)
     ending = supervised & ((ends - t).dt.days >= 0) & ((ends - t).dt.days <= within)
     for i, row in registry[ending].iterrows():
         end = _day(ends[i])
         out.append(_reminder(ReminderKind.ORDER_ENDING, community, row.get(C.ID_NUMBER), row.get(C.NAME), end, None,
-                             (end - as_of).days, words.said("remind.rule_order_term"),
-                             words.said("remind.what_ending", start=_day(row[C.ORDER_START]), status=row[C.STATUS],
+                             (end - as_of).days, Said("remind.rule_order_term"),
+                             Said("remind.what_ending", start=_day(row[C.ORDER_START]), status=row[C.STATUS],
                                         end=end)))
     return out
 
@@ -114,8 +115,8 @@ def abstinence_reminders(ledger: Ledger, sets, as_of: dt.date, within: int) -> l
     since = (pd.Timestamp(as_of) - reached).dt.days
     candidates = status.eq(NOT_YET_THREE) & (since >= 0) & (since <= within) & sets.abstinent3
     return [_reminder(ReminderKind.ABSTINENCE_REACHED, community, row.get(C.ID_NUMBER), row.get(C.NAME),
-                      _day(reached[i]), int(since[i]), None, words.said("remind.rule_abstinence"),
-                      words.said("remind.what_abstinence"))
+                      _day(reached[i]), int(since[i]), None, Said("remind.rule_abstinence"),
+                      Said("remind.what_abstinence"))
             for i, row in registry[candidates].iterrows()]
 
 
@@ -131,8 +132,8 @@ def event_reminders(ledger: Ledger, standard: Standard, as_of: dt.date, within: 
         this_month = int(((dates.dt.year == as_of.year) & (dates.dt.month == as_of.month) & (dates <= pd.Timestamp(as_of))).sum())
         if this_month < standard.events_per_month:
             out.append(_reminder(ReminderKind.EVENTS_SHORT, community, None, None, month_end, None, left,
-                                 words.said("remind.rule_events", n=standard.events_per_month, standard=standard.name),
-                                 words.said("remind.what_events", done=this_month,
+                                 Said("remind.rule_events", n=standard.events_per_month, standard=standard.name),
+                                 Said("remind.what_events", done=this_month,
                                             short=standard.events_per_month - this_month)))
     start, end = dt.date(as_of.year, 5, 25), dt.date(as_of.year, 6, 25)
     if events is not None and start <= as_of <= end:
@@ -141,7 +142,7 @@ def event_reminders(ledger: Ledger, standard: Standard, as_of: dt.date, within: 
         if not june:
             day = dt.date(as_of.year, 6, 26)
             out.append(_reminder(ReminderKind.JUNE_CAMPAIGN, community, None, None, day, None, (day - as_of).days,
-                                 words.said("remind.rule_june"), words.said("remind.what_june")))
+                                 Said("remind.rule_june"), Said("remind.what_june")))
     out += report_reminders(ledger, standard, as_of, within)
     return out
 
@@ -168,11 +169,11 @@ def report_reminders(ledger: Ledger, standard: Standard, as_of: dt.date, within:
     for duty in standard.reports:
         due = next_due(duty.day, duty.months, as_of)
         if (due - as_of).days <= within:
-            what = (words.said("remind.what_quarter", year=due.year, quarter=(due.month - 1) // 3 + 1, title=duty.title)
+            what = (Said("remind.what_quarter", year=due.year, quarter=(due.month - 1) // 3 + 1, title=duty.title)
                     if duty.months == [3, 6, 9, 12] else
-                    words.said("remind.what_month", year=due.year, month=due.month, title=duty.title))
+                    Said("remind.what_month", year=due.year, month=due.month, title=duty.title))
             out.append(_reminder(ReminderKind.REPORT_DUE, town, None, None, due, None, (due - as_of).days,
-                                 words.said("remind.rule_report", by=duty.by, year=due.year, month=due.month,
+                                 Said("remind.rule_report", by=duty.by, year=due.year, month=due.month,
                                             day=duty.day, to=duty.to, standard=standard.name), what))
     return out
 
@@ -186,12 +187,12 @@ def reminders_for(ledger: Ledger, standard: Standard, as_of: dt.date, within: in
     # a ledger that keeps no 尿检记录 / 谈话记录 sheet says nothing about who was tested or talked to
     if tests is not None:
         out += window_reminders(ledger, due, tests, C.TEST_DATE, list(standard.schedules.tests), as_of, within, "test",
-                                words.said("remind.rule_tests", schedule=tuple(standard.schedules.tests),
+                                Said("remind.rule_tests", schedule=tuple(standard.schedules.tests),
                                            standard=standard.name))
     talks = ledger.frame(S.TALKS)
     if talks is not None:
         out += window_reminders(ledger, due, talks, C.TALK_DATE, list(standard.schedules.talks), as_of, within, "talk",
-                                words.said("remind.rule_talks", schedule=tuple(standard.schedules.talks),
+                                Said("remind.rule_talks", schedule=tuple(standard.schedules.talks),
                                            standard=standard.name))
     out += order_reminders(ledger, registry, as_of, within)
     out += abstinence_reminders(ledger, sets, as_of, within)

@@ -30,12 +30,11 @@ def ledger_reason(o, lang: str = "zh") -> str:
     reason = o.reason
     if reason is None:
         return ""
-    if reason.code == "unreadable":  # worded by the reasons' own table, as `validate` words them
+    if reason.key == "batch.reason.unreadable":  # worded by the reasons' own table, as `validate` words them
         from nodrug_cli.ledger.workbook import Unreadable
 
-        return Unreadable(o.path, *reason.params).message(lang)
-    w = Words(lang, section="batch.reason")
-    return w(reason.code, *(w("list_sep").join(p) if isinstance(p, tuple) else p for p in reason.params))
+        return Unreadable(o.path, reason.get("reason"), reason.get("detail")).message(lang)
+    return say.phrase(reason, lang)
 
 
 def report_json(report: BatchReport, lang: str = "zh") -> dict:

@@ -288,14 +288,15 @@ MESSAGES: dict[str, tuple] = {
                       "duplicate": "duplicate community"}),
     # why a ledger's row is not clean (batch/outcome.py `LedgerOutcome.reason`: a code and its parameters); an
     # unreadable file's reason is worded by its own table (ledger/unreadable.py)
-    "batch.reason.errors": ("台账有 {} 个错误", "the ledger has {} errors"),
-    "batch.reason.not_ledger": ("不是台账：没有“{0}”和“{1}”工作表，已跳过（未考评，未记入历史）",
-                                "not a ledger: it has no {0} and no {1} sheet; skipped (not scored, not recorded)"),
-    "batch.reason.duplicate": ("与 {0} 是同一个村（社区）（社区名称和所属镇相同）：都不计入汇总和历史，请删除重复的文件或改正社区名称",
-                               "the same community as {0} (same 社区名称 and 所属镇): none of them is counted in the "
+    "batch.reason.errors": ("台账有 {count} 个错误", "the ledger has {count} errors"),
+    "batch.reason.not_ledger": ("不是台账：没有“{community_sheet}”和“{registry_sheet}”工作表，已跳过（未考评，未记入历史）",
+                                "not a ledger: it has no {community_sheet} and no {registry_sheet} sheet; skipped (not "
+                                "scored, not recorded)"),
+    "batch.reason.duplicate": ("与 {others} 是同一个村（社区）（社区名称和所属镇相同）：都不计入汇总和历史，请删除重复的文件或改正社区名称",
+                               "the same community as {others} (same 社区名称 and 所属镇): none of them is counted in the "
                                "summary or history; delete the copy or correct the community's name"),
-    "batch.reason.failed": ("处理该台账时程序出错（{0}：{1}）：请把该文件交给维护人员",
-                            "nodrug failed on this ledger ({0}: {1}): please pass the file to the maintainers"),
+    "batch.reason.failed": ("处理该台账时程序出错（{error}：{detail}）：请把该文件交给维护人员",
+                            "nodrug failed on this ledger ({error}: {detail}): please pass the file to the maintainers"),
     "batch.reason.worker_died": ("处理该台账时进程异常退出（文件可能损坏或过大，或内存不足）：其余台账不受影响",
                                  "the process scoring this ledger died (the file may be damaged or too large, or memory "
                                  "ran out); the other ledgers are not affected"),
@@ -391,24 +392,24 @@ MESSAGES: dict[str, tuple] = {
     # --- why a person, window, venue or item is in a gap (indicators/gap.py `Reason`: code and parameters) -------
     "gap.current": ("现有吸毒人员", "current user"),
     "gap.active": ("未戒断", "not abstinent"),
-    "gap.registered_on": ("{0} 首次登记", "registered {0}"),
+    "gap.registered_on": ("{day} 首次登记", "registered {day}"),
     "gap.out_of_control": ("失控或下落不明", "out of control or whereabouts unknown"),
     "gap.not_three_years": ("未满三年戒断", "not yet three years abstinent"),
     "gap.unemployed": ("未就业", "not employed"),
     "gap.no_help_group": ("未建立帮教小组", "no help group"),
     "gap.not_reported": ("未报到签订协议", "has not reported (no agreement signed)"),
-    "gap.reported_late": ("{0} 天后才报到", "reported only after {0} days"),
+    "gap.reported_late": ("{days} 天后才报到", "reported only after {days} days"),
     "gap.no_record": ("本期无记录", "no record in the window"),
     "gap.no_test": ("本期无检测记录", "no test this period"),
     "gap.no_test_at_home": ("在家但本期无检测记录", "at home, no test this period"),
-    "gap.positive_on": ("{0} 检测阳性", "tested positive {0}"),
+    "gap.positive_on": ("{day} 检测阳性", "tested positive {day}"),
     "gap.positive": ("本期检测阳性", "tested positive this period"),
     "gap.abstinent_three_years": ("本期戒断满三年", "three years abstinent this period"),
     "gap.no_talk": ("本期无谈话记录", "no talk this period"),
     "gap.no_help_group_no_talk": ("未建立帮教小组且本期无谈话记录", "no help group, and no talk this period"),
-    "gap.no_june_event": ("{0} 年 6 月无宣传活动", "no prevention event in June {0}"),
-    "gap.no_school_event": ("{0} 年 9 月无面向中小学生的宣传活动", "no event for school pupils in September {0}"),
-    "gap.group_not_reached": ("本期无面向{0}的宣传活动", "no event for {0} this period"),
+    "gap.no_june_event": ("{year} 年 6 月无宣传活动", "no prevention event in June {year}"),
+    "gap.no_school_event": ("{year} 年 9 月无面向中小学生的宣传活动", "no event for school pupils in September {year}"),
+    "gap.group_not_reached": ("本期无面向{group}的宣传活动", "no event for {group} this period"),
     "gap.no_pledge": ("未签订责任状", "no pledge signed"),
     "gap.no_measures": ("防范措施未落实", "measures not in place"),
     "gap.checklist_blank_no_evidence": ("自查项目中此项未填写是否落实，缺少佐证", "是否落实 left blank in 自查项目: no evidence"),
@@ -416,7 +417,8 @@ MESSAGES: dict[str, tuple] = {
     "gap.checklist_no": ("自查为否", "self-check says no"),
     # why an indicator cannot be computed although its sheet is there (`missing_reason`)
     "gap.checklist_blank": ("自查项目中此项未填写是否落实", "是否落实 left blank in 自查项目"),
-    "gap.sheet_lacks": ("“{0}”表缺少必需的列{1}", "sheet “{0}” lacks the required column {1}"),
+    "gap.sheet_lacks": ("“{sheet}”表缺少必需的列{columns}", "sheet “{sheet}” lacks the required column {columns}"),
+    "gap.column": ("“{name}”", "“{name}”"),
 
     # --- the last English gaps (issue 14, h-english): stop line, batch progress, sample -o, history and delivery
     # errors, robot and mail reminders ----------------------------------------------------------------------

@@ -7,11 +7,10 @@ indicator's value and name (`shown`, `label`). Chinese is exactly what the engin
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
-from nodrug_cli.indicators.gap import Reason, unusable_sheet
+from nodrug_cli.indicators.gap import unusable_sheet
 from nodrug_cli.indicators.model import NA, NOT_COMPUTABLE, Indicator
 from nodrug_cli.render.messages import MESSAGES
+from nodrug_cli.said import Said
 
 
 class Words:
@@ -180,17 +179,15 @@ def evidence_list(items, lang: str = "zh") -> list[str]:
 # --- gaps ------------------------------------------------------------------------------------------
 
 def gap_reason(reason: object, lang: str = "zh", masked: bool = True) -> object:
-    """A gap entry's reason (`Reason`: code and parameters) in `lang`; a registry error's reason is its finding's
+    """A gap entry's reason (a `Said` of the `gap.` section) in `lang`; a registry error's reason is its finding's
     message, with the cell's value masked when `masked`. Anything else is the indicator's own value, as it is."""
-    if not isinstance(reason, Reason):
+    if not isinstance(reason, Said):
         return reason
-    if reason.code == "finding":
+    if reason.key == "gap.finding":
         from nodrug_cli.ledger.check import finding_dict
 
-        return finding_dict(reason.params[0], lang, masked)["message"]
-    w = Words(lang)
-    params = [w("list_sep").join(f"“{v}”" for v in p) if isinstance(p, tuple) else p for p in reason.params]
-    return w(f"gap.{reason.code}", *params)
+        return finding_dict(reason.get("finding"), lang, masked)["message"]
+    return phrase(reason, lang)
 
 
 def worded(extra: dict, lang: str = "zh") -> dict:
@@ -221,42 +218,32 @@ def schedule(months: list[int] | tuple[int, ...], lang: str = "zh") -> str:
     return w("list_sep").join(parts) + w("schedule_then", months[-1])
 
 
-class Said(NamedTuple):
-    """A sentence as data: its message key and its values; a value may be a `Said` too (worded in the same
-    language)."""
-
-    key: str
-    params: tuple
-
-
-def said(key: str, **params) -> Said:
-    """A sentence as data: its message key and its values (worded by `phrase`)."""
-    return Said(key, tuple(params.items()))
-
-
-def phrase(data: tuple[str, tuple], lang: str = "zh") -> str:
-    """A sentence held as data (`said`) in words. A `schedule` is worded as a schedule, a `subject` (test, talk)
-    and a report's `to` by their words, a `Said` in the same language, a list joined with the language's list
-    separator (、 or ,); every other value is shown as it is."""
-    key, params = data
+def phrase(data: Said, lang: str = "zh") -> str:
+    """A sentence held as data (`Said`) in words. A `schedule` is worded as a schedule, a `subject` (test, talk)
+    and a report's `to` by their words, a `Said` in the same language, a list or tuple joined with the language's
+    list separator (、 or ,), each of its items worded if it is a `Said`; every other value is shown as it is."""
     w = Words(lang)
-    values = {name: phrase(v, lang) if isinstance(v, Said) else w("list_sep").join(v) if isinstance(v, list) else v
-              for name, v in params}
+
+    def word(v):
+        return phrase(v, lang) if isinstance(v, Said) else v
+
+    values = {name: w("list_sep").join(map(str, map(word, v))) if isinstance(v, list | tuple) and name != "schedule"
+              else word(v) for name, v in data.params}
     if "schedule" in values:
         values["schedule"] = schedule(values["schedule"], lang)
     if "subject" in values:
         values["subject"] = w.table("remind.subject")[values["subject"]]
     if "to" in values:
         values["to"] = w("remind.report_to", values["to"]) if values["to"] else ""
-    return w(key, **values)
+    return w(data.key, **values)
 
 
 class WordedError(Exception):
-    """An error held as data: a message key and its values (`said`), worded where it is shown, in the reader's
+    """An error held as data: a message key and its values (a `Said`), worded where it is shown, in the reader's
     language (`message(lang)`, as `jobs.refused` asks of every library refusal); `str()` is its Chinese."""
 
     def __init__(self, key: str, **params):
-        self.said = said(key, **params)
+        self.said = Said(key, **params)
         super().__init__(phrase(self.said))
 
     def message(self, lang: str = "zh") -> str:
