@@ -42,7 +42,7 @@ def test_an_item_is_an_outcome_code_with_its_numbers(shiqiao):
 
 
 @pytest.mark.parametrize("indicator, zh, en", [
-    (ratio("help_rate", 9, 10), "未达到 ≥ 95%", "below ≥ 95%"),
+    (ratio("help_rate", 9, 10), "未达到 ≥ 95%", "does not meet ≥ 95%"),
     (ratio("help_rate", 0, 0), "不适用（分母为 0），不计入总分", "not applicable (denominator 0): left out of the total"),
 ])
 def test_the_same_outcome_in_both_languages(indicator, zh, en):

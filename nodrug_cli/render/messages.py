@@ -54,7 +54,7 @@ MESSAGES: dict[str, tuple] = {
     "note.na_exclude": ("不适用（分母为 0），不计入总分", "not applicable (denominator 0): left out of the total"),
     "note.na_pass": ("不适用（分母为 0），按达标计", "not applicable (denominator 0): counted as met"),
     "note.na_fail": ("不适用（分母为 0），按未达标计", "not applicable (denominator 0): counted as not met"),
-    "note.below": ("未达到 {target}", "below {target}"),
+    "note.below": ("未达到 {target}", "does not meet {target}"),
     "note.checklist_no": ("自查为否", "self-check says no"),
     "note.tier": ("按档次得 {points} 分", "{points} points by band"),
     "note.no_tier": ("未达到任何档次", "no band reached"),
