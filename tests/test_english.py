@@ -136,12 +136,16 @@ def json_text(text: str) -> str:
 
 
 def workbook_text(path: Path) -> str:
-    """Every word a workbook shows: sheet names, cell text, footers, chart titles."""
+    """Every word a workbook shows: sheet names, cell text and comments, footers, chart titles, and what a cell's
+    data validation says (its input message and its error message, with their titles)."""
     book = openpyxl.load_workbook(path)
     lines = []
     for ws in book.worksheets:
         lines += [ws.title, ws.oddFooter.center.text or ""]
         lines += [str(c.value) for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+        lines += [c.comment.text for row in ws.iter_rows() for c in row if c.comment]
+        lines += [text or "" for dv in ws.data_validations.dataValidation
+                  for text in (dv.promptTitle, dv.prompt, dv.errorTitle, dv.error)]
         for chart in ws._charts:
             if chart.title and chart.title.tx and chart.title.tx.rich:
                 lines += [r.t for p in chart.title.tx.rich.p for r in (p.r or [])]
@@ -266,6 +270,18 @@ def test_remind_in_english(fmt, data_pattern, tmp_path):
     settings = RemindSettings(paths=(str(SAMPLES),), as_of=dt.date(2025, 12, 20), today=TODAY, within=30,
                               db=tmp_path / "h.db", lang="en")
     assert_english(ran(remind.run, settings, env(is_terminal=True)), data_pattern, "remind on a terminal")
+
+
+@pytest.mark.parametrize("standard", [(), ("--standard", "county-2021")], ids=["every standard", "county-2021"])
+def test_template_in_english(standard, data_pattern, tmp_path):
+    """The blank ledger's 填表说明 (intro, headers, 必需/可选, types, each sheet's and column's hint), its 社区概况 hints,
+    its dropdowns' input and error messages: English; its tabs, column names, values and checklist items stay the
+    data the clerk must find or type."""
+    out = tmp_path / "template.xlsx"
+    assert_english(cli("template", "-o", out, *standard), data_pattern, "template -o")
+    text = workbook_text(out)
+    assert_english(text, data_pattern, "the blank template")
+    assert "Required" in text and "Choose from the list" in text, text[:300]
 
 
 def test_standards_list_in_english(data_pattern):

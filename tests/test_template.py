@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 from pathlib import Path
 
 import openpyxl
 import pytest
 from openpyxl.styles.numbers import is_date_format
+from typer.testing import CliRunner
 
 from builders import person_id
 from nodrug_cli import docs
+from nodrug_cli.cli.app import app
+from nodrug_cli.ledger import sheets as S
 from nodrug_cli.ledger.layout import header_key
 from nodrug_cli.ledger.read import read_ledger
-from nodrug_cli.ledger.schema import column_specs, sheet_meta, sheet_schemas
+from nodrug_cli.ledger.schema import column_specs, sheet_description, sheet_meta, sheet_schemas
 from nodrug_cli.render.template_xlsx import GUIDE_SHEET, LAST_ROW, write_template
 from nodrug_cli.standards.load import builtin_checklist_items
 
@@ -133,9 +137,10 @@ def _sample(sheet: str, name: str):
     }[spec.kind]
 
 
-def _filled_template(path: Path) -> Path:
-    """A fresh template with one valid row in every table sheet and every key/value field filled in."""
-    write_template(path)
+def _filled_template(path: Path, lang: str = "zh") -> Path:
+    """A fresh template (its guide in `lang`) with one valid row in every table sheet and every key/value field
+    filled in."""
+    write_template(path, lang=lang)
     book = openpyxl.load_workbook(path)
     for sheet in sheet_schemas():
         ws = book[sheet]
@@ -146,8 +151,15 @@ def _filled_template(path: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def filled(tmp_path_factory) -> Path:
-    return _filled_template(tmp_path_factory.mktemp("template") / "filled.xlsx")
+def filled_books(tmp_path_factory) -> dict[str, Path]:
+    """The template filled in, as written in Chinese and with `--lang en`: each `filled.xlsx` in a folder of its
+    own, so that their reports can be compared whole."""
+    return {lang: _filled_template(tmp_path_factory.mktemp(lang) / "filled.xlsx", lang) for lang in ("zh", "en")}
+
+
+@pytest.fixture(scope="module", params=["zh", "en"])
+def filled(request, filled_books) -> Path:
+    return filled_books[request.param]
 
 
 def test_filled_template_reads_back_clean(filled):
@@ -173,6 +185,52 @@ def test_deleted_optional_sheet_is_not_found_in_the_guide(filled, tmp_path, shee
     ledger = read_ledger(path, today=TODAY)
     assert sheet not in ledger.tables
     assert [(f.code, f.cell) for f in ledger.findings if f.severity == "error"] == []
+
+
+def test_filled_english_template_validates_and_scores_like_the_chinese_one(filled_books, monkeypatch):
+    """A clerk who reads the English guide fills in the same ledger: `validate` and `score` report it exactly as they
+    report the Chinese template filled alike (its Guide tab is no sheet of the ledger)."""
+    reports = {}
+    for lang, path in filled_books.items():
+        monkeypatch.chdir(path.parent)
+        runs = [CliRunner().invoke(app, ["validate", path.name, "--as-of", "2026-11-25", "--format", "json"]),
+                CliRunner().invoke(app, ["score", path.name, "--as-of", "2026-11-25", "--format", "json"])]
+        assert [r.exit_code for r in runs] == [0, 0], [r.output for r in runs]
+        reports[lang] = [r.stdout for r in runs]
+    assert reports["en"] == reports["zh"]
+    validated = json.loads(reports["en"][0])["files"][0]
+    assert [f for f in validated["findings"] if f["severity"] == "error"] == []
+    assert list(validated["sheets"]) == list(sheet_schemas())
+
+
+def test_english_template_differs_only_in_words(tmp_path):
+    """Under --lang en the tabs, headers, rows, formats and dropdown rules are the Chinese template's; only the words
+    the template adds change: the guide (its tab named Guide), 社区概况's header and hints, the input and error
+    messages."""
+    zh, en = tmp_path / "zh.xlsx", tmp_path / "en.xlsx"
+    write_template(zh)
+    write_template(en, lang="en")
+    zh_content, en_content = _content(zh), _content(en)
+    assert list(en_content) == [*sheet_schemas(), "Guide"] and list(zh_content) == [*sheet_schemas(), GUIDE_SHEET]
+
+    def rules(content, sheet):  # a validation without its words (the last two: input and error message)
+        cells, validations, frozen = content[sheet]
+        if _is_keyvalue(sheet):  # column C and row 1 are words
+            cells = [c for c in cells if c[0][0] != "C" and c[0][1:] != "1"]
+        return cells, [v[:-2] for v in validations], frozen
+
+    for sheet in sheet_schemas():
+        assert rules(en_content, sheet) == rules(zh_content, sheet), sheet
+    hints = {spec.hint_in("en") for spec in column_specs(S.COMMUNITY).values()}
+    assert {c[1] for c in en_content[S.COMMUNITY][0] if c[0].startswith("C") and c[0] != "C1"} == hints
+
+
+def test_every_hint_has_its_english():
+    """Each sheet and column the declaration describes in Chinese is described in English too."""
+    for sheet in sheet_schemas():
+        assert bool(sheet_description(sheet, "en")) == bool(sheet_description(sheet)), sheet
+        for name, spec in column_specs(sheet).items():
+            assert bool(spec.hint_in("en")) == bool(spec.hint), (sheet, name)
 
 
 def test_blank_template_reads_back_with_only_the_required_fields_missing(tmp_path):

@@ -20,7 +20,10 @@ from nodrug_cli.ledger.schema import Layout, column_specs, sheet_meta, sheet_sch
 from nodrug_cli.ledger.workbook import RawSheet
 
 HEADER_SCAN_ROWS = 30
-_GUIDE_NAMES = ("填表说明", "说明", "使用说明", "目录")  # tabs that describe the ledger, never hold its data
+# The tab the blank template (`nodrug template`) explains the ledger on: in Chinese, and under --lang en.
+GUIDE_TABS = ("填表说明", "Guide")
+# Tabs that describe the ledger, never hold its data (a prefix of the tab's name, in any case).
+_GUIDE_NAMES = tuple(n.casefold() for n in (*GUIDE_TABS, "说明", "使用说明", "目录"))
 _REQUIRED_MARK = re.compile(r"(\*|＊|\(必填\)|\(选填\)|必填)$")
 _SHOWN_MARK = re.compile(r"\s*(\*|＊|[(（]\s*[必选]填\s*[)）]|必填)\s*$")  # the same mark, on the text as written
 # A unit in brackets after a count (常住人口数（人）, 参与人数(人次)): a clerk's habit the declaration need not list.
@@ -296,7 +299,7 @@ def locate_sheets(raw_sheets: list[RawSheet]) -> tuple[dict[str, SheetTable], li
         else:
             found[key_] = table
     for sheet in unmatched:
-        if not sheet.visible or header_key(sheet.name).startswith(_GUIDE_NAMES):
+        if not sheet.visible or header_key(sheet.name).casefold().startswith(_GUIDE_NAMES):
             continue
         rows = _fill_merged(sheet)
         for key_ in sheet_schemas():

@@ -1,32 +1,25 @@
-"""Chinese words for the sheet declaration, shared by the blank template's 填表说明 and the README.
+"""Words for the sheet declaration, shared by the blank template's 填表说明 and the README.
 
-Kept in one place so the workbook a clerk fills in and the docs a developer reads say the same thing.
+Kept in one place so the workbook a clerk fills in and the docs a developer reads say the same thing. The words
+come from the message table (`template.*`); the README is Chinese, the template follows `--lang`. The values
+themselves (是/否, an enumeration, its synonyms) are what the clerk types, so they stay Chinese in either language.
 """
 
 from __future__ import annotations
 
 from nodrug_cli.ledger.schema import ColumnSpec
-
-KIND_LABELS = {
-    "text": "文本",
-    "name": "姓名文本",
-    "id": "18位身份证号（文本格式）",
-    "date": "日期",
-    "int": "整数",
-    "bool": "是/否",
-    "enum": "单选",
-    "multi_enum": "可多选",
-}
+from nodrug_cli.render.words import Words
 
 # The canonical spellings a 是/否 column offers in its dropdown (the reader accepts more: √/×, 有/无, Y/N).
 BOOL_VALUES = ("是", "否")
 
 
-def kind_label(spec: ColumnSpec) -> str:
-    """A column's type in Chinese words, with an integer's lower bound (整数（≥ 0）)."""
-    label = KIND_LABELS[spec.kind]
+def kind_label(spec: ColumnSpec, lang: str = "zh") -> str:
+    """A column's type in words, with an integer's lower bound (整数（≥ 0）)."""
+    w = Words(lang)
+    label = w.table("template.kind")[spec.kind]
     if spec.kind == "int" and spec.minimum is not None:
-        label += f"（≥ {spec.minimum}）"
+        label += w("template.at_least", spec.minimum)
     return label
 
 
@@ -37,19 +30,27 @@ def allowed_values(spec: ColumnSpec) -> tuple[str, ...]:
     return spec.values
 
 
-def allowed_text(spec: ColumnSpec) -> str:
-    """Allowed values joined by 、, then the synonyms the reader also understands (强戒→强制隔离戒毒)."""
-    text = "、".join(allowed_values(spec))
+def value_list(values, lang: str = "zh") -> str:
+    """Values the clerk types, listed: 是、否 in Chinese; “是”, “否” in English (quoted: they stay Chinese)."""
+    w = Words(lang)
+    return w("list_sep").join(w("template.value", v) for v in values)
+
+
+def allowed_text(spec: ColumnSpec, lang: str = "zh") -> str:
+    """Allowed values listed, then the synonyms the reader also understands (强戒→强制隔离戒毒)."""
+    w = Words(lang)
+    text = value_list(allowed_values(spec), lang)
     if spec.synonyms:
-        text += "；也可写：" + "、".join(f"{k}→{v}" for k, v in spec.synonyms.items())
+        text += w("template.synonyms") + w("list_sep").join(
+            w("template.synonym", k, v) for k, v in spec.synonyms.items())
     return text
 
 
-def yes_no(flag: bool) -> str:
-    """是 or 否, for the 必填 columns of the docs and the 填表说明 sheet."""
-    return "是" if flag else "否"
+def yes_no(flag: bool, lang: str = "zh") -> str:
+    """是 or 否 (yes or no), for the 必填 columns of the docs and the 填表说明 sheet."""
+    return Words(lang).yes_no(flag)
 
 
-def sheet_requirement(required: bool) -> str:
-    """必需 or 可选, for a whole sheet."""
-    return "必需" if required else "可选"
+def sheet_requirement(required: bool, lang: str = "zh") -> str:
+    """必需 or 可选 (required or optional), for a whole sheet."""
+    return Words(lang)("template.sheet_required" if required else "template.sheet_optional")

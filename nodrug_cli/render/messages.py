@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from nodrug_cli.indicators.model import NA, NOT_COMPUTABLE
 from nodrug_cli.ledger import sheets as S
+from nodrug_cli.ledger.layout import GUIDE_TABS
 
 MESSAGES: dict[str, tuple] = {
     # --- shared ----------------------------------------------------------------------------------------
@@ -529,4 +530,37 @@ MESSAGES: dict[str, tuple] = {
     "usage.bad_value": ("{name} 的值不对：{why}", "Invalid value for {name}: {why}"),
     "usage.help": ("{what}。运行 {command} --help 查看用法。", "{what}. Run {command} --help for usage."),
     "usage.year_range": ("{value} 不在 {low}–{high} 之间", "{value} is not within {low}–{high}"),
+
+    # --- the blank ledger template (render/template_xlsx.py, render/labels.py): the 填表说明 sheet, 社区概况's
+    # header, the dropdowns' messages. Each sheet's and column's own hint is the declaration's (ledger/schema.py,
+    # hint_en); the tabs, column names and values stay Chinese under --lang en, since the clerk types them.
+    "template.guide_tab": GUIDE_TABS,  # the reader skips either name
+    "template.intro": (
+        ("本工作簿由 nodrug 按台账声明生成。带 * 的列（项）必填，其余可不填；工作表和列也可用“别名”中的名称。",
+         "日期列请填真实日期（如 2025-03-05）；身份证号列已设为文本格式，请勿改为数值格式，否则后几位会丢失。"),
+        ("nodrug generated this workbook from its ledger declaration. Columns (items) marked * are required, the "
+         "others may be left blank; a sheet or a column may also be named by one of its aliases. Sheet names, column "
+         "names and the values of the lists stay in Chinese, as nodrug reads them: type them as written here.",
+         "Enter real dates in date columns (such as 2025-03-05). The ID number columns are formatted as text: do not "
+         "change them to a number format, or the last digits are lost."),
+    ),
+    "template.keyvalue_header": (("项目", "内容", "填写说明"), ("Item", "Value", "How to fill in")),
+    "template.sheet_header": (("表名", "是否必需", "别名", "说明"), ("Sheet", "Required", "Aliases", "What it holds")),
+    "template.column_header": (("表名", "列名", "是否必填", "类型", "可选值", "别名", "填写说明"),
+                               ("Sheet", "Column", "Required", "Type", "Values", "Aliases", "How to fill in")),
+    "template.sheet_required": ("必需", "required"), "template.sheet_optional": ("可选", "optional"),
+    "template.kind": (
+        {"text": "文本", "name": "姓名文本", "id": "18位身份证号（文本格式）", "date": "日期", "int": "整数",
+         "bool": "是/否", "enum": "单选", "multi_enum": "可多选"},
+        {"text": "text", "name": "a person's name", "id": "18-character ID number (text format)", "date": "date",
+         "int": "whole number", "bool": "“是” (yes) or “否” (no)", "enum": "one of the list",
+         "multi_enum": "one or more of the list"},
+    ),
+    "template.at_least": ("（≥ {}）", " (≥ {})"),
+    "template.value": ("{}", "“{}”"), "template.synonym": ("{}→{}", "“{}” → “{}”"),
+    "template.synonyms": ("；也可写：", "; also read: "), "template.prompt_values": ("。可选：", ". Values: "),
+    "template.error_list": ("请从下拉列表中选择：{}", "Choose from the list: {}"),
+    "template.error_int": ("请填写不小于 {} 的整数", "Enter a whole number of at least {}"),
+    "template.error_date": ("请填写日期，如 2025-03-05", "Enter a date, such as 2025-03-05"),
+    "template.error_id": ("身份证号应为 18 位", "An ID number has 18 characters"),
 }

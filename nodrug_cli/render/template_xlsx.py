@@ -1,7 +1,9 @@
 """The blank ledger workbook, generated entirely from the sheet declaration (`nodrug_cli.ledger.schema`).
 
 Nothing here names a sheet or a column: add a column to the declaration and the template, its
-dropdowns and its 填表说明 sheet follow.
+dropdowns and its 填表说明 sheet follow. Under `--lang en` every word the template adds (the guide, the hints, the
+dropdowns' messages) is English, from the message table and the declaration's `hint_en`; the tabs, headers and
+values stay Chinese, since they are what the clerk must find and type and what the reader reads back.
 """
 
 from __future__ import annotations
@@ -19,26 +21,19 @@ from openpyxl.worksheet.worksheet import Worksheet
 from nodrug_cli.ledger import columns as C
 from nodrug_cli.ledger import sheets as S
 from nodrug_cli.ledger.dates import EXCEL_EPOCH
-from nodrug_cli.ledger.schema import ColumnSpec, column_specs, sheet_meta, sheet_schemas
+from nodrug_cli.ledger.layout import GUIDE_TABS
+from nodrug_cli.ledger.schema import ColumnSpec, column_specs, sheet_description, sheet_meta, sheet_schemas
 from nodrug_cli.outputs import atomic_path
-from nodrug_cli.render.labels import allowed_text, allowed_values, kind_label, sheet_requirement, yes_no
+from nodrug_cli.render.labels import allowed_text, allowed_values, kind_label, sheet_requirement, value_list, yes_no
+from nodrug_cli.render.words import Words
 
-GUIDE_SHEET = "填表说明"
+GUIDE_SHEET = GUIDE_TABS[0]
 REQUIRED_MARK = "*"  # the reader strips it again (`layout.header_key`)
 DATE_FORMAT = "yyyy-mm-dd"
 TEXT_FORMAT = "@"
 # ID and date formats are the columns' own style (`<col style>`), which Excel, WPS and LibreOffice give every
 # new cell of the column down to Excel's last row; writing each cell instead would make the file huge and slow.
 LAST_ROW = 1_048_576  # validations, like column styles, cost nothing per row
-KEYVALUE_HEADER = ("项目", "内容", "填写说明")
-SHEET_GUIDE_HEADER = ("表名", "是否必需", "别名", "说明")
-COLUMN_GUIDE_HEADER = ("表名", "列名", "是否必填", "类型", "可选值", "别名", "填写说明")
-GUIDE_INTRO = (
-    "本工作簿由 nodrug 按台账声明生成。带 * 的列（项）必填，其余可不填；"
-    "工作表和列也可用“别名”中的名称。",
-    "日期列请填真实日期（如 2025-03-05）；身份证号列已设为文本格式，"
-    "请勿改为数值格式，否则后几位会丢失。",
-)
 
 
 # From 1901: Excel counts a 29 Feb 1900 that never was, so its serials before March 1900 are off by one.
@@ -53,19 +48,20 @@ _MIN_WIDTH = {"id": 22, "date": 12, "text": 14}  # others: 10, room for the drop
 
 
 def write_template(path: Path, rows: dict[str, list[dict[str, object]]] | None = None, lang: str = "zh") -> None:
-    """Write the blank ledger workbook to `path`: one sheet per declared sheet, then 填表说明. `rows` gives rows
-    written in advance under a table sheet's header, canonical column → value; by default the 自查项目 of every
-    built-in standard (`template_rows`)."""
+    """Write the blank ledger workbook to `path`: one sheet per declared sheet, then 填表说明 (Guide). `rows` gives
+    rows written in advance under a table sheet's header, canonical column → value; by default the 自查项目 of every
+    built-in standard (`template_rows`). `lang`: the language of the words the template adds."""
     rows = template_rows() if rows is None else rows
+    w = Words(lang)
     book = Workbook()
     book.remove(book.active)
     for sheet in sheet_schemas():
         ws = book.create_sheet(sheet)
         if sheet_meta(sheet)["layout"] == "keyvalue":
-            _keyvalue_sheet(ws, sheet)
+            _keyvalue_sheet(ws, sheet, w)
         else:
-            _table_sheet(ws, sheet, rows.get(sheet, []))
-    _guide_sheet(book.create_sheet(GUIDE_SHEET))
+            _table_sheet(ws, sheet, rows.get(sheet, []), w)
+    _guide_sheet(book.create_sheet(w("template.guide_tab")), w)
     with atomic_path(Path(path)) as temp:
         book.save(temp)
 
@@ -84,7 +80,7 @@ def template_rows(standard=None) -> dict[str, list[dict[str, object]]]:
     return {S.CHECKLIST: [{"编号": n, C.CHECK_ITEM: item} for n, item in enumerate(items, start=1)]}
 
 
-def _table_sheet(ws: Worksheet, sheet: str, rows: list[dict[str, object]]) -> None:
+def _table_sheet(ws: Worksheet, sheet: str, rows: list[dict[str, object]], w: Words) -> None:
     for c, spec in enumerate(column_specs(sheet).values(), start=1):
         letter = get_column_letter(c)
         _style_header(ws.cell(1, c, header_text(spec)), spec.required)
@@ -95,41 +91,43 @@ def _table_sheet(ws: Worksheet, sheet: str, rows: list[dict[str, object]]) -> No
         for r, row in enumerate(rows, start=2):
             if row.get(spec.name) is not None:
                 ws.cell(r, c, row[spec.name]).number_format = fmt or "General"
-        _add_validation(ws, spec, f"{letter}2:{letter}{LAST_ROW}")
+        _add_validation(ws, spec, f"{letter}2:{letter}{LAST_ROW}", w)
     ws.freeze_panes = "A2"
     ws.row_dimensions[1].height = 22
 
 
-def _keyvalue_sheet(ws: Worksheet, sheet: str) -> None:
-    for c, text in enumerate(KEYVALUE_HEADER, start=1):
+def _keyvalue_sheet(ws: Worksheet, sheet: str, w: Words) -> None:
+    for c, text in enumerate(w.table("template.keyvalue_header"), start=1):
         _style_header(ws.cell(1, c, text), False)
     specs = list(column_specs(sheet).values())
     for r, spec in enumerate(specs, start=2):
         _style_header(ws.cell(r, 1, header_text(spec)), spec.required)
         ws.cell(r, 1).alignment = Alignment(vertical="center")
-        ws.cell(r, 3, spec.hint or None).alignment = _WRAP
+        ws.cell(r, 3, spec.hint_in(w.lang) or None).alignment = _WRAP
         if _number_format(spec):
             ws.cell(r, 2).number_format = _number_format(spec)
-        _add_validation(ws, spec, f"B{r}")
+        _add_validation(ws, spec, f"B{r}", w)
     ws.column_dimensions["A"].width = max(_display_width(header_text(s)) for s in specs) + 4
     ws.column_dimensions["B"].width = max(24, *(_width(s) for s in specs))
-    ws.column_dimensions["C"].width = min(60, max(_display_width(s.hint) for s in specs) + 2)
+    ws.column_dimensions["C"].width = min(60, max(_display_width(s.hint_in(w.lang)) for s in specs) + 2)
     ws.freeze_panes = "A2"
 
 
-def _guide_sheet(ws: Worksheet) -> None:
-    """填表说明: what every sheet and every column is for, in the clerk's words."""
-    for r, line in enumerate(GUIDE_INTRO, start=1):
+def _guide_sheet(ws: Worksheet, w: Words) -> None:
+    """填表说明: what every sheet and every column is for, in the clerk's words (or in English)."""
+    lang = w.lang
+    intro = w.table("template.intro")
+    for r, line in enumerate(intro, start=1):
         ws.cell(r, 1, line)
-    row = len(GUIDE_INTRO) + 2
-    row = _guide_table(ws, row, SHEET_GUIDE_HEADER, [
-        (name, sheet_requirement(sheet_meta(name)["required"]), "、".join(sheet_meta(name)["aliases"]),
-         schema.description or "")
-        for name, schema in sheet_schemas().items()
+    row = len(intro) + 2
+    row = _guide_table(ws, row, w.table("template.sheet_header"), [
+        (name, sheet_requirement(sheet_meta(name)["required"], lang), value_list(sheet_meta(name)["aliases"], lang),
+         sheet_description(name, lang))
+        for name in sheet_schemas()
     ])
-    _guide_table(ws, row + 1, COLUMN_GUIDE_HEADER, [
-        (sheet, spec.name, yes_no(spec.required), kind_label(spec), allowed_text(spec), "、".join(spec.aliases),
-         spec.hint)
+    _guide_table(ws, row + 1, w.table("template.column_header"), [
+        (sheet, spec.name, yes_no(spec.required, lang), kind_label(spec, lang), allowed_text(spec, lang),
+         value_list(spec.aliases, lang), spec.hint_in(lang))
         for sheet in sheet_schemas()
         for spec in column_specs(sheet).values()
     ])
@@ -161,34 +159,35 @@ def _number_format(spec: ColumnSpec) -> str | None:
     return {"id": TEXT_FORMAT, "date": DATE_FORMAT}.get(spec.kind)
 
 
-def _add_validation(ws: Worksheet, spec: ColumnSpec, sqref: str) -> None:
-    dv = validation(spec)
+def _add_validation(ws: Worksheet, spec: ColumnSpec, sqref: str, w: Words) -> None:
+    dv = validation(spec, w.lang)
     dv.add(sqref)
     ws.add_data_validation(dv)
 
 
-def validation(spec: ColumnSpec) -> DataValidation:
+def validation(spec: ColumnSpec, lang: str = "zh") -> DataValidation:
     """Excel's own check for a column: a dropdown, whole-number, date or length rule; the hint as input message."""
+    w = Words(lang)
     if spec.kind in ("enum", "bool"):
         formula = '"' + ",".join(allowed_values(spec)) + '"'
         # Excel "repairs" (drops) a list longer than 255 characters; a comma inside a value would split it.
         if len(formula) > 255 or any("," in v for v in allowed_values(spec)):
             raise ValueError(f"{spec.name}: its values do not fit an Excel dropdown list")
         dv = DataValidation(type="list", formula1=formula)
-        error = "请从下拉列表中选择：" + "、".join(allowed_values(spec))
+        error = w("template.error_list", value_list(allowed_values(spec), lang))
     elif spec.kind == "int":
         lowest = spec.minimum if spec.minimum is not None else -(10**9)
         dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1=str(lowest))
-        error = f"请填写不小于 {lowest} 的整数"
+        error = w("template.error_int", lowest)
     elif spec.kind == "date":
         low, high = ((d - EXCEL_EPOCH).days for d in _DATE_RANGE)
         # A warning, not a stop: the reader also accepts text dates (2025.3.5) that Excel does not.
         dv = DataValidation(type="date", operator="between", formula1=str(low), formula2=str(high),
                             errorStyle="warning")
-        error = "请填写日期，如 2025-03-05"
+        error = w("template.error_date")
     elif spec.kind == "id":
         dv = DataValidation(type="textLength", operator="equal", formula1="18", errorStyle="warning")
-        error = "身份证号应为 18 位"
+        error = w("template.error_id")
     else:
         # Free text and 可多选 columns: no rule (several values are allowed), only the input message.
         dv = DataValidation()
@@ -196,7 +195,7 @@ def validation(spec: ColumnSpec) -> DataValidation:
     dv.allow_blank = True
     dv.showInputMessage = True
     dv.promptTitle = _clip(spec.name, 32)  # Excel's limits: 32 characters of title, 255 of message
-    dv.prompt = _clip(prompt_text(spec), 255)
+    dv.prompt = _clip(prompt_text(spec, lang), 255)
     if error:
         dv.showErrorMessage = True
         dv.errorTitle = _clip(spec.name, 32)
@@ -204,12 +203,12 @@ def validation(spec: ColumnSpec) -> DataValidation:
     return dv
 
 
-def prompt_text(spec: ColumnSpec) -> str:
+def prompt_text(spec: ColumnSpec, lang: str = "zh") -> str:
     """The input message: the hint, plus the allowed values when the hint does not already list them."""
     values = allowed_values(spec)
-    text = spec.hint or kind_label(spec)
+    text = spec.hint_in(lang) or kind_label(spec, lang)
     if values and not all(v in text for v in values):
-        text += "。可选：" + "、".join(values)
+        text += Words(lang)("template.prompt_values") + value_list(values, lang)
     return text
 
 
