@@ -12,13 +12,13 @@ from tabulate import tabulate
 
 from nodrug_cli.ledger import sheets as S
 from nodrug_cli.ledger.findings import CODES, VARIANTS
-from nodrug_cli.ledger.schema import column_specs, sheet_meta, sheet_schemas
+from nodrug_cli.ledger.schema import column_specs, sheet_description, sheet_meta, sheet_schemas
 from nodrug_cli.ledger.unreadable import UNREADABLE_MESSAGES
 from nodrug_cli.render.labels import allowed_text, kind_label, sheet_requirement, yes_no
 
 START_MARK = "<!-- columns:start -->"
 END_MARK = "<!-- columns:end -->"
-TABLE_HEADER = ("列名", "必填", "类型", "可选值 / 同义词", "别名", "说明")
+TABLE_HEADER = ("列名", "必填", "类型", "可选值 / 同义词", "别名", "说明", "hint (template --lang en)")
 README = Path(__file__).resolve().parent.parent / "README.md"
 
 
@@ -28,7 +28,8 @@ def _cell(text: str) -> str:
 
 
 def column_table_markdown() -> str:
-    """Every declared sheet and column as Markdown: a `####` heading per sheet, then a pipe table."""
+    """Every declared sheet and column as Markdown: a `####` heading per sheet, then a pipe table; each description
+    and hint also as `nodrug template --lang en` writes it."""
     parts = []
     for sheet, schema in sheet_schemas().items():
         meta = sheet_meta(sheet)
@@ -37,12 +38,12 @@ def column_table_markdown() -> str:
         if meta["aliases"]:
             about.append("工作表别名：" + "、".join(meta["aliases"]) + "。")
         if schema.description:
-            about.append(schema.description.rstrip("。") + "。")
+            about.append(schema.description.rstrip("。") + f"。*{sheet_description(sheet, 'en')}.*")
         if about:
             parts.append("".join(about))
         rows = [
             [_cell(x) for x in (spec.name, yes_no(spec.required), kind_label(spec), allowed_text(spec),
-                                "、".join(spec.aliases), spec.hint)]
+                                "、".join(spec.aliases), spec.hint, spec.hint_in("en"))]
             for spec in column_specs(sheet).values()
         ]
         parts.append(tabulate(rows, headers=TABLE_HEADER, tablefmt="github", disable_numparse=True))
