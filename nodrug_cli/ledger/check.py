@@ -9,7 +9,8 @@ from pathlib import Path
 from nodrug_cli.exitcodes import ExitCode
 from nodrug_cli.ledger.findings import ERROR, Finding, sort_key
 from nodrug_cli.ledger.read import Ledger, show
-from nodrug_cli.ledger.schema import Layout, sheet_meta, sheet_schemas
+from nodrug_cli.ledger.columnspec import Layout
+from nodrug_cli.ledger.schema import sheet_meta, sheet_schemas
 from nodrug_cli.ledger.workbook import Unreadable
 from nodrug_cli.privacy import mask
 

@@ -14,7 +14,8 @@ from nodrug_cli.ledger import sheets as S
 from nodrug_cli.ledger import idcard
 from nodrug_cli.ledger.findings import Finding
 from nodrug_cli.ledger.layout import SheetTable
-from nodrug_cli.ledger.schema import ColumnKind, Layout, column_specs, sheet_meta
+from nodrug_cli.ledger.columnspec import ColumnKind, Layout
+from nodrug_cli.ledger.schema import column_specs, sheet_meta
 
 RECORD_SHEETS = {S.TESTS: C.TEST_DATE, S.TALKS: C.TALK_DATE}
 

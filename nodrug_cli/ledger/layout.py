@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 
 from nodrug_cli.ledger.normalize import key
-from nodrug_cli.ledger.schema import Layout, column_specs, sheet_meta, sheet_schemas
+from nodrug_cli.ledger.columnspec import Layout
+from nodrug_cli.ledger.schema import column_specs, sheet_meta, sheet_schemas
 from nodrug_cli.ledger.workbook import RawSheet
 
 HEADER_SCAN_ROWS = 30

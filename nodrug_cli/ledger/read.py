@@ -28,7 +28,8 @@ from nodrug_cli.ledger.normalize import (
     parse_multi_enum,
     parse_text,
 )
-from nodrug_cli.ledger.schema import ColumnKind, ID_INVALID, Layout, column_specs, sheet_meta, sheet_schemas
+from nodrug_cli.ledger.columnspec import ID_INVALID, ColumnKind, Layout
+from nodrug_cli.ledger.schema import column_specs, sheet_meta, sheet_schemas
 from nodrug_cli.ledger.workbook import DEFAULT_MAX_INFLATED, Opening, open_workbook
 from nodrug_cli.period import resolve_period
 

@@ -10,8 +10,6 @@ blank template and its 填表说明 sheet, and the README's column table. Each c
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from enum import StrEnum
 from functools import cache
 
 import pandas as pd
@@ -20,7 +18,9 @@ import pandera.pandas as pa
 from nodrug_cli.ledger import columns as C
 from nodrug_cli.ledger import idcard
 from nodrug_cli.ledger import sheets as S
-from nodrug_cli.ledger.normalize import key
+from nodrug_cli.ledger.columnspec import ColumnKind, ColumnSpec, Layout, column, frame_check, sheet_schema
+
+K = ColumnKind
 
 # ── enumerations ────────────────────────────────────────────────────────────────────────────────
 STATUSES = (
@@ -51,125 +51,10 @@ VENUE_TYPE_SYNONYMS = {"歌厅": "KTV", "酒店": "宾馆", "旅馆": "宾馆", 
 SUPERVISED_STATUSES = ("社区戒毒", "社区康复")  # 措施开始日期 is required for these
 
 
-class ColumnKind(StrEnum):
-    """What a column holds, which decides how its cells are read and checked."""
+# ── checks across a row's cells ─────────────────────────────────────────────────────────────────────
 
-    TEXT = "text"
-    NAME = "name"  # a person's name: masked in output
-    ID = "id"  # 居民身份证号码: checked, masked in output
-    DATE = "date"
-    INT = "int"
-    BOOL = "bool"  # 是/否
-    ENUM = "enum"  # one of `values` (or a synonym)
-    MULTI_ENUM = "multi_enum"  # several of `values`, joined by 、
-
-
-class Layout(StrEnum):
-    """How a sheet is laid out."""
-
-    TABLE = "table"  # a header row, then one record a row
-    KEYVALUE = "keyvalue"  # 社区概况: an item in column A, its value in column B
-    COMPANION = "companion"  # a table kept beside another and checked against it (现有吸毒人员表)
-
-
-K = ColumnKind
-
-
-@dataclass(frozen=True)
-class ColumnSpec:
-    """What the reader needs of one column, read off its pandera metadata."""
-
-    name: str
-    kind: ColumnKind
-    required: bool
-    aliases: tuple[str, ...]
-    values: tuple[str, ...]
-    synonyms: dict
-    hint: str
-    hint_en: str
-    minimum: int | None
-    default: object
-
-    def hint_in(self, lang: str = "zh") -> str:
-        """The fill-in hint in `lang` (names, values and synonyms in it stay Chinese: the clerk types them)."""
-        return self.hint_en if lang == "en" else self.hint
-
-    def lookup(self) -> dict[str, str]:
-        """Normalised key → canonical value, for enumerations."""
-        table = {key(v): v for v in self.values}
-        table.update({key(k): v for k, v in self.synonyms.items()})
-        return table
-
-
-ID_INVALID = "id_invalid"
-
-
-def _column(
-    name: str,
-    kind: ColumnKind,
-    *,
-    required: bool = False,
-    aliases: tuple[str, ...] = (),
-    values: tuple[str, ...] = (),
-    synonyms: dict | None = None,
-    hint: str = "",
-    hint_en: str = "",
-    minimum: int | None = None,
-    default: object = None,
-    checks: list[pa.Check] | None = None,
-    blank_ok: bool = False,
-) -> pa.Column:
-    """One declared column. `required`: the column must be there, and (unless `blank_ok`) every cell filled."""
-    checks = list(checks or [])
-    kind = ColumnKind(kind)
-    if kind == K.ENUM:
-        allowed = set(values)
-        checks.append(pa.Check(lambda s, a=allowed: s.isna() | s.isin(a), name="enum_invalid", error="enum_invalid"))
-    if kind == K.MULTI_ENUM:
-        allowed = set(values)
-        checks.append(
-            pa.Check(
-                lambda s, a=allowed: s.map(lambda v: v is None or all(p in a for p in str(v).split("、")), na_action=None),
-                name="enum_invalid",
-                error="enum_invalid",
-            )
-        )
-    if kind == K.INT and minimum is not None:
-        code = "count_negative" if minimum == 0 else "count_not_positive"
-        checks.append(pa.Check(lambda s, m=minimum: s.isna() | (s >= m), name=code, error=code))
-    if kind == K.ID:
-        # One check over the column (an ID is valid or not); the reader names what is wrong with each failing
-        # cell from its value (`idcard.problem`: id_length, id_chars or id_checksum).
-        checks.append(pa.Check(lambda s: s.isna() | idcard.checksum_ok(s), name=ID_INVALID, error=ID_INVALID))
-    dtype = {K.DATE: "datetime64[ns]", K.INT: "Int64", K.BOOL: "boolean"}.get(kind)
-    return pa.Column(
-        dtype,
-        checks=checks,
-        nullable=not required or blank_ok,
-        required=False,  # a missing column is the reader's finding, not pandera's
-        coerce=dtype is not None,
-        title=name,
-        description=hint,
-        metadata={
-            "kind": kind,
-            "required": required,
-            "aliases": aliases,
-            "values": values,
-            "synonyms": synonyms or {},
-            "minimum": minimum,
-            "default": default,
-            "hint_en": hint_en,
-        },
-    )
-
-
-def _frame_check(code: str, column: str, rule) -> pa.Check:
-    """A check over whole rows whose failures point at `column` (its name after `@`)."""
-    return pa.Check(rule, name=f"{code}@{column}", error=f"{code}@{column}")
-
-
-def _get(df: pd.DataFrame, column: str) -> pd.Series:
-    return df[column] if column in df else pd.Series(pd.NA, index=df.index, dtype=object)
+def _get(df: pd.DataFrame, name: str) -> pd.Series:
+    return df[name] if name in df else pd.Series(pd.NA, index=df.index, dtype=object)
 
 
 def _measure_date_present(df: pd.DataFrame) -> pd.Series:
@@ -225,52 +110,38 @@ YES_NO_EN = "“是” (yes) or “否” (no)"
 
 def _id_column(required: bool = True, unique: bool = False) -> pa.Column:
     checks = [pa.Check(_unique_ids, name="id_duplicate", error="id_duplicate")] if unique else []
-    return _column(C.ID_NUMBER, K.ID, required=required, aliases=ID_ALIASES, hint=ID_HINT, hint_en=ID_HINT_EN,
+    return column(C.ID_NUMBER, K.ID, required=required, aliases=ID_ALIASES, hint=ID_HINT, hint_en=ID_HINT_EN,
                    checks=checks)
 
 
 def _name_column(required: bool = False) -> pa.Column:
-    return _column(C.NAME, K.NAME, required=required, hint="与身份证一致的姓名", hint_en="The name as on the ID card")
-
-
-def _schema(key_: str, columns: list[pa.Column], *, aliases=(), required=False, layout=Layout.TABLE, description="",
-            description_en="", checks=None) -> pa.DataFrameSchema:
-    return pa.DataFrameSchema(
-        {c.title: c for c in columns},
-        checks=checks or [],
-        name=key_,
-        title=key_,
-        description=description,
-        metadata={"aliases": tuple(aliases), "required": required, "layout": Layout(layout),
-                  "description_en": description_en},
-        strict=False,
-    )
+    return column(C.NAME, K.NAME, required=required, hint="与身份证一致的姓名", hint_en="The name as on the ID card")
 
 
 @cache
 def sheet_schemas() -> dict[str, pa.DataFrameSchema]:
     """Every sheet of the ledger, in workbook order, keyed by its canonical name."""
     schemas = [
-        _schema(
+        sheet_schema(
             S.COMMUNITY,
             [
-                _column("社区名称", K.TEXT, required=True, aliases=("村（社区）名称", "单位名称", "村名称"),
+                column("社区名称", K.TEXT, required=True, aliases=("村（社区）名称", "单位名称", "村名称"),
                         hint="村（社区）的全称", hint_en="The full name of the village (community)"),
-                _column("所属镇（街道）", K.TEXT, aliases=("所属镇", "所属街道", "镇（街道）", "乡镇（街道）"),
+                column("所属镇（街道）", K.TEXT, aliases=("所属镇", "所属街道", "镇（街道）", "乡镇（街道）"),
                         hint="所属乡镇或街道", hint_en="The township or street office it belongs to"),
-                _column("所属县（区）", K.TEXT, aliases=("所属县", "所属区", "县（区）", "县（市、区）"), hint="所属县（市、区）",
+                column("所属县（区）", K.TEXT, aliases=("所属县", "所属区", "县（区）", "县（市、区）"), hint="所属县（市、区）",
                         hint_en="The county (city, district) it belongs to"),
-                _column("评估年度", K.INT, aliases=("考核年度", "年度", "创建年度"), minimum=1, hint="评估的年份，如 2025",
+                column("评估年度", K.INT, aliases=("考核年度", "年度", "创建年度"), minimum=1, hint="评估的年份，如 2025",
                         hint_en="The year assessed, such as 2025"),
-                _column("常住人口", K.INT, required=True, aliases=("常住人口数", "常住人口（人）"), minimum=1,
+                column("常住人口", K.INT, required=True, aliases=("常住人口数", "常住人口（人）"), minimum=1,
                         hint="常住人口数，正整数", hint_en="The resident population, a positive whole number"),
-                _column("流动人口", K.INT, aliases=("流动人口数", "流动人口（人）"), minimum=0, hint="流动人口数",
+                column("流动人口", K.INT, aliases=("流动人口数", "流动人口（人）"), minimum=0, hint="流动人口数",
                         hint_en="The floating (migrant) population"),
-                _column("是否已授牌", K.BOOL, aliases=("已授牌", "是否授牌"), default=False,
+                column("是否已授牌", K.BOOL, aliases=("已授牌", "是否授牌"), default=False,
                         hint="是否已获得“无毒村（社区）”牌匾：是/否，默认否",
                         hint_en="Whether the community already holds the drug-free village (community) plaque: "
                         + YES_NO_EN + "; “否” when left blank"),
-                _column("基准年新增人数", K.INT, aliases=("基准年新增吸毒人员数",), minimum=0,
+                column("基准年新增人数", K.INT, aliases=("基准年新增吸毒人员数",), minimum=0,
                         hint="基准年度新增吸毒人员数（用于“新增下降20%”目标），可不填",
                         hint_en="New drug users registered in the base year (for the target of 20% fewer new users); "
                         "may be left blank"),
@@ -281,46 +152,46 @@ def sheet_schemas() -> dict[str, pa.DataFrameSchema]:
             description="A列填项目，B列填内容",
             description_en="Items in column A, their values in column B",
         ),
-        _schema(
+        sheet_schema(
             S.REGISTRY,
             [
                 _name_column(required=True),
                 _id_column(unique=True),
-                _column("性别", K.ENUM, values=SEXES, hint="男/女，应与身份证号第17位一致",
+                column("性别", K.ENUM, values=SEXES, hint="男/女，应与身份证号第17位一致",
                         hint_en="“男” (male) or “女” (female); must agree with the 17th digit of the ID number"),
-                _column("出生日期", K.DATE, hint="应与身份证号第7–14位一致；不填则由身份证号推算",
+                column("出生日期", K.DATE, hint="应与身份证号第7–14位一致；不填则由身份证号推算",
                         hint_en="Must agree with digits 7–14 of the ID number; when blank, read from the ID number"),
-                _column("所属村（社区）", K.TEXT, aliases=("所属社区", "村（社区）", "所属村"), hint="所属村（社区）",
+                column("所属村（社区）", K.TEXT, aliases=("所属社区", "村（社区）", "所属村"), hint="所属村（社区）",
                         hint_en="The village (community) the person belongs to"),
-                _column(C.STATUS, K.ENUM, required=True, aliases=("状态", "人员类别", "戒毒类别"), values=STATUSES,
+                column(C.STATUS, K.ENUM, required=True, aliases=("状态", "人员类别", "戒毒类别"), values=STATUSES,
                         synonyms=STATUS_SYNONYMS, hint=CHOOSE_HINT, hint_en=CHOOSE_HINT_EN),
-                _column(C.STATUS_SINCE, K.DATE, aliases=("状态变更日期",), hint="当前状态开始的日期；下落不明须填写",
+                column(C.STATUS_SINCE, K.DATE, aliases=("状态变更日期",), hint="当前状态开始的日期；下落不明须填写",
                         hint_en="The date the current status began; required for “下落不明” (whereabouts unknown)"),
-                _column("刑期（月）", K.INT, aliases=("刑期",), minimum=0, hint="服刑人员的刑期，按月计的整数",
+                column("刑期（月）", K.INT, aliases=("刑期",), minimum=0, hint="服刑人员的刑期，按月计的整数",
                         hint_en="The prison term of a person serving a sentence, in whole months"),
-                _column(C.LIVING, K.ENUM, aliases=("在家情况",), values=("在家", "外出"), default="在家",
+                column(C.LIVING, K.ENUM, aliases=("在家情况",), values=("在家", "外出"), default="在家",
                         synonyms={"外出务工": "外出", "在外": "外出"}, hint="在家/外出，默认在家",
                         hint_en="“在家” (at home) or “外出” (away); “在家” when left blank"),
-                _column(C.CONTROL, K.ENUM, aliases=("是否在控",), values=("在控", "失控"), default="在控",
+                column(C.CONTROL, K.ENUM, aliases=("是否在控",), values=("在控", "失控"), default="在控",
                         synonyms={"是": "在控", "否": "失控", "脱失": "失控", "脱管": "失控"}, hint="在控/失控，默认在控",
                         hint_en="“在控” (under control) or “失控” (out of contact); “在控” when left blank"),
-                _column(C.FIRST_REGISTERED, K.DATE, required=True, aliases=("登记日期", "首次发现日期"), hint=DATE_HINT,
+                column(C.FIRST_REGISTERED, K.DATE, required=True, aliases=("登记日期", "首次发现日期"), hint=DATE_HINT,
                         hint_en=DATE_HINT_EN),
-                _column(C.ORDER_START, K.DATE, aliases=("决定日期", "责令日期"),
+                column(C.ORDER_START, K.DATE, aliases=("决定日期", "责令日期"),
                         hint="社区戒毒/社区康复决定书的开始日期；这两类人员必填",
                         hint_en="The start date on the “社区戒毒” or “社区康复” order; required for persons of these "
                         "two statuses"),
-                _column(C.AGREEMENT_SIGNED, K.DATE, aliases=("报到日期",), hint="本人报到并签订协议的日期",
+                column(C.AGREEMENT_SIGNED, K.DATE, aliases=("报到日期",), hint="本人报到并签订协议的日期",
                         hint_en="The date the person reported and signed the agreement"),
-                _column(C.LAST_USE, K.DATE, aliases=("最后一次吸毒日期", "最近查获日期"), hint="最近一次已知吸毒的日期",
+                column(C.LAST_USE, K.DATE, aliases=("最后一次吸毒日期", "最近查获日期"), hint="最近一次已知吸毒的日期",
                         hint_en="The date of the last known drug use"),
-                _column("出所日期", K.DATE, hint="强制隔离戒毒出所日期",
+                column("出所日期", K.DATE, hint="强制隔离戒毒出所日期",
                         hint_en="The date of release from compulsory isolated rehabilitation"),
-                _column(C.HELP_GROUP, K.BOOL, aliases=("是否建立帮教小组",), hint="是/否（√/×、有/无也可）",
+                column(C.HELP_GROUP, K.BOOL, aliases=("是否建立帮教小组",), hint="是/否（√/×、有/无也可）",
                         hint_en=YES_NO_EN + "; “√”/“×” and “有”/“无” are read too"),
-                _column("帮教责任人", K.TEXT, aliases=("责任人",), hint="帮教责任人姓名",
+                column("帮教责任人", K.TEXT, aliases=("责任人",), hint="帮教责任人姓名",
                         hint_en="The name of the person responsible for help and education"),
-                _column(C.EMPLOYMENT, K.ENUM, values=("就业", "未就业"),
+                column(C.EMPLOYMENT, K.ENUM, values=("就业", "未就业"),
                         synonyms={"已就业": "就业", "是": "就业", "否": "未就业", "无业": "未就业", "失业": "未就业"},
                         hint="就业/未就业", hint_en="“就业” (employed) or “未就业” (not employed)"),
             ],
@@ -329,114 +200,114 @@ def sheet_schemas() -> dict[str, pa.DataFrameSchema]:
             description="累计登记在册的吸毒人员，一人一行",
             description_en="Every drug user ever registered, one person a row",
             checks=[
-                _frame_check("measure_date_missing", C.ORDER_START, _measure_date_present),
-                _frame_check("sex_mismatch", "性别", _sex_agrees),
-                _frame_check("birth_mismatch", "出生日期", _birth_agrees),
-                _frame_check("sentence_missing", "刑期（月）", _sentence_known),
-                _frame_check("missing_since_unknown", C.STATUS_SINCE, _missing_since_known),
+                frame_check("measure_date_missing", C.ORDER_START, _measure_date_present),
+                frame_check("sex_mismatch", "性别", _sex_agrees),
+                frame_check("birth_mismatch", "出生日期", _birth_agrees),
+                frame_check("sentence_missing", "刑期（月）", _sentence_known),
+                frame_check("missing_since_unknown", C.STATUS_SINCE, _missing_since_known),
             ],
         ),
-        _schema(
+        sheet_schema(
             S.TESTS,
             [
                 _id_column(),
                 _name_column(),
-                _column(C.TEST_DATE, K.DATE, required=True, aliases=("尿检日期", "检测时间"), hint=DATE_HINT,
+                column(C.TEST_DATE, K.DATE, required=True, aliases=("尿检日期", "检测时间"), hint=DATE_HINT,
                         hint_en=DATE_HINT_EN),
-                _column("检测方式", K.ENUM, values=TEST_METHODS, synonyms=TEST_METHOD_SYNONYMS, default="尿检",
+                column("检测方式", K.ENUM, values=TEST_METHODS, synonyms=TEST_METHOD_SYNONYMS, default="尿检",
                         hint="尿检/毛发检测/血液检测/唾液检测，默认尿检",
                         hint_en="“尿检” (urine), “毛发检测” (hair), “血液检测” (blood) or “唾液检测” (saliva); “尿检” "
                         "when left blank"),
-                _column(C.TEST_RESULT, K.ENUM, required=True, aliases=("尿检结果",), values=TEST_RESULTS,
+                column(C.TEST_RESULT, K.ENUM, required=True, aliases=("尿检结果",), values=TEST_RESULTS,
                         synonyms=TEST_RESULT_SYNONYMS, hint="阴性/阳性", hint_en="“阴性” (negative) or “阳性” (positive)"),
-                _column("检测单位", K.TEXT, hint="实施检测的单位", hint_en="The unit that carried out the test"),
+                column("检测单位", K.TEXT, hint="实施检测的单位", hint_en="The unit that carried out the test"),
             ],
             aliases=("尿检登记", "尿检台账", "检测记录"),
             description="每次检测一行",
             description_en="One test a row",
         ),
-        _schema(
+        sheet_schema(
             S.TALKS,
             [
                 _id_column(),
                 _name_column(),
-                _column(C.TALK_DATE, K.DATE, required=True, aliases=("帮教日期",), hint=DATE_HINT, hint_en=DATE_HINT_EN),
-                _column("谈话人", K.TEXT, hint="开展谈话的工作人员", hint_en="The worker who held the talk"),
-                _column("谈话内容", K.TEXT, hint="谈话要点", hint_en="The main points of the talk"),
+                column(C.TALK_DATE, K.DATE, required=True, aliases=("帮教日期",), hint=DATE_HINT, hint_en=DATE_HINT_EN),
+                column("谈话人", K.TEXT, hint="开展谈话的工作人员", hint_en="The worker who held the talk"),
+                column("谈话内容", K.TEXT, hint="谈话要点", hint_en="The main points of the talk"),
             ],
             aliases=("帮教记录", "谈话台账", "帮教谈话记录"),
             description="每次帮教谈话一行",
             description_en="One help-and-education talk a row",
         ),
-        _schema(
+        sheet_schema(
             S.EVENTS,
             [
-                _column(C.EVENT_DATE, K.DATE, required=True, hint=DATE_HINT, hint_en=DATE_HINT_EN),
-                _column("活动名称", K.TEXT, required=True, hint="活动名称", hint_en="The event's name"),
-                _column("活动形式", K.ENUM, values=EVENT_FORMS, hint=CHOOSE_HINT, hint_en=CHOOSE_HINT_EN),
-                _column("对象群体", K.MULTI_ENUM, values=AUDIENCES,
+                column(C.EVENT_DATE, K.DATE, required=True, hint=DATE_HINT, hint_en=DATE_HINT_EN),
+                column("活动名称", K.TEXT, required=True, hint="活动名称", hint_en="The event's name"),
+                column("活动形式", K.ENUM, values=EVENT_FORMS, hint=CHOOSE_HINT, hint_en=CHOOSE_HINT_EN),
+                column("对象群体", K.MULTI_ENUM, values=AUDIENCES,
                         hint="可填多个，用顿号分隔：" + "、".join(AUDIENCES),
                         hint_en="One or more, separated by “、”: " + ", ".join(f"“{a}”" for a in AUDIENCES)),
-                _column("地点", K.TEXT, hint="活动地点", hint_en="Where the event was held"),
-                _column("参与人数", K.INT, minimum=0, hint=COUNT_HINT, hint_en=COUNT_HINT_EN),
-                _column("发放资料（份）", K.INT, aliases=("发放资料",), minimum=0, hint=COUNT_HINT, hint_en=COUNT_HINT_EN),
-                _column("悬挂标语（条）", K.INT, aliases=("悬挂标语",), minimum=0, hint=COUNT_HINT, hint_en=COUNT_HINT_EN),
-                _column("负责人", K.TEXT, hint="活动负责人", hint_en="The person in charge of the event"),
+                column("地点", K.TEXT, hint="活动地点", hint_en="Where the event was held"),
+                column("参与人数", K.INT, minimum=0, hint=COUNT_HINT, hint_en=COUNT_HINT_EN),
+                column("发放资料（份）", K.INT, aliases=("发放资料",), minimum=0, hint=COUNT_HINT, hint_en=COUNT_HINT_EN),
+                column("悬挂标语（条）", K.INT, aliases=("悬挂标语",), minimum=0, hint=COUNT_HINT, hint_en=COUNT_HINT_EN),
+                column("负责人", K.TEXT, hint="活动负责人", hint_en="The person in charge of the event"),
             ],
             aliases=("宣传台账", "禁毒宣传", "宣传活动台账"),
             description="每次宣传活动一行",
             description_en="One awareness event a row",
         ),
-        _schema(
+        sheet_schema(
             S.SURVEYS,
             [
-                _column(C.SURVEY_DATE, K.DATE, required=True, hint=DATE_HINT, hint_en=DATE_HINT_EN),
-                _column("人群类别", K.ENUM, required=True, values=SURVEY_GROUPS, hint=CHOOSE_HINT, hint_en=CHOOSE_HINT_EN),
-                _column(C.SURVEYED, K.INT, required=True, minimum=1, hint="正整数", hint_en="A positive whole number"),
-                _column(C.AWARE, K.INT, required=True, minimum=0, hint="不超过调查人数的非负整数",
+                column(C.SURVEY_DATE, K.DATE, required=True, hint=DATE_HINT, hint_en=DATE_HINT_EN),
+                column("人群类别", K.ENUM, required=True, values=SURVEY_GROUPS, hint=CHOOSE_HINT, hint_en=CHOOSE_HINT_EN),
+                column(C.SURVEYED, K.INT, required=True, minimum=1, hint="正整数", hint_en="A positive whole number"),
+                column(C.AWARE, K.INT, required=True, minimum=0, hint="不超过调查人数的非负整数",
                         hint_en=f"A whole number, 0 or more, not above “{C.SURVEYED}”"),
             ],
             aliases=("问卷调查", "知晓率"),
             description="每次（每类人群）调查一行",
             description_en="One survey (of one group of people) a row",
-            checks=[_frame_check("aware_exceeds_surveyed", C.AWARE, _aware_within_surveyed)],
+            checks=[frame_check("aware_exceeds_surveyed", C.AWARE, _aware_within_surveyed)],
         ),
-        _schema(
+        sheet_schema(
             S.VENUES,
             [
-                _column(C.VENUE_NAME, K.TEXT, required=True, hint="场所名称", hint_en="The venue's name"),
-                _column("场所类型", K.ENUM, values=VENUE_TYPES, synonyms=VENUE_TYPE_SYNONYMS, hint=CHOOSE_HINT,
+                column(C.VENUE_NAME, K.TEXT, required=True, hint="场所名称", hint_en="The venue's name"),
+                column("场所类型", K.ENUM, values=VENUE_TYPES, synonyms=VENUE_TYPE_SYNONYMS, hint=CHOOSE_HINT,
                         hint_en=CHOOSE_HINT_EN),
-                _column("责任状", K.BOOL, aliases=("是否签订责任状",), hint="是否签订禁毒防毒责任状：是/否",
+                column("责任状", K.BOOL, aliases=("是否签订责任状",), hint="是否签订禁毒防毒责任状：是/否",
                         hint_en="Whether a drug-control responsibility pledge was signed: " + YES_NO_EN),
-                _column("防范措施落实", K.BOOL, aliases=("防范措施是否落实",), hint="是/否", hint_en=YES_NO_EN),
-                _column("最近检查日期", K.DATE, hint=DATE_HINT, hint_en=DATE_HINT_EN),
+                column("防范措施落实", K.BOOL, aliases=("防范措施是否落实",), hint="是/否", hint_en=YES_NO_EN),
+                column("最近检查日期", K.DATE, hint=DATE_HINT, hint_en=DATE_HINT_EN),
             ],
             aliases=("重点场所台账", "娱乐场所"),
             description="辖区内每个重点场所一行",
             description_en="One key venue of the area a row",
         ),
-        _schema(
+        sheet_schema(
             S.CHECKLIST,
             [
                 # A clerk may head the item column with the sheet's own name.
-                _column(C.CHECK_ITEM, K.TEXT, required=True, aliases=(S.CHECKLIST, "检查项目"), hint="与考核标准中的项目名称一致",
+                column(C.CHECK_ITEM, K.TEXT, required=True, aliases=(S.CHECKLIST, "检查项目"), hint="与考核标准中的项目名称一致",
                         hint_en="The item's name as the standard writes it"),
-                _column("编号", K.TEXT, aliases=("序号",), hint="自己的编号，不参与匹配",
+                column("编号", K.TEXT, aliases=("序号",), hint="自己的编号，不参与匹配",
                         hint_en="Your own number; not used for matching"),
                 # Blank: not yet answered (the template lists every item of the built-in standards), so not met.
-                _column(C.CHECK_DONE, K.BOOL, required=True, blank_ok=True, aliases=("落实情况",),
+                column(C.CHECK_DONE, K.BOOL, required=True, blank_ok=True, aliases=("落实情况",),
                         hint="是/否；留空表示尚未自查，按未落实计",
                         hint_en=YES_NO_EN + "; blank means not yet self-checked, counted as not done"),
-                _column("佐证材料", K.TEXT, hint="可查阅的佐证材料", hint_en="Supporting records that can be inspected"),
-                _column("备注", K.TEXT, hint=""),
+                column("佐证材料", K.TEXT, hint="可查阅的佐证材料", hint_en="Supporting records that can be inspected"),
+                column("备注", K.TEXT, hint=""),
             ],
             aliases=("自查表", "自查情况"),
             description="台账无法证明的考核项目（如责任状、宣传阵地），每项一行",
             description_en="Assessment items the ledger cannot show (such as pledges or awareness boards), one item "
             "a row",
         ),
-        _schema(
+        sheet_schema(
             S.CURRENT_LIST,
             [_name_column(), _id_column()],
             aliases=("现有吸毒人员表",),

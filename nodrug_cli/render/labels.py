@@ -7,7 +7,7 @@ themselves (是/否, an enumeration, its synonyms) are what the clerk types, so 
 
 from __future__ import annotations
 
-from nodrug_cli.ledger.schema import ColumnSpec
+from nodrug_cli.ledger.columnspec import ColumnSpec
 from nodrug_cli.render.words import Words
 
 # The canonical spellings a 是/否 column offers in its dropdown (the reader accepts more: √/×, 有/无, Y/N).

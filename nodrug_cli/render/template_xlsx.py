@@ -22,7 +22,8 @@ from nodrug_cli.ledger import columns as C
 from nodrug_cli.ledger import sheets as S
 from nodrug_cli.ledger.dates import EXCEL_EPOCH
 from nodrug_cli.ledger.layout import GUIDE_TABS
-from nodrug_cli.ledger.schema import ColumnSpec, column_specs, sheet_description, sheet_meta, sheet_schemas
+from nodrug_cli.ledger.columnspec import ColumnSpec
+from nodrug_cli.ledger.schema import column_specs, sheet_description, sheet_meta, sheet_schemas
 from nodrug_cli.outputs import atomic_path
 from nodrug_cli.render.labels import allowed_text, allowed_values, kind_label, sheet_requirement, value_list, yes_no
 from nodrug_cli.render.words import Words
