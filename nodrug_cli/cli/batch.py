@@ -58,7 +58,7 @@ def run(settings, env: Env) -> None:
             raise fail(env, exc.message("zh"), exc.message("en")) from None
     _print(report, fmt, env, result.skipped)
     if output is not None and fmt != "json":
-        print(env.say(f"汇总表已写入：{output}", f"summary workbook written: {output}"), file=env.stdout)
+        print(env.word("batch.written", output), file=env.stdout)
     raise typer.Exit(int(result.code))
 
 
@@ -70,7 +70,7 @@ class _Told(Watch):
         self.env, self.done, self.total, self.bar = env, 0, 0, None
 
     def missing(self, path: str) -> None:
-        print(self.env.say(f"没有找到台账：{path}", f"no ledger found: {path}"), file=self.env.stderr)
+        print(self.env.word("batch.no_ledger_at", path), file=self.env.stderr)
 
     def started(self, total: int) -> None:
         self.total = total
@@ -98,7 +98,7 @@ class _Told(Watch):
         from nodrug_cli.render.batch import ledger_reason
 
         reason = ledger_reason(outcome, self.env.lang)
-        print(self.env.say(f"跳过 {outcome.path}：{reason}", f"skipped {outcome.path}: {reason}"), file=self.env.stderr)
+        print(self.env.word("batch.skipped", path=outcome.path, reason=reason), file=self.env.stderr)
 
 
 def _print(report, fmt: str, env: Env, skipped: list) -> None:

@@ -38,7 +38,14 @@ class Env:
         speak(self.lang)  # a Ctrl-C from here on is told in the command's language
 
     def say(self, zh: str, en: str) -> str:
+        """One of a (zh, en) pair the library gave (a refusal's two messages), in the command's language."""
         return en if self.lang == "en" else zh
+
+    def word(self, key: str, *args, **kwargs) -> str:
+        """A line of the message table (`render/messages.py`) in the command's language."""
+        from nodrug_cli.render.words import Words
+
+        return Words(self.lang)(key, *args, **kwargs)
 
 
 def _isatty(stream) -> bool:

@@ -97,4 +97,4 @@ def _write(output: Path, text: str | None, env: Env) -> None:
             temp.write_text(text or "", encoding="utf-8-sig" if output.suffix.lower() == ".csv" else "utf-8")
     except OutputRefused as exc:
         raise fail(env, exc.message("zh"), exc.message("en")) from None
-    print(env.say(f"已写入 {output}", f"written: {output}"), file=env.stderr)
+    print(env.word("remind.written", output), file=env.stderr)

@@ -56,5 +56,5 @@ def run(settings, env: Env) -> None:
     else:
         render_rich(assessment, env.stdout, lang=env.lang, full_pii=full_pii)
     if output is not None and fmt != "json":
-        print(env.say(f"考评表已写入：{output}", f"assessment workbook written: {output}"), file=env.stdout)
+        print(env.word("score.written", output), file=env.stdout)
     raise typer.Exit(int(result.code))

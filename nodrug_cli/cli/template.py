@@ -25,5 +25,5 @@ def command(
 def run(settings, env: Env) -> None:
     """Write the template; refusals and an unknown standard exit 2."""
     output = call(env, template, settings)
-    print(env.say(f"已写入空白台账模板：{output}", f"blank ledger template written: {output}"), file=env.stdout)
+    print(env.word("template.written", output), file=env.stdout)
     raise typer.Exit(int(ExitCode.OK))

@@ -39,8 +39,7 @@ def run(settings, env: Env) -> None:
     else:
         for r in results:
             if r.error:  # the one-line message a script's log keeps
-                print(env.say(f"无法读取 {r.path}：{r.error.message('zh')}",
-                              f"cannot read {r.path}: {r.error.message('en')}"), file=env.stderr)
+                print(env.word("validate.cannot_read", path=r.path, error=r.error.message(env.lang)), file=env.stderr)
         readable = [r for r in results if r.ledger]
         if readable and env.is_terminal:
             render_rich(readable, lang=env.lang, out=env.stdout)

@@ -173,6 +173,7 @@ MESSAGES: dict[str, tuple] = {
                       "processing this ledger failed ({}): it gave no reminders; the other ledgers were reminded as "
                       "usual. Check it with nodrug validate"),
     "remind.no_ledger": ("没有找到台账", "no ledger found"),
+    "remind.written": ("已写入 {}", "written: {}"),
     "remind.path_error": ("{path}：{error}", "{path}: {error}"),
     "remind.kind": ({"test_overdue": "尿检逾期", "test_due": "尿检将到期", "talk_overdue": "谈话逾期", "talk_due": "谈话将到期",
                      "order_unreported": "未报到", "order_ending": "措施将期满", "abstinence_reached": "已满三年未复吸",
@@ -332,6 +333,8 @@ MESSAGES: dict[str, tuple] = {
     "batch.county_title": ("全县（区）", "County"), "batch.county_head": ("项目", "Item"),
     "batch.sanctions_title": ("奖惩", "Sanctions"),
     "batch.written": ("汇总表已写入：{}", "summary workbook written: {}"),
+    "batch.no_ledger_at": ("没有找到台账：{}", "no ledger found: {}"),
+    "batch.skipped": ("跳过 {path}：{reason}", "skipped {path}: {reason}"),
 
     # --- `nodrug history`, `nodrug sample`, `nodrug standards list` (render/history.py) ------------------------
     "history.score": ("得分", "score"), "history.grade": ("等级", "grade"), "history.drug_free": ("无毒", "drug-free"),
@@ -366,6 +369,7 @@ MESSAGES: dict[str, tuple] = {
     "validate.workbook": ("工作簿", "workbook"), "validate.rows": ("{sheet}（{rows} 行）", "{sheet} ({rows} rows)"),
     "validate.line": ("{severity}{where}{shown}：{message}。修改：{hint}", "{severity}{where}{shown}: {message}. fix: {hint}"),
     "validate.shown": ("＝{}", "=“{}”"),
+    "validate.cannot_read": ("无法读取 {path}：{error}", "cannot read {path}: {error}"),
     "validate.unreadable": ("无法读取：{}", "cannot read: {}"), "validate.total": ("合计：{}", "total: {}"),
     "validate.clean": ("未发现问题", "no problems found"),
     "validate.header": (("级别", "单元格", "列", "值", "问题", "修改建议"), ("level", "cell", "column", "value", "problem", "fix")),
@@ -535,6 +539,7 @@ MESSAGES: dict[str, tuple] = {
     # header, the dropdowns' messages. Each sheet's and column's own hint is the declaration's (ledger/schema.py,
     # hint_en); the tabs, column names and values stay Chinese under --lang en, since the clerk types them.
     "template.guide_tab": GUIDE_TABS,  # the reader skips either name
+    "template.written": ("已写入空白台账模板：{}", "blank ledger template written: {}"),
     "template.intro": (
         ("本工作簿由 nodrug 按台账声明生成。带 * 的列（项）必填，其余可不填；工作表和列也可用“别名”中的名称。",
          "日期列请填真实日期（如 2025-03-05）；身份证号列已设为文本格式，请勿改为数值格式，否则后几位会丢失。"),
