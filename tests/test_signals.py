@@ -126,3 +126,28 @@ def test_no_temporary_file_is_left_when_score_is_stopped_while_writing(tmp_path,
     assert proc.returncode == code, err
     assert "Traceback" not in err and ("已终止" if signum == signal.SIGTERM else "已中断") in err
     assert list(tmp_path.glob(".nodrug-*")) == [] and not out.exists()
+
+
+def test_a_killed_pools_manager_thread_fails_quietly():
+    """Once batch has killed its pool, a failure of the pool's manager thread on its way down goes nowhere (the stop
+    line has been said); any other thread's failure still reaches the hook that was there before."""
+    import threading
+    from concurrent.futures import ProcessPoolExecutor
+
+    from nodrug_cli.batch import workers
+
+    before, reached = threading.excepthook, []
+    threading.excepthook = lambda args: reached.append(args.thread.name)
+    pool = ProcessPoolExecutor(max_workers=1)
+    try:
+        pool.submit(sum, [1, 2]).result(timeout=60)
+        manager = pool._executor_manager_thread
+        workers._kill(pool)
+        failure = (RuntimeError, RuntimeError("a pipe closed under the manager thread"), None)
+        threading.excepthook(threading.ExceptHookArgs([*failure, manager]))
+        assert reached == []
+        other = threading.Thread(target=lambda: None, name="someone-else")
+        threading.excepthook(threading.ExceptHookArgs([*failure, other]))
+        assert reached == ["someone-else"]
+    finally:
+        threading.excepthook = before

@@ -63,8 +63,26 @@ def die_with_parent() -> None:
         threading.Thread(target=_exit_when, args=(parent,), name="nodrug-watch-parent", daemon=True).start()
 
 
+def _quiet_pool_threads() -> None:
+    """From now on, a failure of a pool's manager thread prints nothing: once a pool has been killed, that thread,
+    finding its workers gone, may fail on its way down (CPython's `terminate_broken`, racing with the shutdown; seen
+    once in CI, under load, after batch's stop line). The batch has already said why it stopped; a traceback after
+    that line would read as a crash. Every other thread's failure goes to the hook that was there before."""
+    previous = threading.excepthook
+    if getattr(previous, "quiet_pool_threads", False):
+        return
+
+    def hook(args) -> None:
+        if type(args.thread).__name__ != "_ExecutorManagerThread":
+            previous(args)
+
+    hook.quiet_pool_threads = True
+    threading.excepthook = hook
+
+
 def _kill(pool: ProcessPoolExecutor) -> None:
     """Stop a pool now: its workers are killed, not waited for (a worker may be deep in a large ledger)."""
+    _quiet_pool_threads()
     for process in list((getattr(pool, "_processes", None) or {}).values()):
         try:
             process.kill()
